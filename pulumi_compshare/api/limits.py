@@ -1,0 +1,29 @@
+"""Limits of the CompShare API that both the emulator enforces and resource checks validate.
+
+The vendor documents only the share-list batch size; the text limits are the emulator's
+(documented in the README) and are checked before any call so a typo fails in preview.
+"""
+
+from __future__ import annotations
+
+import re
+
+REGION_DEFAULT = "cn-wlcb"
+ZONE_DEFAULT = "cn-wlcb-01"
+BASE_URL_DEFAULT = "https://api.compshare.cn"
+
+TEAM_NAME_MAX = 64
+TEAM_DESCRIPTION_MAX = 256
+REMARK_NAME_MAX = 64
+
+SHARE_BATCH_MAX = 10
+"""At most this many AddAccounts and RemoveAccounts per ModifyCompShareImageShareAccount."""
+
+OPERATE_LOG_LIMIT_MAX = 100
+CUSTOM_IMAGES_LIMIT_MAX = 100
+
+IMAGE_ID_PATTERN = re.compile(r"^compshareImage-[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
+"""A custom image id: ``compshareImage-`` followed by letters, digits, ``-`` or ``_``."""
+
+MAX_ID = 2**32 - 1
+"""Team, company and virtual company ids are Uint32 in the vendor's docs."""
