@@ -84,7 +84,8 @@ def unflatten(fields: Mapping[str, str]) -> dict[str, Any]:
         last = parts[-1]
         if not isinstance(node.get(last), dict):
             node[last] = value
-    return _lists_from_digit_keys(tree)
+    result: dict[str, Any] = _lists_from_digit_keys(tree)
+    return result
 
 
 def _lists_from_digit_keys(node: Any) -> Any:

@@ -72,7 +72,7 @@ def _rebuild(
 
 
 class AuthenticationError(CompShareError):
-    """The key pair was rejected: unknown public key (172) or wrong signature / private key (171)."""
+    """The key pair was rejected: unknown public key (172) or wrong private key (171)."""
 
     hint = (
         "check the key pair: compshare:publicKey / compshare:privateKey in stack config, "
