@@ -1,0 +1,206 @@
+"""Provider configuration: stack config (``compshare:*``), named profiles and the environment.
+
+Credentials are read in ``ResourceProvider.configure()`` inside the provider process and kept in
+memory only; the serialized provider never holds them. Clients are pooled per credential set for
+the life of the process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..api import limits
+from ..client import CompShareClient, Credentials
+
+__all__ = [
+    "ConfigurationError",
+    "Profile",
+    "Settings",
+    "client_for",
+    "settings_from",
+]
+
+CONFIG_KEYS = (
+    "compshare:publicKey",
+    "compshare:privateKey",
+    "compshare:region",
+    "compshare:projectId",
+    "compshare:baseUrl",
+    "compshare:profiles",
+)
+
+_HOW_TO_SET = (
+    "set compshare:publicKey and compshare:privateKey "
+    "(`pulumi config set compshare:publicKey ...` and "
+    "`pulumi config set --secret compshare:privateKey ...`), "
+    "or the environment variables COMPSHARE_PUBLIC_KEY and COMPSHARE_PRIVATE_KEY "
+    "(or UCLOUD_PUBLIC_KEY and UCLOUD_PRIVATE_KEY)"
+)
+
+
+class ConfigurationError(Exception):
+    """The provider's configuration is missing or malformed (one line, says what to set)."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One credential set and where to send its requests. ``repr`` hides the private key."""
+
+    public_key: str
+    private_key: str = field(repr=False)
+    region: str = limits.REGION_DEFAULT
+    project_id: str | None = None
+    base_url: str = limits.BASE_URL_DEFAULT
+
+    def __repr__(self) -> str:
+        return (
+            f"Profile(public_key={self.public_key!r}, private_key='***', region={self.region!r}, "
+            f"project_id={self.project_id!r}, base_url={self.base_url!r})"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("Profile holds credentials and must never be pickled into state")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What ``configure()`` found: the default credentials (if any) and the named profiles."""
+
+    default: Profile | None
+    profiles: Mapping[str, Profile]
+    source: str
+    """Where the default credentials came from (for messages): stack config or an env var."""
+
+    def profile(self, name: str | None) -> Profile:
+        """The credentials for ``profile=name`` (``None``: the default ones)."""
+        if name is None:
+            if self.default is None:
+                raise ConfigurationError(f"CompShare credentials are missing: {_HOW_TO_SET}")
+            return self.default
+        found = self.profiles.get(name)
+        if found is None:
+            known = ", ".join(sorted(self.profiles)) or "none"
+            raise ConfigurationError(
+                f"profile {name!r} is not defined in compshare:profiles (defined: {known}); "
+                "add it with `pulumi config set --secret compshare:profiles "
+                "'{\"" + name + '": {"publicKey": "...", "privateKey": "..."}}\'`'
+            )
+        return found
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("Settings hold credentials and must never be pickled into state")
+
+
+def settings_from(
+    config: Callable[[str], Any] | Mapping[str, Any] | None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build settings from stack config (a ``compshare:*`` mapping or a getter) and the environment.
+
+    Stack config keys win; when stack config holds no key pair, ``COMPSHARE_PUBLIC_KEY`` /
+    ``COMPSHARE_PRIVATE_KEY`` are used, then ``UCLOUD_PUBLIC_KEY`` / ``UCLOUD_PRIVATE_KEY``.
+    Region, project and base URL come from config, then ``UCLOUD_REGION`` / ``UCLOUD_PROJECT_ID``
+    / ``COMPSHARE_BASE_URL``, then the defaults.
+    """
+    env = os.environ if environ is None else environ
+    if config is None:
+        get: Callable[[str], Any] = lambda _key: None  # noqa: E731
+    elif isinstance(config, Mapping):
+        get = config.get
+    else:
+        get = config
+
+    def text(key: str) -> str | None:
+        value = get(key)
+        if value is None:
+            return None
+        value = str(value).strip()
+        return value or None
+
+    region = text("compshare:region") or env.get("UCLOUD_REGION") or limits.REGION_DEFAULT
+    project_id = text("compshare:projectId") or env.get("UCLOUD_PROJECT_ID") or None
+    base_url = text("compshare:baseUrl") or env.get("COMPSHARE_BASE_URL") or limits.BASE_URL_DEFAULT
+
+    default: Profile | None = None
+    source = "none"
+    for public_name, private_name, origin in (
+        ("compshare:publicKey", "compshare:privateKey", "stack config"),
+        ("COMPSHARE_PUBLIC_KEY", "COMPSHARE_PRIVATE_KEY", "environment"),
+        ("UCLOUD_PUBLIC_KEY", "UCLOUD_PRIVATE_KEY", "environment"),
+    ):
+        if origin == "stack config":
+            public, private = text(public_name), text(private_name)
+        else:
+            public = (env.get(public_name) or "").strip() or None
+            private = (env.get(private_name) or "").strip() or None
+        if public and private:
+            default = Profile(public, private, region, project_id, base_url)
+            source = f"{public_name}/{private_name}"
+            break
+        if public or private:
+            missing = private_name if public else public_name
+            raise ConfigurationError(
+                f"{public_name if public else private_name} is set but {missing} is not: "
+                "set both halves of the key pair"
+            )
+
+    profiles = _profiles(text("compshare:profiles"), region, project_id, base_url)
+    return Settings(default=default, profiles=profiles, source=source)
+
+
+def _profiles(
+    raw: str | None, region: str, project_id: str | None, base_url: str
+) -> dict[str, Profile]:
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise ConfigurationError(
+            "compshare:profiles is not valid JSON: expected "
+            '{"<name>": {"publicKey": "...", "privateKey": "..."}}'
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigurationError("compshare:profiles must be a JSON object of named profiles")
+    profiles: dict[str, Profile] = {}
+    for name, entry in data.items():
+        if not isinstance(entry, dict):
+            raise ConfigurationError(f"compshare:profiles.{name} must be a JSON object")
+        public = str(entry.get("publicKey") or "").strip()
+        private = str(entry.get("privateKey") or "").strip()
+        if not public or not private:
+            raise ConfigurationError(
+                f"compshare:profiles.{name} needs both publicKey and privateKey"
+            )
+        profiles[name] = Profile(
+            public,
+            private,
+            str(entry.get("region") or region),
+            str(entry.get("projectId") or project_id or "") or None,
+            str(entry.get("baseUrl") or base_url),
+        )
+    return profiles
+
+
+_clients: dict[Profile, CompShareClient] = {}
+_clients_lock = threading.Lock()
+
+
+def client_for(profile: Profile) -> CompShareClient:
+    """The process-wide pooled client of a credential set (created on first use)."""
+    with _clients_lock:
+        client = _clients.get(profile)
+        if client is None:
+            client = CompShareClient(
+                Credentials(profile.public_key, profile.private_key),
+                region=profile.region,
+                project_id=profile.project_id,
+                base_url=profile.base_url,
+            )
+            _clients[profile] = client
+        return client

@@ -1,0 +1,236 @@
+"""Input properties of the resources: one declaration per property, used by check, diff and every
+provider method.
+
+This is the single place where engine values become Python values: numbers arrive from the engine
+as floats (``50002.0``) and leave here as ints; id sets are de-duplicated and sorted; text is
+length-checked. ``check()`` collects :class:`CheckFailure` per property and never raises; the
+provider methods parse the same way and fail loudly on anything check would have rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi.dynamic import CheckFailure, CheckResult, DiffResult
+from pulumi.runtime import rpc
+
+from ..api import limits, wire
+
+__all__ = [
+    "UNKNOWN",
+    "Prop",
+    "boolean",
+    "check_props",
+    "diff_props",
+    "id_set",
+    "image_id",
+    "is_unknown",
+    "parse_props",
+    "positive_id",
+    "profile_name",
+    "text",
+]
+
+UNKNOWN = rpc.UNKNOWN
+"""The value the engine sends for an input that is not known yet (preview)."""
+
+PROVIDER_KEY = "__provider"
+
+
+def is_unknown(value: Any) -> bool:
+    """True for a value not known yet: the engine's sentinel, or a list holding one."""
+    if isinstance(value, str):
+        return value == UNKNOWN
+    if isinstance(value, (list, tuple)):
+        return any(is_unknown(v) for v in value)
+    return False
+
+
+Parser = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Prop:
+    """An input property: how to parse it, whether it is required, and what a change means."""
+
+    name: str
+    parse: Parser
+    required: bool = False
+    default: Any = None
+    replaces: bool = False
+    """A change replaces the resource (identity properties)."""
+    unmanaged_when_none: bool = False
+    """``None`` means "leave as it is": no diff when the new value is ``None``."""
+
+
+def positive_id(value: Any) -> int:
+    """An id (team, account): a positive integer, as int, whole float or numeric text."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"must be a positive integer id, got {_kind(value)}")
+    try:
+        number = wire.to_int(value)
+    except ValueError:
+        raise ValueError(f"must be a positive integer id, got {value!r}") from None
+    if not 0 < number <= limits.MAX_ID:
+        raise ValueError(f"must be a positive integer id up to {limits.MAX_ID}, got {number}")
+    return number
+
+
+def text(max_length: int, *, allow_empty: bool = True) -> Parser:
+    """A string of at most ``max_length`` characters (optionally non-blank)."""
+
+    def parse(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"must be a string, got {_kind(value)}")
+        if not allow_empty and not value.strip():
+            raise ValueError("must not be empty")
+        if len(value) > max_length:
+            raise ValueError(f"must be at most {max_length} characters, got {len(value)}")
+        return value
+
+    return parse
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, got {_kind(value)}")
+    return value
+
+
+def image_id(value: Any) -> str:
+    """A custom image id such as ``compshareImage-abc``."""
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, got {_kind(value)}")
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if not limits.IMAGE_ID_PATTERN.match(value):
+        raise ValueError(
+            f"{value!r} is not a custom image id: expected 'compshareImage-' followed by letters "
+            "and digits, as DescribeCompShareCustomImages lists them"
+        )
+    return value
+
+
+def id_set(value: Any) -> list[int]:
+    """A set of account ids: order and duplicates do not matter; returned sorted and unique."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise ValueError(f"must be a list of account ids, got {_kind(value)}")
+    ids: set[int] = set()
+    for index, item in enumerate(value):
+        try:
+            ids.add(positive_id(item))
+        except ValueError as exc:
+            raise ValueError(f"item {index}: {exc}") from None
+    return sorted(ids)
+
+
+def profile_name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be the name of a profile in compshare:profiles, got {_kind(value)}")
+    if not value.strip():
+        raise ValueError("must not be empty (leave it unset to use the default credentials)")
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"a boolean ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return f"a string ({value[:40]!r})"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
+
+
+def check_props(props: Sequence[Prop], news: Mapping[str, Any]) -> CheckResult:
+    """Validate and normalise inputs. Unknown values pass untouched; never raises."""
+    inputs: dict[str, Any] = {}
+    failures: list[CheckFailure] = []
+    for prop in props:
+        value = news.get(prop.name)
+        if is_unknown(value):
+            inputs[prop.name] = value
+            continue
+        if value is None:
+            if prop.required:
+                failures.append(CheckFailure(prop.name, f"{prop.name} is required"))
+            inputs[prop.name] = prop.default
+            continue
+        try:
+            inputs[prop.name] = prop.parse(value)
+        except Exception as exc:  # a parser's message, whatever it raised
+            failures.append(CheckFailure(prop.name, f"{prop.name} {exc}"))
+            inputs[prop.name] = value
+    return CheckResult(inputs, failures)
+
+
+def parse_props(kind: str, props: Sequence[Prop], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Parse inputs (or stored outputs) for a provider method; raises ``ValueError`` naming the
+    property for anything ``check`` would have rejected."""
+    parsed: dict[str, Any] = {}
+    for prop in props:
+        value = values.get(prop.name)
+        if value is None:
+            if prop.required:
+                raise ValueError(f"{kind}: {prop.name} is required")
+            parsed[prop.name] = prop.default
+            continue
+        try:
+            parsed[prop.name] = prop.parse(value)
+        except ValueError as exc:
+            raise ValueError(f"{kind}: {prop.name} {exc}") from None
+    return parsed
+
+
+def diff_props(
+    props: Sequence[Prop],
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    *,
+    also_changed: bool = False,
+    delete_before_replace: bool = False,
+) -> DiffResult:
+    """Compare old outputs with new checked inputs (``__provider`` ignored).
+
+    Unknown new values count as changes; changed ``replaces`` properties are listed as
+    replacements. ``also_changed`` forces an update (e.g. drift the provider must repair).
+    ``delete_before_replace`` is for resources whose replacement would otherwise adopt the very
+    object the old one then deletes (a membership or share moved to another profile).
+    """
+    changed: list[str] = []
+    replaces: list[str] = []
+    for prop in props:
+        new = news.get(prop.name)
+        if is_unknown(new):
+            differs = True
+        elif new is None and prop.unmanaged_when_none:
+            differs = False
+        else:
+            differs = _normal(prop, olds.get(prop.name)) != _normal(prop, new)
+        if differs:
+            changed.append(prop.name)
+            if prop.replaces:
+                replaces.append(prop.name)
+    return DiffResult(
+        changes=bool(changed) or also_changed,
+        replaces=replaces,
+        stables=[],
+        delete_before_replace=delete_before_replace if replaces else None,
+    )
+
+
+def _normal(prop: Prop, value: Any) -> Any:
+    if value is None:
+        return prop.default
+    try:
+        return prop.parse(value)
+    except ValueError:
+        return value

@@ -1,0 +1,244 @@
+"""``ImageShare``: which accounts a custom image is shared with (additive or exclusive)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from ..api import limits
+from ..client import CompShareClient, InvalidParameterError, NotFoundError
+from ._base import CompShareProvider, reads
+from ._fields import Prop, boolean, diff_props, id_set, image_id, profile_name
+
+__all__ = ["ImageShare", "ImageShareProvider"]
+
+ACTION = "ModifyCompShareImageShareAccount"
+
+
+def _batches(ids: Sequence[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), limits.SHARE_BATCH_MAX):
+        yield list(ids[start : start + limits.SHARE_BATCH_MAX])
+
+
+class ImageShareProvider(CompShareProvider):
+    """Shares a custom image with a set of accounts. Every write is computed against the live
+    share list, so an interrupted or retried operation converges."""
+
+    kind = "ImageShare"
+    props = (
+        Prop("image_id", image_id, required=True, replaces=True),
+        Prop("account_ids", id_set, required=True),
+        Prop("exclusive", boolean, default=False),
+        Prop("profile", profile_name, replaces=True),
+    )
+
+    def diff(
+        self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> pulumi.dynamic.DiffResult:
+        # exclusive=True owns the whole list: accounts shared elsewhere are drift to remove.
+        strangers = news.get("exclusive") is True and bool(olds.get("unmanaged_account_ids"))
+        # Same image under another profile: remove before re-adding, or the new share would
+        # adopt accounts the old one then removes.
+        same_image = olds.get("image_id") == news.get("image_id")
+        return diff_props(
+            self.props, olds, news, also_changed=strangers, delete_before_replace=same_image
+        )
+
+    def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
+        args = self.parse(props)
+        with self.failing_as(args["image_id"]):
+            client = self.client(args["profile"])
+            live = self._converge(client, args, stop_managing=set())
+            return pulumi.dynamic.CreateResult(args["image_id"], _outputs(args, live))
+
+    def update(
+        self, id_: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> pulumi.dynamic.UpdateResult:
+        args = self.parse(news)
+        with self.failing_as(id_):
+            client = self.client(args["profile"])
+            managed_before = set(id_set(olds.get("account_ids") or []))
+            dropped = managed_before - set(args["account_ids"])
+            live = self._converge(client, args, stop_managing=dropped)
+            return pulumi.dynamic.UpdateResult(_outputs(args, live))
+
+    def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
+        """Refresh: accounts removed elsewhere disappear from ``account_ids`` (drift the next up
+        restores); an image that no longer exists leaves the state."""
+        with self.failing_as(id_):
+            profile = self.profile_of(props)
+            share = reads.share_list(self.client(profile), id_)
+            if share is None:
+                return pulumi.dynamic.ReadResult(None, {})
+            exclusive = props.get("exclusive")
+            args = {
+                "image_id": id_,
+                "account_ids": id_set(props.get("account_ids") or []),
+                "exclusive": exclusive if isinstance(exclusive, bool) else False,
+                "profile": profile,
+            }
+            return pulumi.dynamic.ReadResult(id_, _outputs(args, {a.account_id for a in share}))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Remove the accounts this resource manages; a missing image counts as deleted."""
+        with self.failing_as(id_):
+            client = self.client(self.profile_of(props))
+            managed = set(id_set(props.get("account_ids") or []))
+            live = self._live(client, id_, missing_ok=True)
+            if live is None:
+                return
+            self._modify(client, id_, add=[], remove=sorted(managed & live))
+
+    # ------------------------------------------------------------------ convergence
+
+    def _converge(
+        self, client: CompShareClient, args: dict[str, Any], stop_managing: set[int]
+    ) -> set[int]:
+        """Add what is missing, then remove what must go (accounts no longer listed; with
+        ``exclusive``, every account not listed). Returns the share list afterwards.
+
+        If the API reports InvalidAccounts, what this operation added is removed again and the
+        operation fails naming the invalid ids.
+        """
+        image = args["image_id"]
+        desired = set(args["account_ids"])
+        live = self._live(client, image)
+        assert live is not None
+        unwanted = (live - desired) if args["exclusive"] else (stop_managing & live) - desired
+        added, invalid = self._modify(client, image, add=sorted(desired - live), remove=[])
+        if invalid:
+            self._modify(client, image, add=[], remove=sorted(added))
+            raise InvalidParameterError(
+                ACTION,
+                f"AddAccounts {', '.join(map(str, sorted(invalid)))} are not valid accounts "
+                "(InvalidAccounts); what this operation added was removed again: fix account_ids",
+            )
+        self._modify(client, image, add=[], remove=sorted(unwanted))
+        return (live | set(added)) - unwanted
+
+    @staticmethod
+    def _live(client: CompShareClient, image: str, missing_ok: bool = False) -> set[int] | None:
+        reads.wrote_image(client, image)  # writes are computed against a fresh read
+        share = reads.share_list(client, image)
+        if share is None:
+            if missing_ok:
+                return None
+            raise NotFoundError(
+                "DescribeCompShareImageShareAccounts",
+                f"image {image} does not exist or is not a custom image of this account",
+            )
+        return {account.account_id for account in share}
+
+    @staticmethod
+    def _modify(
+        client: CompShareClient, image: str, add: Sequence[int], remove: Sequence[int]
+    ) -> tuple[list[int], set[int]]:
+        """Send adds, then removes, at most 10 per call. Returns (added, invalid)."""
+        added: list[int] = []
+        invalid: set[int] = set()
+        try:
+            for batch in _batches(add):
+                rejected = set(client.modify_image_share_accounts(image, add=batch))
+                invalid |= rejected
+                added.extend(a for a in batch if a not in rejected)
+            for batch in _batches(remove):
+                client.modify_image_share_accounts(image, remove=batch)
+        finally:
+            if add or remove:
+                reads.wrote_image(client, image)
+        return added, invalid
+
+
+def _outputs(args: dict[str, Any], live: set[int]) -> dict[str, Any]:
+    managed = set(args["account_ids"])
+    return {
+        **args,
+        "account_ids": sorted(managed & live),
+        "unmanaged_account_ids": sorted(live - managed),
+    }
+
+
+class ImageShare(pulumi.dynamic.Resource, module="compshare", name="ImageShare"):
+    """Shares a custom image with a set of accounts.
+
+    ``account_ids`` is a set: order and duplicates never cause a diff. By default sharing is
+    *additive*: the resource manages the accounts it lists and leaves any others alone, so several
+    ``ImageShare`` resources (or people) can share one image. With ``exclusive=True`` it owns the
+    whole list and also removes every account not listed.
+
+    Writes are computed against the live share list (adds before removes, at most 10 of each per
+    API call), so a retried or interrupted update converges. If the API reports invalid accounts,
+    what that operation added is removed again and it fails naming them. Refresh shows accounts
+    removed elsewhere as drift, which the next ``pulumi up`` restores; an image that no longer
+    exists leaves the state. Delete removes the accounts the resource manages.
+
+    The Pulumi id is the image id.
+    """
+
+    image_id: pulumi.Output[str]
+    """The custom image."""
+    account_ids: pulumi.Output[list[int]]
+    """The managed accounts that really have access (sorted)."""
+    exclusive: pulumi.Output[bool]
+    """Whether accounts not listed are removed."""
+    profile: pulumi.Output[str | None]
+    """The image owner's named credential set; ``None``: the default one."""
+    unmanaged_account_ids: pulumi.Output[list[int]]
+    """Accounts the image is shared with that this resource does not manage (sorted)."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        image_id: pulumi.Input[str],
+        account_ids: pulumi.Input[Sequence[pulumi.Input[int]]],
+        exclusive: pulumi.Input[bool] = False,
+        profile: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """
+        :param resource_name: the Pulumi resource name.
+        :param image_id: the custom image, e.g. ``"compshareImage-abc"``.
+        :param account_ids: the company ids of the accounts to share with.
+        :param exclusive: also remove every account not listed.
+        :param profile: the image owner's named credential set from ``compshare:profiles``.
+        :param opts: Pulumi resource options.
+        """
+        super().__init__(
+            ImageShareProvider(),
+            resource_name,
+            _props(image_id, account_ids, exclusive, profile),
+            opts,
+        )
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        account_ids: pulumi.Input[Sequence[pulumi.Input[int]]] | None = None,
+        profile: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> ImageShare:
+        """Reference an existing image's share list read-only (``id`` is the image id).
+        ``account_ids`` says which accounts count as managed; unset: none."""
+        share = ImageShare.__new__(ImageShare)
+        pulumi.dynamic.Resource.__init__(
+            share,
+            ImageShareProvider(),
+            resource_name,
+            _props(id, account_ids or [], None, profile),
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
+        )
+        return share
+
+
+def _props(image: Any, account_ids: Any, exclusive: Any, profile: Any) -> dict[str, Any]:
+    return {
+        "image_id": image,
+        "account_ids": account_ids,
+        "exclusive": exclusive,
+        "profile": profile,
+        "unmanaged_account_ids": None,
+    }

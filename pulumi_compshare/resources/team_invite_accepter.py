@@ -1,0 +1,164 @@
+"""``TeamInviteAccepter``: the invitee's side — accept a pending invite to a team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from ..api.models import Relation
+from ..client import CompShareClient, CompShareError, NotFoundError
+from ._base import CompShareProvider, reads
+from ._fields import Prop, diff_props, positive_id, profile_name
+
+__all__ = ["TeamInviteAccepter", "TeamInviteAccepterProvider"]
+
+
+class TeamInviteAccepterProvider(CompShareProvider):
+    """Agrees to the caller's pending invite to a team (SetCompShareTeamRelation Agree)."""
+
+    kind = "TeamInviteAccepter"
+    props = (
+        Prop("team_id", positive_id, required=True, replaces=True),
+        Prop("profile", profile_name, replaces=True),
+    )
+
+    def diff(
+        self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> pulumi.dynamic.DiffResult:
+        return diff_props(self.props, olds, news)
+
+    def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
+        args = self.parse(props)
+        team_id = args["team_id"]
+        with self.failing_as(f"team {team_id}"):
+            client = self.client(args["profile"])
+            invite = self._invite(client, team_id)
+            if invite is None or invite.status not in ("Pending", "Joined"):
+                state = f"the last invite is {invite.status}" if invite else "there is no invite"
+                raise NotFoundError(
+                    "ListCompShareTeamInvite",
+                    f"no pending invite to team {team_id} for this account ({state}): the team "
+                    "owner must invite it first (TeamMembership), and this resource must depend "
+                    "on that membership, e.g. team_id=membership.team_id",
+                )
+            if invite.status == "Pending":
+                invite = self._agree(client, team_id)
+            return pulumi.dynamic.CreateResult(
+                f"{team_id}:{invite.user_company_id}", _outputs(args, invite)
+            )
+
+    def _agree(self, client: CompShareClient, team_id: int) -> Relation:
+        """Agree, then confirm by reading: an Agree whose answer was lost and that was retried
+        fails the second time although the account has joined."""
+        try:
+            client.set_team_relation(team_id, "Agree")
+        except CompShareError as exc:
+            reads.wrote_team(client, team_id)
+            invite = self._invite(client, team_id)
+            if invite is not None and invite.status == "Joined":
+                return invite
+            raise exc
+        reads.wrote_team(client, team_id)
+        invite = self._invite(client, team_id)
+        if invite is None or invite.status != "Joined":
+            status = invite.status if invite else "absent"
+            raise NotFoundError(
+                "SetCompShareTeamRelation", f"Agree succeeded but the invite is {status}"
+            )
+        return invite
+
+    @staticmethod
+    def _invite(client: CompShareClient, team_id: int) -> Relation | None:
+        """The caller's most recent invite to ``team_id`` (any status)."""
+        mine = [r for r in reads.received_invites(client) if r.team_id == team_id]
+        return max(mine, key=lambda r: r.create_time) if mine else None
+
+    def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
+        """Refresh: an invite that is no longer Joined leaves the state."""
+        with self.failing_as(id_):
+            team_id = positive_id(str(id_).split(":")[0])
+            profile = self.profile_of(props)
+            invite = self._invite(self.client(profile), team_id)
+            if invite is None or invite.status != "Joined":
+                return pulumi.dynamic.ReadResult(None, {})
+            args = {"team_id": team_id, "profile": profile}
+            return pulumi.dynamic.ReadResult(id_, _outputs(args, invite))
+
+    def update(
+        self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> pulumi.dynamic.UpdateResult:
+        # Every input replaces; nothing changes in place.
+        return pulumi.dynamic.UpdateResult({**olds, **self.parse(news)})
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """Nothing to do: leaving a team is the owner's TeamMembership delete."""
+
+
+def _outputs(args: dict[str, Any], invite: Relation) -> dict[str, Any]:
+    return {
+        **args,
+        "user_company_id": invite.user_company_id,
+        "virtual_company_id": invite.virtual_company_id or None,
+        "team_name": invite.team_name,
+        "owner_company_id": invite.team_use_company_id or None,
+        "status": invite.status,
+    }
+
+
+class TeamInviteAccepter(pulumi.dynamic.Resource, module="compshare", name="TeamInviteAccepter"):
+    """Accepts the caller's pending invite to a team — the invitee's side of a membership.
+
+    Usually used with ``profile`` naming the invitee's credentials, so one program can act as
+    the team owner (``TeamMembership``) and as the invitee. Create finds the caller's pending
+    invite to ``team_id`` and agrees; an account that already joined is success; no invite is an
+    error. Refresh removes the resource from the state once the account is no longer Joined.
+    Delete does nothing: removing a member is the owner's ``TeamMembership`` delete.
+
+    The Pulumi id is ``"<team_id>:<user_company_id>"``.
+    """
+
+    team_id: pulumi.Output[int]
+    """The team joined."""
+    profile: pulumi.Output[str | None]
+    """The invitee's named credential set; ``None``: the default one."""
+    user_company_id: pulumi.Output[int]
+    """The invitee's company id."""
+    virtual_company_id: pulumi.Output[int]
+    """The invitee's virtual company id in the team."""
+    team_name: pulumi.Output[str]
+    """The team's name."""
+    owner_company_id: pulumi.Output[int]
+    """The company id of the team's owner."""
+    status: pulumi.Output[str]
+    """Joined once accepted."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        team_id: pulumi.Input[int],
+        profile: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """
+        :param resource_name: the Pulumi resource name.
+        :param team_id: the team whose invite to accept (e.g. ``membership.team_id``, which also
+            orders this after the invite).
+        :param profile: the invitee's named credential set from ``compshare:profiles``.
+        :param opts: Pulumi resource options.
+        """
+        super().__init__(
+            TeamInviteAccepterProvider(),
+            resource_name,
+            {
+                "team_id": team_id,
+                "profile": profile,
+                "user_company_id": None,
+                "virtual_company_id": None,
+                "team_name": None,
+                "owner_company_id": None,
+                "status": None,
+            },
+            opts,
+        )

@@ -1,0 +1,300 @@
+"""``TeamMembership``: the team owner's side of a member — invite, keep, remove."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from ..api import limits
+from ..api.models import InviteUser, Relation
+from ..client import (
+    CompShareAPIError,
+    CompShareClient,
+    NotFoundError,
+    OutcomeUnknownError,
+)
+from ..client.errors import error_for_retcode
+from ._base import CompShareProvider, reads
+from ._fields import Prop, boolean, diff_props, positive_id, profile_name, text
+
+__all__ = ["TeamMembership", "TeamMembershipProvider", "membership_id"]
+
+ACTIVE = ("Pending", "Joined")
+_INVITE_ATTEMPTS = 3
+
+
+def membership_id(value: str) -> tuple[int, int]:
+    """``"<team_id>:<user_company_id>"`` -> ``(team_id, user_company_id)``."""
+    parts = str(value).split(":")
+    if len(parts) != 2:
+        raise ValueError(f"a TeamMembership id is '<team_id>:<user_company_id>', got {value!r}")
+    return positive_id(parts[0]), positive_id(parts[1])
+
+
+class TeamMembershipProvider(CompShareProvider):
+    """Invites an account to a team, or adopts its pending invite or membership."""
+
+    kind = "TeamMembership"
+    props = (
+        Prop("team_id", positive_id, required=True, replaces=True),
+        Prop("user_company_id", positive_id, required=True, replaces=True),
+        Prop("remark_name", text(limits.REMARK_NAME_MAX), unmanaged_when_none=True),
+        Prop("reinvite_on_reject", boolean, default=False),
+        Prop("profile", profile_name, replaces=True),
+    )
+
+    def diff(
+        self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> pulumi.dynamic.DiffResult:
+        reinvite = olds.get("status") == "Rejected" and news.get("reinvite_on_reject") is True
+        same_member = all(olds.get(key) == news.get(key) for key in ("team_id", "user_company_id"))
+        # Replacing with the same team and account (another profile) must cancel before it
+        # invites again, or the new resource would adopt the membership the old one then cancels.
+        return diff_props(
+            self.props, olds, news, also_changed=reinvite, delete_before_replace=same_member
+        )
+
+    def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
+        args = self.parse(props)
+        ident = f"{args['team_id']}:{args['user_company_id']}"
+        with self.failing_as(ident):
+            client = self.client(args["profile"])
+            relation = self._converge(client, args)
+            if relation.status == "Rejected":
+                print(
+                    f"TeamMembership {ident}: account {args['user_company_id']} rejected an "
+                    "invite to this team before; not inviting again "
+                    "(set reinvite_on_reject=True to invite again)",
+                    file=sys.stderr,
+                )
+            return pulumi.dynamic.CreateResult(ident, _outputs(args, relation))
+
+    def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
+        """Refresh: Canceled or gone leaves the state; Rejected stays, with status Rejected."""
+        with self.failing_as(id_):
+            team_id, user = membership_id(id_)
+            profile = self.profile_of(props)
+            relation = reads.relation(self.client(profile), team_id, user)
+            if relation is None or relation.status == "Canceled":
+                return pulumi.dynamic.ReadResult(None, {})
+            reinvite = props.get("reinvite_on_reject")
+            args = {
+                "team_id": team_id,
+                "user_company_id": user,
+                "remark_name": props.get("remark_name"),
+                "reinvite_on_reject": reinvite if isinstance(reinvite, bool) else False,
+                "profile": profile,
+            }
+            return pulumi.dynamic.ReadResult(id_, _outputs(args, relation))
+
+    def update(
+        self, id_: str, _olds: dict[str, Any], news: dict[str, Any]
+    ) -> pulumi.dynamic.UpdateResult:
+        args = self.parse(news)
+        with self.failing_as(id_):
+            relation = self._converge(self.client(args["profile"]), args)
+            return pulumi.dynamic.UpdateResult(_outputs(args, relation))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Pending or Joined -> Cancel (removes a member); Rejected, Canceled or gone -> nothing."""
+        with self.failing_as(id_):
+            team_id, user = membership_id(id_)
+            client = self.client(self.profile_of(props))
+            reads.wrote_team(client, team_id)  # decide on a fresh read
+            relation = reads.relation(client, team_id, user)
+            if relation is None or relation.status not in ACTIVE:
+                return
+            try:
+                client.set_team_relation(team_id, "Cancel", user)
+            except NotFoundError:
+                pass  # canceled meanwhile (or by our own retried request)
+            finally:
+                reads.wrote_team(client, team_id)
+
+    # ------------------------------------------------------------------ convergence
+
+    def _converge(self, client: CompShareClient, args: dict[str, Any]) -> Relation:
+        """Bring the live relation to what ``args`` declare and return it.
+
+        No relation, or a Canceled one -> invite; Rejected -> invite again only with
+        ``reinvite_on_reject``; Pending or Joined -> adopt, renaming if ``remark_name`` differs.
+        """
+        team_id, user = args["team_id"], args["user_company_id"]
+        remark = args["remark_name"]
+        if reads.team_info(client, team_id) is None:
+            raise NotFoundError("GetCompShareTeamInfo", f"team {team_id} does not exist")
+        relation = reads.relation(client, team_id, user)
+        if (
+            relation is None
+            or relation.status == "Canceled"
+            or (relation.status == "Rejected" and args["reinvite_on_reject"])
+        ):
+            return self._invite(client, team_id, user, remark)
+        if remark is not None and relation.status in ACTIVE and relation.remark_name != remark:
+            client.set_team_relation(team_id, "UpdateRemarkName", user, remark)
+            reads.wrote_team(client, team_id)
+            relation = reads.relation(client, team_id, user) or relation
+        return relation
+
+    def _invite(
+        self, client: CompShareClient, team_id: int, user: int, remark: str | None
+    ) -> Relation:
+        """CreateCompShareTeamRelation, read back. An invite is never re-sent blindly: a lost
+        answer is resolved by reading, and only an invite that surely did not land is re-sent."""
+        unknown: OutcomeUnknownError | None = None
+        for _attempt in range(_INVITE_ATTEMPTS):
+            failures = None
+            try:
+                failures = client.create_team_relations(
+                    team_id, [InviteUser(user_company_id=user, remark_name=remark)]
+                )
+            except OutcomeUnknownError as exc:
+                unknown = exc
+            reads.wrote_team(client, team_id)
+            relation = reads.relation(client, team_id, user)
+            if relation is not None and relation.status in ACTIVE:
+                return relation
+            if failures is None:
+                continue  # the invite did not land: send it again
+            failure = failures.get(user)
+            if failure is not None:
+                raise error_for_retcode(
+                    "CreateCompShareTeamRelation",
+                    failure.code,
+                    f"account {user}: {failure.message}",
+                )
+            status = relation.status if relation else "absent"
+            raise CompShareAPIError(
+                "CreateCompShareTeamRelation",
+                f"the invite of account {user} succeeded but its relation is {status}",
+            )
+        assert unknown is not None
+        raise unknown
+
+
+def _outputs(args: dict[str, Any], relation: Relation) -> dict[str, Any]:
+    remark: str | None = relation.remark_name
+    if not remark and args.get("remark_name") is None:
+        remark = None
+    return {
+        **args,
+        "remark_name": remark,
+        "status": relation.status,
+        "virtual_company_id": relation.virtual_company_id or None,
+        "team_name": relation.team_name,
+        "allocate_amount": relation.allocate_amount,
+        "available_amount": relation.available_amount,
+        "create_time": relation.create_time,
+    }
+
+
+class TeamMembership(pulumi.dynamic.Resource, module="compshare", name="TeamMembership"):
+    """An account's membership of a team, managed from the team owner's side.
+
+    Create invites the account (CreateCompShareTeamRelation). If the account already has a
+    Pending or Joined relation with the team, create *adopts* it instead of inviting again: dynamic
+    resources cannot be imported with ``pulumi import``, and adoption is how existing members come
+    under management. The invitee accepts with their own credentials (see ``TeamInviteAccepter``).
+
+    Refresh reports the live relation: Canceled or gone removes the resource from the state (the
+    next ``pulumi up`` invites again); Rejected keeps it with ``status == "Rejected"``, and the next
+    up invites again only when ``reinvite_on_reject=True``. ``remark_name`` changes in place;
+    changing ``team_id``, ``user_company_id`` or ``profile`` replaces the membership. Delete cancels
+    a pending invite or removes a joined member.
+
+    The Pulumi id is ``"<team_id>:<user_company_id>"``.
+    """
+
+    team_id: pulumi.Output[int]
+    """The team."""
+    user_company_id: pulumi.Output[int]
+    """The invited account's company id."""
+    remark_name: pulumi.Output[str | None]
+    """The member's remark name in the team."""
+    reinvite_on_reject: pulumi.Output[bool]
+    """Whether ``pulumi up`` invites again after the account rejected the invite."""
+    profile: pulumi.Output[str | None]
+    """The named credential set used (the team owner's); ``None``: the default one."""
+    status: pulumi.Output[str]
+    """Pending, Joined, Rejected or Canceled."""
+    virtual_company_id: pulumi.Output[int]
+    """The member's virtual company id in the team."""
+    team_name: pulumi.Output[str]
+    """The team's name."""
+    allocate_amount: pulumi.Output[int]
+    """Credit allocated to the member, in fen (1/100 yuan)."""
+    available_amount: pulumi.Output[int]
+    """Credit still available to the member, in fen."""
+    create_time: pulumi.Output[int]
+    """When the invite was sent (unix seconds)."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        team_id: pulumi.Input[int],
+        user_company_id: pulumi.Input[int],
+        remark_name: pulumi.Input[str] | None = None,
+        reinvite_on_reject: pulumi.Input[bool] = False,
+        profile: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """
+        :param resource_name: the Pulumi resource name.
+        :param team_id: the team to invite to (e.g. ``team.team_id``).
+        :param user_company_id: the company id of the account to invite.
+        :param remark_name: the member's remark name (at most 64 characters); unset: left alone.
+        :param reinvite_on_reject: invite again on ``pulumi up`` after the account rejected.
+        :param profile: the team owner's named credential set from ``compshare:profiles``.
+        :param opts: Pulumi resource options.
+        """
+        super().__init__(
+            TeamMembershipProvider(),
+            resource_name,
+            {
+                "team_id": team_id,
+                "user_company_id": user_company_id,
+                "remark_name": remark_name,
+                "reinvite_on_reject": reinvite_on_reject,
+                "profile": profile,
+                **dict.fromkeys(_OUTPUT_ONLY),
+            },
+            opts,
+        )
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        profile: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> TeamMembership:
+        """Reference an existing membership ``"<team_id>:<user_company_id>"`` read-only."""
+        membership = TeamMembership.__new__(TeamMembership)
+        pulumi.dynamic.Resource.__init__(
+            membership,
+            TeamMembershipProvider(),
+            resource_name,
+            {
+                "team_id": None,
+                "user_company_id": None,
+                "remark_name": None,
+                "reinvite_on_reject": None,
+                "profile": profile,
+                **dict.fromkeys(_OUTPUT_ONLY),
+            },
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
+        )
+        return membership
+
+
+_OUTPUT_ONLY = (
+    "status",
+    "virtual_company_id",
+    "team_name",
+    "allocate_amount",
+    "available_amount",
+    "create_time",
+)
