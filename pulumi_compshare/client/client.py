@@ -68,13 +68,24 @@ REQUEST_ID_HEADER = "X-UCLOUD-REQUEST-UUID"
 
 
 class _Failure(Exception):
-    """A transient failure of one attempt; ``applied_maybe`` if the API may have acted on it."""
+    """A transient failure of one attempt.
 
-    def __init__(self, error: CompShareError, applied_maybe: bool, retry_after: float = 0.0):
+    ``applied_maybe``: the API may have acted on the request. ``reached``: the request reached the
+    server at all (a non-idempotent request is re-sent only when it did not).
+    """
+
+    def __init__(
+        self,
+        error: CompShareError,
+        applied_maybe: bool,
+        retry_after: float = 0.0,
+        reached: bool = True,
+    ):
         super().__init__(str(error))
         self.error = error
         self.applied_maybe = applied_maybe
         self.retry_after = retry_after
+        self.reached = reached
 
 
 class CompShareClient:
@@ -141,9 +152,10 @@ class CompShareClient:
         """Sign and send ``request``; return the response body of a RetCode 0 answer.
 
         Transient failures (throttling, 110/130/150, HTTP 429/5xx, network errors, timeouts) of an
-        idempotent request are retried under :attr:`retry`. A non-idempotent request is retried
-        only when it surely was not applied (connection refused, throttled); when its outcome is
-        unknown, :class:`OutcomeUnknownError` is raised for the caller to resolve by reading.
+        idempotent request are retried under :attr:`retry`. A non-idempotent request is re-sent
+        only when it never reached the server (connection refused): throttling is raised as
+        :class:`ThrottledError`, and a lost answer as :class:`OutcomeUnknownError`, for the caller
+        to resolve by reading.
         """
         action = request.action
         fields = self._signed_fields(action, request.params())
@@ -158,7 +170,9 @@ class CompShareClient:
             try:
                 return self._send_once(action, fields)
             except _Failure as failure:
-                if failure.applied_maybe and not idempotent:
+                if not idempotent and failure.reached and not failure.applied_maybe:
+                    raise failure.error from None
+                if not idempotent and failure.applied_maybe:
                     raise OutcomeUnknownError(
                         action,
                         f"{failure.error.message}; the request may or may not have been applied",
@@ -194,6 +208,7 @@ class CompShareClient:
             raise _Failure(
                 UnavailableError(action, f"cannot connect to {self.base_url}: {self._redact(exc)}"),
                 applied_maybe=False,
+                reached=False,
             ) from None
         except httpx.TimeoutException:
             raise _Failure(

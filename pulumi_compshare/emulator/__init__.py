@@ -1,0 +1,39 @@
+"""A local emulator of the CompShare API, for tests and offline development.
+
+>>> from pulumi_compshare.emulator import Emulator
+>>> with Emulator() as em:  # the demo seed: accounts 50001..50004, team 1001, two images
+...     em.url  # doctest: +SKIP
+'http://127.0.0.1:54321'
+
+It speaks the real wire protocol (form or JSON body, SHA1 signature), answers with the real
+envelope, and can inject latency and faults. See :mod:`.state` for the behaviour of each action
+and :mod:`.server` for the HTTP side; ``python -m pulumi_compshare.emulator`` runs it from the
+command line.
+"""
+
+from __future__ import annotations
+
+from pulumi_compshare.emulator.seed import (
+    Account,
+    Seed,
+    SeedError,
+    SeedImage,
+    SeedTeam,
+    demo_seed,
+    generate_seed,
+    load_seed,
+)
+from pulumi_compshare.emulator.server import FAULT_KINDS, Emulator
+
+__all__ = [
+    "FAULT_KINDS",
+    "Account",
+    "Emulator",
+    "Seed",
+    "SeedError",
+    "SeedImage",
+    "SeedTeam",
+    "demo_seed",
+    "generate_seed",
+    "load_seed",
+]

@@ -1,0 +1,411 @@
+"""The emulator's HTTP server: request parsing, fault injection, latency, stats.
+
+Any path that does not start with ``/_emulator/`` is the API: POST with a form or JSON body, or
+GET with query parameters (query and body are merged, the body wins). The state machine in
+:mod:`pulumi_compshare.emulator.state` does the rest under one lock.
+
+Inspection endpoints: ``GET /_emulator/state``, ``GET /_emulator/stats``,
+``POST /_emulator/reset-stats``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import socket
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections import Counter
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from pulumi_compshare.api import codes, wire
+from pulumi_compshare.emulator.seed import Account, Seed, demo_seed
+from pulumi_compshare.emulator.state import (
+    WRITE_ACTIONS,
+    EmulatorState,
+    is_non_idempotent_write,
+)
+
+__all__ = ["FAULT_KINDS", "MAX_BODY_BYTES", "Emulator"]
+
+MAX_BODY_BYTES = 1024 * 1024
+"""A larger request body is refused with RetCode 230."""
+
+FAULT_KINDS = (
+    "http_503",
+    "retcode_150",
+    "retcode_153",
+    "drop_connection",
+    "applied_response_lost",
+)
+"""Injected faults; ``applied_response_lost`` is only chosen for write actions."""
+
+_READ_FAULTS = FAULT_KINDS[:4]
+
+
+class _BadRequest(Exception):
+    """The request could not be parsed (answered with RetCode 230)."""
+
+
+class Emulator:
+    """A local CompShare API server running in a background thread.
+
+    ``seed`` is a :class:`Seed`, seed JSON data (validated), or ``None`` for :func:`demo_seed`.
+    Use it as a context manager, or call :meth:`start` and :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        seed: Seed | Mapping[str, Any] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency_ms: float = 0,
+        fault_rate: float = 0.0,
+        random_seed: int | None = None,
+    ) -> None:
+        if seed is None:
+            seed = demo_seed()
+        elif not isinstance(seed, Seed):
+            seed = Seed.from_dict(seed)
+        self.seed = seed
+        self.host = host
+        self.port = port
+        self._lock = threading.Lock()
+        self._state = EmulatorState(seed)
+        self._rng = random.Random(random_seed)
+        self._latency_ms = 0.0
+        self._fault_rate = 0.0
+        self.set_faults(fault_rate, latency_ms)
+        self._requests: Counter[str] = Counter()
+        self._faults: Counter[str] = Counter()
+        self._repeated: Counter[str] = Counter()
+        self._seen_writes: set[tuple[tuple[str, str], ...]] = set()
+        self._internal_errors = 0
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def start(self) -> Emulator:
+        """Bind the port and serve in a daemon thread; returns ``self``."""
+        if self._server is not None:
+            raise RuntimeError("the emulator is already started")
+        server = _Server((self.host, self.port), _Handler, self)
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="compshare-emulator",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the listening socket (idempotent)."""
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+            server.close_connections()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:54321`` (only while started)."""
+        if self._server is None:
+            raise RuntimeError("the emulator is not started")
+        host, port = self._server.server_address[:2]
+        if isinstance(host, bytes):
+            host = host.decode()
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{port}"
+
+    # ---------------------------------------------------------------- inspection
+
+    @property
+    def accounts(self) -> list[Account]:
+        """The seeded accounts (with their key pairs)."""
+        return list(self.seed.accounts)
+
+    def account(self, company_id: int) -> Account:
+        """The seeded account with this company id (``KeyError`` if none)."""
+        for account in self.seed.accounts:
+            if account.company_id == company_id:
+                return account
+        raise KeyError(f"no account {company_id}")
+
+    def state(self) -> dict[str, Any]:
+        """The current state, as ``GET /_emulator/state`` returns it."""
+        with self._lock:
+            return self._state.snapshot()
+
+    def stats(self) -> dict[str, Any]:
+        """Request, fault, repeated-write and internal-error counts (``GET /_emulator/stats``)."""
+        with self._lock:
+            return {
+                "requests": dict(self._requests),
+                "faults": dict(self._faults),
+                "repeated_writes": dict(self._repeated),
+                "internal_errors": self._internal_errors,
+            }
+
+    def reset_stats(self) -> None:
+        """Zero every counter and forget the write parameters seen so far."""
+        with self._lock:
+            self._requests.clear()
+            self._faults.clear()
+            self._repeated.clear()
+            self._seen_writes.clear()
+            self._internal_errors = 0
+
+    def set_faults(self, rate: float, latency_ms: float | None = None) -> None:
+        """Change the fault rate (0..1) and, if given, the latency in milliseconds."""
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"fault rate must be in 0..1, got {rate}")
+        if latency_ms is not None and latency_ms < 0:
+            raise ValueError(f"latency must be >= 0 ms, got {latency_ms}")
+        with self._lock:
+            self._fault_rate = float(rate)
+            if latency_ms is not None:
+                self._latency_ms = float(latency_ms)
+
+    # ---------------------------------------------------------------- request handling
+
+    def _record(self, fields: Mapping[str, str]) -> tuple[str | None, float]:
+        """Count a request, remember writes, decide its fault; return (fault, latency_s)."""
+        action = fields.get("Action") or "<none>"
+        with self._lock:
+            self._requests[action] += 1
+            if is_non_idempotent_write(fields):
+                key = tuple(sorted((k, v) for k, v in fields.items() if k != "Signature"))
+                if key in self._seen_writes:
+                    self._repeated[action] += 1
+                else:
+                    self._seen_writes.add(key)
+            fault: str | None = None
+            if self._fault_rate > 0 and self._rng.random() < self._fault_rate:
+                kinds = FAULT_KINDS if action in WRITE_ACTIONS else _READ_FAULTS
+                fault = self._rng.choice(kinds)
+                self._faults[fault] += 1
+            return fault, self._latency_ms / 1000.0
+
+    def _process(self, fields: Mapping[str, str]) -> dict[str, Any]:
+        with self._lock:
+            return self._state.process(fields)
+
+    def _internal_error(self) -> None:
+        with self._lock:
+            self._internal_errors += 1
+        traceback.print_exc(file=sys.stderr)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        emulator: Emulator,
+    ) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, handler)
+        self.emulator = emulator
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Track open connections so :meth:`close_connections` can end keep-alive ones."""
+        with self._connections_lock:
+            self._connections.add(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._connections_lock:
+                self._connections.discard(request)
+
+    def close_connections(self) -> None:
+        """Shut down every open client connection (a stopped emulator answers nothing)."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+def _error(action: str, code: int, message: str) -> dict[str, Any]:
+    return {"Action": f"{action}Response", "RetCode": code, "Message": message}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "CompShareEmulator/0.1"
+    timeout = 60
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: the emulator runs inside test suites."""
+
+    # ---------------------------------------------------------------- dispatch
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        emulator = self.server.emulator
+        try:
+            path = urlsplit(self.path).path
+            if path.startswith("/_emulator/") or path == "/_emulator":
+                self._admin(path)
+            else:
+                self._api()
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+        except Exception as e:
+            emulator._internal_error()
+            self._send_json(_error("", codes.PARAM_ERROR, f"invalid request: {type(e).__name__}"))
+
+    def _admin(self, path: str) -> None:
+        emulator = self.server.emulator
+        try:
+            self._read_body()
+        except _BadRequest as e:
+            self._send_json({"error": str(e)}, status=400)
+            return
+        if path == "/_emulator/state" and self.command == "GET":
+            self._send_json(emulator.state())
+        elif path == "/_emulator/stats" and self.command == "GET":
+            self._send_json(emulator.stats())
+        elif path == "/_emulator/reset-stats" and self.command == "POST":
+            emulator.reset_stats()
+            self._send_json({"ok": True})
+        else:
+            self._send_json({"error": f"no such endpoint: {self.command} {path}"}, status=404)
+
+    def _api(self) -> None:
+        emulator = self.server.emulator
+        fields: dict[str, str] = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
+        problem: str | None = None
+        try:
+            fields.update(self._body_fields())
+        except _BadRequest as e:
+            problem = str(e)
+        action = fields.get("Action", "")
+        fault, latency = emulator._record(fields)
+        if latency > 0:
+            time.sleep(latency)
+        if fault == "drop_connection":
+            self._drop()
+            return
+        if fault == "http_503":
+            self._send_bytes(b"Service Unavailable", "text/plain", status=503)
+            return
+        if fault == "retcode_150":
+            self._send_json(_error(action, codes.SERVICE_UNAVAILABLE, "Service unavailable"))
+            return
+        if fault == "retcode_153":
+            self._send_json(_error(action, codes.THROTTLED, "Request throttled"))
+            return
+        if problem is not None:
+            body = _error(action, codes.PARAM_ERROR, problem)
+        else:
+            try:
+                body = emulator._process(fields)
+            except Exception as e:
+                emulator._internal_error()
+                body = _error(action, codes.PARAM_ERROR, f"invalid request: {type(e).__name__}")
+        if fault == "applied_response_lost":
+            self._drop()
+            return
+        self._send_json(body)
+
+    # ---------------------------------------------------------------- body and responses
+
+    def _read_body(self) -> bytes:
+        length_header = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            self.close_connection = True
+            raise _BadRequest("invalid request: chunked bodies are not supported")
+        if not length_header:
+            return b""
+        try:
+            length = int(length_header)
+        except ValueError:
+            self.close_connection = True
+            raise _BadRequest("invalid request: bad Content-Length") from None
+        if length < 0:
+            self.close_connection = True
+            raise _BadRequest("invalid request: bad Content-Length")
+        if length > MAX_BODY_BYTES:
+            self._discard(length)
+            raise _BadRequest(f"invalid request: body larger than {MAX_BODY_BYTES} bytes")
+        return self.rfile.read(length)
+
+    def _discard(self, length: int) -> None:
+        remaining = length
+        while remaining > 0:
+            chunk = self.rfile.read(min(remaining, 65536))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+
+    def _body_fields(self) -> dict[str, str]:
+        raw = self._read_body()
+        if not raw:
+            return {}
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _BadRequest("invalid request: body is not UTF-8") from None
+        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type == "application/json" or content_type.endswith("+json"):
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as e:
+                raise _BadRequest(f"invalid request: bad JSON body ({e.msg})") from None
+            if not isinstance(data, dict):
+                raise _BadRequest("invalid request: JSON body must be an object")
+            return wire.flatten(data)
+        return dict(parse_qsl(text, keep_blank_values=True))
+
+    def _send_json(self, body: Any, status: int = 200) -> None:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self._send_bytes(data, "application/json; charset=utf-8", status)
+
+    def _send_bytes(self, data: bytes, content_type: str, status: int = 200) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("X-UCLOUD-REQUEST-UUID", str(uuid.uuid4()))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _drop(self) -> None:
+        """Close the socket without answering."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)

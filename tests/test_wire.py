@@ -1,0 +1,121 @@
+"""The wire protocol: our signature against ucloud-sdk-python3's, flattening, id coercion."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ucloud.core.auth import Credential
+from ucloud.core.typesystem import encoder
+
+from pulumi_compshare.api import wire
+
+PUB = "ucloudsomeone@example.com1296235120854146120"
+PRIV = "46f09bb9fab4f12dfc160dae12273d5332b5debe"
+
+
+def our_signature(params: dict[str, Any], public: str, private: str) -> str:
+    fields = wire.flatten({**params, "PublicKey": public})
+    return wire.sign(fields, private)
+
+
+def sdk_signature(params: dict[str, Any], public: str, private: str) -> str:
+    return str(Credential(public, private).verify_ac(encoder.encode(params)))
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (
+            {"Action": "DescribeUHostInstance", "Region": "cn-bj2", "Limit": 10},
+            "cba5cf5ec4d4233d206b1b54951e3787350a642f",
+        ),
+        (
+            {
+                "Action": "CreateCompShareTeamRelation",
+                "Region": "cn-wlcb",
+                "TeamId": 1001,
+                "UserInfo": [
+                    {"UserCompanyId": 50002, "RemarkName": "张三"},
+                    {"UserCompanyId": 50003},
+                ],
+            },
+            "8d4952b93033ad7068a669800c53d4250f1b7de0",
+        ),
+    ],
+)
+def test_signature_vectors_from_api_notes(params: dict[str, Any], expected: str) -> None:
+    assert our_signature(params, PUB, PRIV) == expected
+    assert sdk_signature(params, PUB, PRIV) == expected
+
+
+keys = st.text(
+    alphabet=st.characters(min_codepoint=48, max_codepoint=122, categories=["Lu", "Ll", "Nd"]),
+    min_size=1,
+    max_size=12,
+)
+scalars = st.one_of(
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+    st.text(max_size=20),
+)
+values = st.one_of(
+    scalars,
+    st.lists(scalars, min_size=1, max_size=4),
+    st.lists(st.dictionaries(keys, scalars, min_size=1, max_size=3), min_size=1, max_size=3),
+)
+param_sets = st.dictionaries(keys, values, min_size=1, max_size=8)
+key_text = st.text(min_size=1, max_size=40)
+
+
+@settings(max_examples=1200, deadline=None)
+@given(params=param_sets, public=key_text, private=key_text)
+def test_signature_equals_sdk_verify_ac(params: dict[str, Any], public: str, private: str) -> None:
+    params.pop("PublicKey", None)
+    assert our_signature(params, public, private) == sdk_signature(params, public, private)
+
+
+@settings(max_examples=300, deadline=None)
+@given(params=param_sets)
+def test_flatten_matches_sdk_encoder(params: dict[str, Any]) -> None:
+    assert wire.flatten(params) == encoder.encode(params)
+
+
+def test_flatten_rules() -> None:
+    assert wire.flatten(
+        {"A": [1, 2], "B": [{"X": 1.0, "Y": None}], "C": {"D": True}, "E": None, "F": []}
+    ) == {"A.0": "1", "A.1": "2", "B.0.X": "1", "C.D": "true"}
+
+
+def test_unflatten_inverts_flatten() -> None:
+    params = {"TeamId": "1001", "UserInfo": [{"UserCompanyId": "50002"}, {"UserCompanyId": "7"}]}
+    assert wire.unflatten(wire.flatten(params)) == params
+    assert wire.unflatten({"AddAccounts.1": "b", "AddAccounts.0": "a"}) == {
+        "AddAccounts": ["a", "b"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(50002, 50002), (50002.0, 50002), ("50002", 50002), (" 50002 ", 50002), ("1001.0", 1001)],
+)
+def test_to_int_accepts_ints_whole_floats_and_numeric_text(value: Any, expected: int) -> None:
+    assert wire.to_int(value) == expected
+
+
+@pytest.mark.parametrize("value", [True, 1.5, math.nan, math.inf, "abc", "1.5", None, [1]])
+def test_to_int_rejects_the_rest(value: Any) -> None:
+    with pytest.raises(ValueError):
+        wire.to_int(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("joined", "Joined"), ("PENDING", "Pending"), ("Cancelled", "Canceled"), ("New", "New")],
+)
+def test_status_normalised_case_insensitively(value: str, expected: str) -> None:
+    assert wire.normalize_status(value) == expected
