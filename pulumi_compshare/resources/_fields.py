@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, DiffResult
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from ..api import limits, wire
@@ -34,13 +35,16 @@ __all__ = [
 ]
 
 UNKNOWN = rpc.UNKNOWN
-"""The value the engine sends for an input that is not known yet (preview)."""
+"""The wire sentinel of a value not known yet (preview); providers receive it deserialized as
+``pulumi.output.Unknown`` (Check and Diff keep unknowns)."""
 
 PROVIDER_KEY = "__provider"
 
 
 def is_unknown(value: Any) -> bool:
-    """True for a value not known yet: the engine's sentinel, or a list holding one."""
+    """True for a value not known yet (``Unknown``, the wire sentinel, or a list holding one)."""
+    if isinstance(value, Unknown):
+        return True
     if isinstance(value, str):
         return value == UNKNOWN
     if isinstance(value, (list, tuple)):

@@ -11,13 +11,12 @@ import pulumi.dynamic
 
 from ..api import limits
 from ..api.models import Team as ApiTeam
-from ..client import CompShareClient, NotFoundError, OutcomeUnknownError
-from ._base import CompShareProvider, reads
+from ..client import CompShareClient, NotFoundError
+from ._base import CompShareProvider, reads, write_and_confirm
 from ._fields import Prop, diff_props, profile_name, text
 
 __all__ = ["Team", "TeamProvider"]
 
-_CREATE_ATTEMPTS = 3
 _create_lock = threading.Lock()
 
 
@@ -51,25 +50,22 @@ class TeamProvider(CompShareProvider):
         """
         with _create_lock:
             before = {team.id for team in client.list_teams()}
-            for _attempt in range(_CREATE_ATTEMPTS):
-                outcome_unknown: OutcomeUnknownError | None = None
-                try:
-                    client.create_team(name, description)
-                except OutcomeUnknownError as exc:
-                    outcome_unknown = exc
+
+            def confirm(answered: bool, _answer: None) -> ApiTeam | None:
                 new = [t for t in client.list_teams() if t.id not in before]
                 reads.wrote_team(client)
                 named = [t for t in new if t.name.strip() == name.strip()]
                 if named or len(new) == 1:
                     return max(named or new, key=lambda t: t.id)
-                if outcome_unknown is None:
+                if answered:
                     raise NotFoundError(
                         "CreateCompShareTeam",
                         f"the call succeeded but no new team named {name!r} appeared in "
                         "ListCompShareTeam",
                     )
-            assert outcome_unknown is not None
-            raise outcome_unknown
+                return None
+
+            return write_and_confirm(lambda: client.create_team(name, description), confirm)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         """Refresh (props: old outputs) or get (props: the program's inputs, id given)."""

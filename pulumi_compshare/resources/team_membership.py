@@ -9,21 +9,15 @@ import pulumi
 import pulumi.dynamic
 
 from ..api import limits
-from ..api.models import InviteUser, Relation
-from ..client import (
-    CompShareAPIError,
-    CompShareClient,
-    NotFoundError,
-    OutcomeUnknownError,
-)
+from ..api.models import InviteFailure, InviteUser, Relation
+from ..client import CompShareAPIError, CompShareClient, NotFoundError
 from ..client.errors import error_for_retcode
-from ._base import CompShareProvider, reads
+from ._base import CompShareProvider, reads, write_and_confirm
 from ._fields import Prop, boolean, diff_props, positive_id, profile_name, text
 
 __all__ = ["TeamMembership", "TeamMembershipProvider", "membership_id"]
 
 ACTIVE = ("Pending", "Joined")
-_INVITE_ATTEMPTS = 3
 
 
 def membership_id(value: str) -> tuple[int, int]:
@@ -144,22 +138,20 @@ class TeamMembershipProvider(CompShareProvider):
     ) -> Relation:
         """CreateCompShareTeamRelation, read back. An invite is never re-sent blindly: a lost
         answer is resolved by reading, and only an invite that surely did not land is re-sent."""
-        unknown: OutcomeUnknownError | None = None
-        for _attempt in range(_INVITE_ATTEMPTS):
-            failures = None
-            try:
-                failures = client.create_team_relations(
-                    team_id, [InviteUser(user_company_id=user, remark_name=remark)]
-                )
-            except OutcomeUnknownError as exc:
-                unknown = exc
+
+        def send() -> dict[int, InviteFailure]:
+            return client.create_team_relations(
+                team_id, [InviteUser(user_company_id=user, remark_name=remark)]
+            )
+
+        def confirm(answered: bool, failures: dict[int, InviteFailure] | None) -> Relation | None:
             reads.wrote_team(client, team_id)
             relation = reads.relation(client, team_id, user)
             if relation is not None and relation.status in ACTIVE:
                 return relation
-            if failures is None:
-                continue  # the invite did not land: send it again
-            failure = failures.get(user)
+            if not answered:
+                return None  # the invite did not land: it may be sent again
+            failure = (failures or {}).get(user)
             if failure is not None:
                 raise error_for_retcode(
                     "CreateCompShareTeamRelation",
@@ -171,8 +163,8 @@ class TeamMembershipProvider(CompShareProvider):
                 "CreateCompShareTeamRelation",
                 f"the invite of account {user} succeeded but its relation is {status}",
             )
-        assert unknown is not None
-        raise unknown
+
+        return write_and_confirm(send, confirm)
 
 
 def _outputs(args: dict[str, Any], relation: Relation) -> dict[str, Any]:
