@@ -133,11 +133,13 @@ def test_error_classes(em: Emulator, owner: CompShareClient, alice: CompShareCli
         alice.update_team(TEAM, name="mine now")
     owner.create_team_relations(TEAM, [{"user_company_id": ALICE}])
     alice.set_team_relation(TEAM, "Agree")
-    with pytest.raises(CompShareAPIError, match="DeleteCompShareTeam failed: .*member"):
+    with pytest.raises(CompShareAPIError, match=r"DeleteCompShareTeam failed: .*member"):
         owner.delete_team(TEAM)
-    with client_of(em, OWNER, region="cn-nowhere") as wrong_region:
-        with pytest.raises(InvalidParameterError, match="Region"):
-            wrong_region.list_teams()
+    with (
+        client_of(em, OWNER, region="cn-nowhere") as wrong_region,
+        pytest.raises(InvalidParameterError, match="Region"),
+    ):
+        wrong_region.list_teams()
 
 
 def test_bad_input_fails_before_any_request(em: Emulator, owner: CompShareClient) -> None:

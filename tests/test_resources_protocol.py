@@ -380,7 +380,7 @@ def test_missing_credentials_say_what_to_set(em: Emulator) -> None:
 def test_profiles_act_as_other_accounts(em: Emulator, engine: Engine) -> None:
     # bob's profile owns nothing: sharing an image of 50001 as bob is a permission error
     share = engine.new("ImageShare", "as-bob", ImageShareProvider())
-    with pytest.raises(ProviderCallError, match="PermissionDenied|not the owner|permission"):
+    with pytest.raises(ProviderCallError, match=r"not the owner"):
         engine.create(share, {"image_id": IMAGE, "account_ids": [ALICE], "profile": "bob"})
     # bob's own team
     team = engine.create(
