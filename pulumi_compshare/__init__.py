@@ -20,6 +20,20 @@ from .client import (
     ThrottledError,
     UnavailableError,
 )
+from .lookups import (
+    get_image_share_accounts,
+    get_image_share_accounts_output,
+    get_joined_teams,
+    get_joined_teams_output,
+    get_team,
+    get_team_invites,
+    get_team_invites_output,
+    get_team_operate_logs,
+    get_team_operate_logs_output,
+    get_team_output,
+    get_teams,
+    get_teams_output,
+)
 from .resources import (
     CompShareResourceError,
     ConfigurationError,
@@ -49,4 +63,16 @@ __all__ = [
     "ThrottledError",
     "UnavailableError",
     "__version__",
+    "get_image_share_accounts",
+    "get_image_share_accounts_output",
+    "get_joined_teams",
+    "get_joined_teams_output",
+    "get_team",
+    "get_team_invites",
+    "get_team_invites_output",
+    "get_team_operate_logs",
+    "get_team_operate_logs_output",
+    "get_team_output",
+    "get_teams",
+    "get_teams_output",
 ]
