@@ -1,0 +1,130 @@
+"""The user surface: every example and README snippet registers what it should under
+``pulumi.runtime.set_mocks``; the Pulumi.yaml files are valid project files; the main job runs."""
+
+from __future__ import annotations
+
+import re
+import runpy
+import threading
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+import yaml
+
+from pulumi_compshare import demo
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPSHARE_KEYS = {
+    "compshare:publicKey",
+    "compshare:privateKey",
+    "compshare:region",
+    "compshare:projectId",
+    "compshare:baseUrl",
+    "compshare:profiles",
+}
+
+
+class Recorder(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        self.registered: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.lock = threading.Lock()
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        with self.lock:
+            self.registered[args.name] = (args.typ.rsplit(":", 1)[-1], dict(args.inputs))
+        outputs = dict(args.inputs)
+        if args.typ.endswith(":Team"):
+            outputs.update(team_id=1002, company_id=50001)
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+        return {}, None
+
+
+def run_program(source: Path | str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Run a program file (or source text) under mocks and return what it registered."""
+    recorder = Recorder()
+    pulumi.runtime.set_mocks(recorder, project="examples", stack="test", preview=False)
+
+    @pulumi.runtime.test
+    def play() -> Any:
+        if isinstance(source, Path):
+            runpy.run_path(str(source), run_name="__main__")
+        else:
+            exec(compile(source, "README.md", "exec"), {"__name__": "__main__"})
+        return pulumi.Output.from_input(None)
+
+    play()
+    return recorder.registered
+
+
+def test_quickstart_registers_a_team_two_memberships_and_a_share() -> None:
+    reg = run_program(ROOT / "examples" / "quickstart" / "__main__.py")
+    assert {name: typ for name, (typ, _) in reg.items()} == {
+        "ml": "Team",
+        "member-50002": "TeamMembership",
+        "member-50003": "TeamMembership",
+        "cuda-base": "ImageShare",
+    }
+    assert reg["ml"][1]["name"] == "ml-research"
+    assert reg["member-50002"][1]["team_id"] == 1002
+    assert reg["member-50003"][1]["user_company_id"] == 50003
+    assert reg["cuda-base"][1]["image_id"] == "compshareImage-abc"
+    assert reg["cuda-base"][1]["account_ids"] == [50002, 50003]
+
+
+def test_two_accounts_invites_and_accepts_with_a_profile() -> None:
+    reg = run_program(ROOT / "examples" / "two-accounts" / "__main__.py")
+    assert reg["research"][0] == "Team"
+    assert reg["invitee"][0] == "TeamMembership" and reg["invitee"][1]["user_company_id"] == 50002
+    assert reg["invitee"][1].get("profile") is None  # the owner's default credentials
+    assert reg["accept"][0] == "TeamInviteAccepter"
+    assert reg["accept"][1]["profile"] == "invitee"
+    assert reg["accept"][1]["team_id"] == 1002
+
+
+def readme_python_blocks() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize("index", range(len(readme_python_blocks())))
+def test_readme_python_examples_run(index: int) -> None:
+    source = readme_python_blocks()[index]
+    reg = run_program(source)
+    assert reg, "the README example registers resources"
+    for typ, inputs in reg.values():
+        assert typ in {"Team", "TeamMembership", "TeamInviteAccepter", "ImageShare"}
+        assert "__provider" in inputs
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["Pulumi.yaml", "examples/quickstart/Pulumi.yaml", "examples/two-accounts/Pulumi.yaml"],
+)
+def test_pulumi_yaml_is_a_valid_project(path: str) -> None:
+    project = yaml.safe_load((ROOT / path).read_text())
+    assert project["runtime"] == "python" and project["name"]
+    config = project["config"]
+    assert set(config) >= COMPSHARE_KEYS
+    for key, spec in config.items():
+        assert spec.get("description"), key
+        if ":" in key:  # another namespace: the engine accepts only a value
+            assert "value" in spec and "type" not in spec and "default" not in spec, key
+        else:  # this project's own keys: typed, with a default so no stack must set them
+            assert "type" in spec and "default" in spec, key
+    if path == "Pulumi.yaml":
+        assert project["main"] == "examples/quickstart/"
+        assert (ROOT / project["main"] / "__main__.py").is_file()
+
+
+def test_main_job_runs_the_quickstart_offline(capsys: pytest.CaptureFixture[str]) -> None:
+    assert demo.main(["--engine", "protocol"]) == 0
+    out = capsys.readouterr().out
+    assert "CompShare emulator listening on http://127.0.0.1:" in out
+    for header in ("Previewing update", "Updating", "Refreshing", "Destroying", "Summary:"):
+        assert header in out
+    assert "refresh (drift: ~account_ids)" in out
+    assert "FAILED" not in out and "every check passed" in out
