@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..api import limits
-from ..client import CompShareClient, Credentials
+from ..client import CompShareClient, Credentials, RetryPolicy
 
 __all__ = [
     "ConfigurationError",
@@ -32,7 +32,10 @@ CONFIG_KEYS = (
     "compshare:projectId",
     "compshare:baseUrl",
     "compshare:profiles",
+    "compshare:maxRetries",
 )
+
+MAX_RETRIES_DEFAULT = 5
 
 _HOW_TO_SET = (
     "set compshare:publicKey and compshare:privateKey "
@@ -56,11 +59,13 @@ class Profile:
     region: str = limits.REGION_DEFAULT
     project_id: str | None = None
     base_url: str = limits.BASE_URL_DEFAULT
+    max_retries: int = MAX_RETRIES_DEFAULT
 
     def __repr__(self) -> str:
         return (
             f"Profile(public_key={self.public_key!r}, private_key='***', region={self.region!r}, "
-            f"project_id={self.project_id!r}, base_url={self.base_url!r})"
+            f"project_id={self.project_id!r}, base_url={self.base_url!r}, "
+            f"max_retries={self.max_retries})"
         )
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -125,6 +130,7 @@ def settings_from(
     region = text("compshare:region") or env.get("UCLOUD_REGION") or limits.REGION_DEFAULT
     project_id = text("compshare:projectId") or env.get("UCLOUD_PROJECT_ID") or None
     base_url = text("compshare:baseUrl") or env.get("COMPSHARE_BASE_URL") or limits.BASE_URL_DEFAULT
+    max_retries = _max_retries(text("compshare:maxRetries"))
 
     default: Profile | None = None
     source = "none"
@@ -139,7 +145,7 @@ def settings_from(
             public = (env.get(public_name) or "").strip() or None
             private = (env.get(private_name) or "").strip() or None
         if public and private:
-            default = Profile(public, private, region, project_id, base_url)
+            default = Profile(public, private, region, project_id, base_url, max_retries)
             source = f"{public_name}/{private_name}"
             break
         if public or private:
@@ -149,12 +155,26 @@ def settings_from(
                 "set both halves of the key pair"
             )
 
-    profiles = _profiles(text("compshare:profiles"), region, project_id, base_url)
+    profiles = _profiles(text("compshare:profiles"), region, project_id, base_url, max_retries)
     return Settings(default=default, profiles=profiles, source=source)
 
 
+def _max_retries(raw: str | None) -> int:
+    if raw is None:
+        return MAX_RETRIES_DEFAULT
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 20:
+        raise ConfigurationError(
+            f"compshare:maxRetries must be a whole number from 0 to 20, got {raw!r}"
+        )
+    return value
+
+
 def _profiles(
-    raw: str | None, region: str, project_id: str | None, base_url: str
+    raw: str | None, region: str, project_id: str | None, base_url: str, max_retries: int
 ) -> dict[str, Profile]:
     if not raw:
         return {}
@@ -183,6 +203,7 @@ def _profiles(
             str(entry.get("region") or region),
             str(entry.get("projectId") or project_id or "") or None,
             str(entry.get("baseUrl") or base_url),
+            max_retries,
         )
     return profiles
 
@@ -201,6 +222,7 @@ def client_for(profile: Profile) -> CompShareClient:
                 region=profile.region,
                 project_id=profile.project_id,
                 base_url=profile.base_url,
+                retry=RetryPolicy(max_attempts=profile.max_retries + 1),
             )
             _clients[profile] = client
         return client
