@@ -235,6 +235,16 @@ def test_reads_survive_faults_and_writes_are_never_resent_blindly() -> None:
         assert client.retries["ListCompShareTeam"] + client.retries["GetCompShareTeamInfo"] > 0
 
 
+def test_connections_are_pooled_and_reused(em: Emulator, owner: CompShareClient) -> None:
+    em.reset_stats()
+    for _ in range(50):
+        owner.list_teams()
+    assert em.stats()["connections"] == 1
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _i: owner.list_teams(), range(100)))
+    assert em.stats()["connections"] <= 5  # one per concurrent caller, kept alive
+
+
 def test_client_is_thread_safe(em: Emulator, owner: CompShareClient) -> None:
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda _i: owner.get_team_info(team_id=TEAM), range(64)))

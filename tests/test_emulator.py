@@ -686,7 +686,13 @@ def test_stats_and_repeated_writes(em: Emulator) -> None:
     assert stats["internal_errors"] == 0
 
     assert httpx.post(f"{em.url}/_emulator/reset-stats", timeout=10).status_code == 200
-    assert em.stats() == {"requests": {}, "faults": {}, "repeated_writes": {}, "internal_errors": 0}
+    assert em.stats() == {
+        "requests": {},
+        "faults": {},
+        "repeated_writes": {},
+        "internal_errors": 0,
+        "connections": 0,
+    }
     post(em, create)  # the memory of parameters was reset too
     assert em.stats()["repeated_writes"] == {}
     em.reset_stats()

@@ -88,6 +88,7 @@ class Emulator:
         self._repeated: Counter[str] = Counter()
         self._seen_writes: set[tuple[tuple[str, str], ...]] = set()
         self._internal_errors = 0
+        self._connections = 0
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -157,13 +158,15 @@ class Emulator:
             return self._state.snapshot()
 
     def stats(self) -> dict[str, Any]:
-        """Request, fault, repeated-write and internal-error counts (``GET /_emulator/stats``)."""
+        """Request, fault, repeated-write and internal-error counts, and TCP connections accepted
+        (``GET /_emulator/stats``)."""
         with self._lock:
             return {
                 "requests": dict(self._requests),
                 "faults": dict(self._faults),
                 "repeated_writes": dict(self._repeated),
                 "internal_errors": self._internal_errors,
+                "connections": self._connections,
             }
 
     def reset_stats(self) -> None:
@@ -174,6 +177,7 @@ class Emulator:
             self._repeated.clear()
             self._seen_writes.clear()
             self._internal_errors = 0
+            self._connections = 0
 
     def set_faults(self, rate: float, latency_ms: float | None = None) -> None:
         """Change the fault rate (0..1) and, if given, the latency in milliseconds."""
@@ -210,6 +214,10 @@ class Emulator:
         with self._lock:
             return self._state.process(fields)
 
+    def _connected(self) -> None:
+        with self._lock:
+            self._connections += 1
+
     def _internal_error(self) -> None:
         with self._lock:
             self._internal_errors += 1
@@ -237,6 +245,7 @@ class _Server(ThreadingHTTPServer):
         """Track open connections so :meth:`close_connections` can end keep-alive ones."""
         with self._connections_lock:
             self._connections.add(request)
+        self.emulator._connected()
         try:
             super().process_request_thread(request, client_address)
         finally:
