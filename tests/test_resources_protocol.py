@@ -194,6 +194,7 @@ def test_invite_accepter(em: Emulator, engine: Engine) -> None:
 
     em.reset_stats()
     engine.delete(accepter)  # does nothing
+    engine.delete(accepter)
     assert em.stats()["requests"] == {}
     assert relation(em, TEAM, ALICE)["status"] == "Joined"  # type: ignore[index]
 
@@ -263,6 +264,14 @@ def test_preview_with_unknown_inputs(em: Emulator, engine: Engine) -> None:
     assert failures == [] and inputs["team_id"] == UNKNOWN
     share = engine.new("ImageShare", "later", ImageShareProvider())
     _, failures = engine.preview(share, {"image_id": IMAGE, "account_ids": [ALICE, UNKNOWN]})
+    assert failures == []
+    _, failures = engine.preview(share, {"image_id": UNKNOWN, "account_ids": UNKNOWN})
+    assert failures == []
+    team = engine.new("Team", "later", TeamProvider())
+    inputs, failures = engine.preview(team, {"name": UNKNOWN, "description": "d"})
+    assert failures == [] and inputs["name"] == UNKNOWN
+    accepter = engine.new("TeamInviteAccepter", "later", TeamInviteAccepterProvider())
+    _, failures = engine.preview(accepter, {"team_id": UNKNOWN, "profile": "alice"})
     assert failures == []
     assert em.stats()["requests"] == {}
 
