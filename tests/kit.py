@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+import pulumi
 from pulumi.dynamic import ResourceProvider
 
 from pulumi_compshare.client import CompShareClient, Credentials, RetryPolicy
@@ -49,6 +51,31 @@ def client_of(em: Emulator, company_id: int) -> CompShareClient:
     return CompShareClient(
         Credentials(account.public_key, account.private_key), base_url=em.url, retry=FAST
     )
+
+
+class Recorder(pulumi.runtime.Mocks):
+    """Mocks that record each registration as ``name -> (type token, inputs)``; a Team gets
+    ``team_id`` (``team_id`` argument) so dependents see a real value."""
+
+    def __init__(self, team_id: int = 1002) -> None:
+        self.team_id = team_id
+        self.registered: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.lock = threading.Lock()
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        with self.lock:
+            self.registered[args.name] = (args.typ, dict(args.inputs))
+        outputs = dict(args.inputs)
+        if args.typ.endswith(":Team"):
+            outputs.update(team_id=self.team_id, company_id=50001)
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+        return {}, None
+
+    def kinds(self) -> dict[str, str]:
+        """``name -> class name`` (the last part of the type token)."""
+        return {name: typ.rsplit(":", 1)[-1] for name, (typ, _) in self.registered.items()}
 
 
 @dataclass
@@ -163,6 +190,7 @@ __all__ = [
     "Engine",
     "ProviderCallError",
     "ProviderServer",
+    "Recorder",
     "Res",
     "client_of",
     "stack_config",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import runpy
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,33 +14,11 @@ import yaml
 
 from pulumi_compshare import demo
 from pulumi_compshare.emulator import Emulator
+from pulumi_compshare.resources._config import CONFIG_KEYS
+
+from .kit import Recorder
 
 ROOT = Path(__file__).resolve().parent.parent
-COMPSHARE_KEYS = {
-    "compshare:publicKey",
-    "compshare:privateKey",
-    "compshare:region",
-    "compshare:projectId",
-    "compshare:baseUrl",
-    "compshare:profiles",
-}
-
-
-class Recorder(pulumi.runtime.Mocks):
-    def __init__(self) -> None:
-        self.registered: dict[str, tuple[str, dict[str, Any]]] = {}
-        self.lock = threading.Lock()
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        with self.lock:
-            self.registered[args.name] = (args.typ.rsplit(":", 1)[-1], dict(args.inputs))
-        outputs = dict(args.inputs)
-        if args.typ.endswith(":Team"):
-            outputs.update(team_id=1002, company_id=50001)
-        return f"{args.name}-id", outputs
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
-        return {}, None
 
 
 def run_program(source: Path | str) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -58,7 +35,9 @@ def run_program(source: Path | str) -> dict[str, tuple[str, dict[str, Any]]]:
         return pulumi.Output.from_input(None)
 
     play()
-    return recorder.registered
+    return {
+        name: (recorder.kinds()[name], inputs) for name, (_, inputs) in recorder.registered.items()
+    }
 
 
 def test_quickstart_registers_a_team_two_memberships_and_a_share() -> None:
@@ -119,7 +98,7 @@ def test_pulumi_yaml_is_a_valid_project(path: str) -> None:
     project = yaml.safe_load((ROOT / path).read_text())
     assert project["runtime"] == "python" and project["name"]
     config = project["config"]
-    assert set(config) >= COMPSHARE_KEYS
+    assert set(config) >= set(CONFIG_KEYS)
     for key, spec in config.items():
         assert spec.get("description"), key
         if ":" in key:  # another namespace: the engine accepts only a value

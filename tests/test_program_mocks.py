@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pulumi
@@ -11,27 +10,12 @@ import pytest
 
 import pulumi_compshare as compshare
 
-
-class Recorder(pulumi.runtime.Mocks):
-    def __init__(self) -> None:
-        self.registered: dict[str, tuple[str, dict[str, Any]]] = {}
-        self.lock = threading.Lock()
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        with self.lock:
-            self.registered[args.name] = (args.typ, dict(args.inputs))
-        outputs = dict(args.inputs)
-        if args.typ.endswith(":Team"):
-            outputs.update(team_id=1234, company_id=50001)
-        return f"{args.name}-id", outputs
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
-        return {}, None
+from .kit import Recorder
 
 
 @pytest.fixture
 def recorder() -> Recorder:
-    mocks = Recorder()
+    mocks = Recorder(team_id=1234)
     pulumi.runtime.set_mocks(mocks, project="p", stack="s", preview=False)
     return mocks
 

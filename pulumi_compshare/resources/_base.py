@@ -16,7 +16,13 @@ from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
 from typing import Any, ClassVar, TypeVar
 
-from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ResourceProvider
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    DiffResult,
+    ResourceProvider,
+)
 
 from ..api.models import Relation, ShareAccount, TeamInfo
 from ..client import (
@@ -28,7 +34,7 @@ from ..client import (
     ThrottledError,
 )
 from ._config import ConfigurationError, Profile, Settings, client_for, settings_from
-from ._fields import Prop, check_props, is_unknown, parse_props, profile_name
+from ._fields import Prop, check_props, diff_props, is_unknown, parse_props, profile_name
 
 __all__ = [
     "CompShareProvider",
@@ -283,6 +289,10 @@ class CompShareProvider(ResourceProvider):
         """The ``profile`` input of stored state or inputs (``None``: default credentials)."""
         value = values.get("profile")
         return None if value is None else profile_name(value)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Old outputs against new checked inputs: identity properties replace, others update."""
+        return diff_props(self.props, olds, news)
 
     def parse(self, values: dict[str, Any]) -> dict[str, Any]:
         """Inputs (or stored outputs) as Python values; the one place engine floats become ints."""

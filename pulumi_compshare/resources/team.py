@@ -13,7 +13,7 @@ from ..api import limits
 from ..api.models import Team as ApiTeam
 from ..client import CompShareClient, NotFoundError
 from ._base import CompShareProvider, reads, write_and_confirm
-from ._fields import Prop, diff_props, profile_name, text
+from ._fields import Prop, profile_name, text
 
 __all__ = ["Team", "TeamProvider"]
 
@@ -30,10 +30,6 @@ class TeamProvider(CompShareProvider):
         Prop("profile", profile_name, replaces=True),
     )
 
-    def diff(
-        self, _id: str, olds: dict[str, Any], news: dict[str, Any]
-    ) -> pulumi.dynamic.DiffResult:
-        return diff_props(self.props, olds, news)
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         args = self.parse(props)

@@ -10,7 +10,7 @@ import pulumi.dynamic
 from ..api.models import Relation
 from ..client import CompShareClient, CompShareError, NotFoundError
 from ._base import CompShareProvider, reads
-from ._fields import Prop, diff_props, positive_id, profile_name
+from ._fields import Prop, positive_id, profile_name
 
 __all__ = ["TeamInviteAccepter", "TeamInviteAccepterProvider"]
 
@@ -24,10 +24,6 @@ class TeamInviteAccepterProvider(CompShareProvider):
         Prop("profile", profile_name, replaces=True),
     )
 
-    def diff(
-        self, _id: str, olds: dict[str, Any], news: dict[str, Any]
-    ) -> pulumi.dynamic.DiffResult:
-        return diff_props(self.props, olds, news)
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         args = self.parse(props)
