@@ -13,7 +13,8 @@ from .kit import Engine, client_of, stack_config
 TEAM_READS = ("GetCompShareTeamInfo", "ListCompShareTeamInvite", "ListCompShareTeam")
 
 
-def test_refreshing_200_memberships_over_2_teams_reads_each_team_once() -> None:
+def test_200_memberships_over_2_teams_share_their_team_reads() -> None:
+    """Refresh, update and delete of 200 memberships: at most 4 team-reading calls each."""
     seed = generate_seed(accounts=201, teams=2, images=0)
     owner = seed.accounts[0].company_id
     users = [a.company_id for a in seed.accounts[1:]]
@@ -36,12 +37,43 @@ def test_refreshing_200_memberships_over_2_teams_reads_each_team_once() -> None:
             em.reset_stats()
             with ThreadPoolExecutor(4) as pool:  # the engine runs 4 calls at a time
                 refreshed = list(pool.map(engine.refresh, resources))
+            assert all(r is not None and r.outputs["status"] == "Pending" for r in refreshed)
+            requests = em.stats()["requests"]
+            assert requests.get("GetCompShareTeamInfo", 0) >= 2  # each team really read
+            assert sum(requests.get(action, 0) for action in TEAM_READS) <= 4, requests
+
+            # an update of every remark name (a new command): one write each, reads shared
+            engine.next_command()
+            for res in resources:
+                res.inputs = {
+                    "team_id": res.id.split(":")[0],
+                    "user_company_id": res.id.split(":")[1],
+                }
+                res.outputs = {**res.outputs, **res.inputs}
+            em.reset_stats()
+            with ThreadPoolExecutor(4) as pool:
+                updated = list(
+                    pool.map(
+                        lambda r: engine.up(r, {**r.inputs, "remark_name": "renamed"}), resources
+                    )
+                )
+            assert {op for op, _ in updated} == {"update"}
+            assert all(r.outputs["remark_name"] == "renamed" for _, r in updated)
+            requests = em.stats()["requests"]
+            assert requests["SetCompShareTeamRelation"] == len(users)
+            assert sum(requests.get(action, 0) for action in TEAM_READS) <= 4, requests
+
+            # destroy: one Cancel each, reads shared
+            engine.next_command()
+            em.reset_stats()
+            with ThreadPoolExecutor(4) as pool:
+                list(pool.map(engine.delete, [r for _, r in updated]))
+            requests = em.stats()["requests"]
+            assert requests["SetCompShareTeamRelation"] == len(users)
+            assert sum(requests.get(action, 0) for action in TEAM_READS) <= 4, requests
+            assert {r["status"] for r in em.state()["relations"]} == {"Canceled"}
         finally:
             engine.close()
-        assert all(r is not None and r.outputs["status"] == "Pending" for r in refreshed)
-        requests = em.stats()["requests"]
-        assert requests.get("GetCompShareTeamInfo", 0) >= 2  # each team really read
-        assert sum(requests.get(action, 0) for action in TEAM_READS) <= 4, requests
 
 
 def test_sharing_an_image_with_95_accounts_takes_10_modify_calls() -> None:

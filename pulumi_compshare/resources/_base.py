@@ -132,6 +132,18 @@ class ReadCache:
         future.set_result(loaded)
         return loaded
 
+    def patch(self, match: Callable[[Hashable], bool], change: Callable[[Any], Any]) -> None:
+        """Apply what a write of this process did to the cached entries ``match`` accepts
+        (write-through), so the next reader needs no API call. A read in flight may predate the
+        write: it is not stored, and later callers start a fresh one."""
+        with self._lock:
+            for key in [k for k in self._entries if match(k)]:
+                expires, value = self._entries[key]
+                self._entries[key] = (expires, change(value))
+            for key in [k for k in self._inflight if match(k)]:
+                del self._inflight[key]
+                self._generation[key] = self._generation.get(key, 0) + 1
+
     def invalidate(self, match: Callable[[Hashable], bool]) -> None:
         """Forget every entry (and in-flight read) whose key ``match`` accepts."""
         with self._lock:
@@ -214,6 +226,29 @@ class _Reads:
             return key[0] == "team" and (team_id is None or key[2] == team_id)
 
         self.cache.invalidate(match)
+
+    def wrote_relation(
+        self, client: CompShareClient, team_id: int, user: int, **changes: Any
+    ) -> None:
+        """This process changed one relation (e.g. ``status="Canceled"``): patch the cached team
+        reads instead of dropping them, and drop invite listings (an invitee's view)."""
+        base = client.base_url
+
+        def change(info: TeamInfo | None) -> TeamInfo | None:
+            if info is None:
+                return None
+            relations = [
+                r.model_copy(update=changes) if r.user_company_id == user else r
+                for r in info.relations
+            ]
+            return info.model_copy(update={"relations": relations})
+
+        self.cache.patch(
+            lambda key: isinstance(key, tuple) and key[:3] == ("team", base, team_id), change
+        )
+        self.cache.invalidate(
+            lambda key: isinstance(key, tuple) and key[0] == "invites" and key[1] == base
+        )
 
     def wrote_image(self, client: CompShareClient, image_id: str) -> None:
         base = client.base_url

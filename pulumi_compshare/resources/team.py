@@ -30,7 +30,6 @@ class TeamProvider(CompShareProvider):
         Prop("profile", profile_name, replaces=True),
     )
 
-
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         args = self.parse(props)
         with self.failing_as(repr(args["name"])):

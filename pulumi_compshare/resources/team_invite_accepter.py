@@ -24,7 +24,6 @@ class TeamInviteAccepterProvider(CompShareProvider):
         Prop("profile", profile_name, replaces=True),
     )
 
-
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         args = self.parse(props)
         team_id = args["team_id"]

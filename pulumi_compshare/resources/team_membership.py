@@ -97,7 +97,6 @@ class TeamMembershipProvider(CompShareProvider):
         with self.failing_as(id_):
             team_id, user = membership_id(id_)
             client = self.client(self.profile_of(props))
-            reads.wrote_team(client, team_id)  # decide on a fresh read
             relation = reads.relation(client, team_id, user)
             if relation is None or relation.status not in ACTIVE:
                 return
@@ -105,8 +104,10 @@ class TeamMembershipProvider(CompShareProvider):
                 client.set_team_relation(team_id, "Cancel", user)
             except NotFoundError:
                 pass  # canceled meanwhile (or by our own retried request)
-            finally:
-                reads.wrote_team(client, team_id)
+            except BaseException:
+                reads.wrote_team(client, team_id)  # unknown effect: read afresh next time
+                raise
+            reads.wrote_relation(client, team_id, user, status="Canceled")
 
     # ------------------------------------------------------------------ convergence
 
@@ -128,9 +129,13 @@ class TeamMembershipProvider(CompShareProvider):
         ):
             return self._invite(client, team_id, user, remark)
         if remark is not None and relation.status in ACTIVE and relation.remark_name != remark:
-            client.set_team_relation(team_id, "UpdateRemarkName", user, remark)
-            reads.wrote_team(client, team_id)
-            relation = reads.relation(client, team_id, user) or relation
+            try:
+                client.set_team_relation(team_id, "UpdateRemarkName", user, remark)
+            except BaseException:
+                reads.wrote_team(client, team_id)
+                raise
+            reads.wrote_relation(client, team_id, user, remark_name=remark)
+            relation = relation.model_copy(update={"remark_name": remark})
         return relation
 
     def _invite(
