@@ -266,6 +266,7 @@ def _error(action: str, code: int, message: str) -> dict[str, Any]:
 
 
 class _Handler(BaseHTTPRequestHandler):
+    disable_nagle_algorithm = True  # answer in one segment: no 40 ms delayed-ACK stall
     protocol_version = "HTTP/1.1"
     server_version = "CompShareEmulator/0.1"
     timeout = 60

@@ -46,7 +46,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -1335,33 +1335,61 @@ class Player:
         return [n for n in reversed(order) if id(n) in wanted]
 
     def _delete_all(self, result: Result, states: Sequence[ResourceState]) -> None:
+        """Delete ``states`` (given in deletion order) like the engine: a resource goes once every
+        resource in the set that depends on it is gone, independent ones in parallel (at most
+        :attr:`parallel` provider calls at a time). After a failure no new delete starts."""
         server = self._prepare_server()
-        for state in states:
+        blockers: list[set[int]] = [set() for _ in states]
+        for i, state in enumerate(states):
+            for j, other in enumerate(states):
+                if i != j and (state.urn in other.dependencies or other.parent == state.urn):
+                    blockers[i].add(j)
+
+        def delete_one(state: ResourceState) -> None:
             if state.custom and not state.external:
-                try:
-                    self._provider_call(
-                        "Delete",
-                        state.name,
-                        partial(
-                            server.delete,
-                            state.id,
-                            state.urn,
-                            state.outputs,
-                            old_inputs=state.inputs,
-                        ),
-                    )
-                except ProviderCallError as exc:
-                    result.errors.append(
-                        StepError("delete", state.urn, exc.message, exc.details, exc.method)
-                    )
-                    return
-            step = self._delete_step(state)
-            with self._lock:
-                if any(p is state for p in self._pending_deletes):
-                    self._pending_deletes = [p for p in self._pending_deletes if p is not state]
-                elif self._state.get(state.urn) is state:
-                    del self._state[state.urn]
-            self._emit(result, step)
+                self._provider_call(
+                    "Delete",
+                    state.name,
+                    partial(
+                        server.delete, state.id, state.urn, state.outputs, old_inputs=state.inputs
+                    ),
+                )
+
+        done: set[int] = set()
+        started: set[int] = set()
+        failed = False
+        with ThreadPoolExecutor(self.parallel) as pool:
+            running: dict[Future[None], int] = {}
+            while True:
+                if not failed:
+                    for i in range(len(states)):
+                        if i not in started and blockers[i] <= done:
+                            started.add(i)
+                            running[pool.submit(delete_one, states[i])] = i
+                if not running:
+                    break
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    i = running.pop(future)
+                    state = states[i]
+                    try:
+                        future.result()
+                    except ProviderCallError as exc:
+                        failed = True
+                        result.errors.append(
+                            StepError("delete", state.urn, exc.message, exc.details, exc.method)
+                        )
+                        continue
+                    done.add(i)
+                    step = self._delete_step(state)  # before it leaves the pending deletes
+                    with self._lock:
+                        if any(p is state for p in self._pending_deletes):
+                            self._pending_deletes = [
+                                p for p in self._pending_deletes if p is not state
+                            ]
+                        elif self._state.get(state.urn) is state:
+                            del self._state[state.urn]
+                    self._emit(result, step)
 
     def _play(self, program: Program, run: _Run) -> None:
         """Run ``program`` under mocks on a fresh thread and event loop; fills ``run``."""
