@@ -1,0 +1,500 @@
+"""Property-based fuzzing of every resource's ``check()``.
+
+For arbitrary input dicts (every input of the resource, drawn from valid, nearly valid and
+outright wrong values, plus unknowns and stray keys), ``check()``:
+
+- never raises,
+- makes no API call (an emulator is the configured endpoint and must see no request),
+- reports each failure on one of the resource's inputs, with a one-line reason that starts with
+  the input's name,
+- and, without failures, returns normalised inputs: ids are ints, ``account_ids`` sorted and
+  unique, defaults filled in, unknowns passed through untouched; such inputs are a fixpoint of
+  ``check``, are accepted by ``parse`` (what create/update use) and make well-formed API requests.
+
+Real provider objects, configured exactly as the engine configures them; no mocks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest
+from pulumi.dynamic.config import Config
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+from pydantic import BaseModel
+
+from pulumi_compshare.api import limits, models
+from pulumi_compshare.emulator import Emulator
+from pulumi_compshare.resources import (
+    ImageShareProvider,
+    TeamInviteAccepterProvider,
+    TeamMembershipProvider,
+    TeamProvider,
+)
+from pulumi_compshare.resources._base import CompShareProvider
+
+PROFILES = '{"alice": {"publicKey": "a", "privateKey": "b"}}'
+KNOWN_PROFILES = ("alice",)
+MAX_ID = limits.MAX_ID
+
+FUZZ = settings(
+    max_examples=2000,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+VALID = settings(max_examples=250, deadline=None, database=None)
+
+
+# ------------------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(scope="module")
+def em() -> Iterator[Emulator]:
+    with Emulator() as emulator:
+        yield emulator
+        assert emulator.stats()["requests"] == {}, "check() called the API"
+
+
+@pytest.fixture(scope="module")
+def providers(em: Emulator) -> dict[str, CompShareProvider]:
+    """The four providers, configured as the engine configures them (stack config)."""
+    config = Config(
+        {
+            "compshare:publicKey": "pk",
+            "compshare:privateKey": "sk",
+            "compshare:baseUrl": em.url,
+            "compshare:profiles": PROFILES,
+        },
+        "p",
+    )
+    built: dict[str, CompShareProvider] = {}
+    for provider in (
+        TeamProvider(),
+        TeamMembershipProvider(),
+        TeamInviteAccepterProvider(),
+        ImageShareProvider(),
+    ):
+        provider.configure(ConfigureRequest(config))
+        built[provider.kind] = provider
+    return built
+
+
+# ------------------------------------------------------------------------------ values
+# Strategies are kept cheap to draw: 2000 examples per resource must run in a few seconds.
+
+unknowns = st.one_of(st.builds(Unknown), st.just(rpc.UNKNOWN))
+
+
+def _repeated(lengths: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
+    """One character repeated: long strings (at and past the limits) without drawing each char."""
+    return st.tuples(st.characters(), lengths).map(lambda pair: pair[0] * pair[1])
+
+
+numbers = st.one_of(
+    st.integers(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.sampled_from([0, -1, 1, MAX_ID, MAX_ID + 1, 2**53 + 1, 10**30, -(10**30)]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([50002.0, 0.5, 1.5, -0.0, 1e300, -1e300, float(MAX_ID), MAX_ID + 1.0]),
+)
+
+numeric_strings = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from(
+        [" 50002 ", "50002.0", "1e5", "1e400", "0x10", "1_000", "٣", "+7", "-7", "0", "00012", "5."]
+    ),
+    st.integers(min_value=1, max_value=9).map(lambda n: "9" * (4000 + n * 100)),
+)
+
+texts = st.one_of(
+    st.text(max_size=12),
+    _repeated(st.integers(min_value=0, max_value=100_000)),
+    st.sampled_from(["", " ", "\t", "\n", "a\nb", "\r\n", "\x00", "\ud800", "é" * 65, "x" * 257]),
+    st.sampled_from(
+        ["alice", "bob", "compshareImage-abc", "compshareImage-", "compshareimage-abc"]
+    ),
+)
+
+scalars = st.one_of(st.none(), st.booleans(), numbers, numeric_strings, texts, unknowns)
+
+values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=5),
+        st.lists(children, max_size=3).map(tuple),
+        st.dictionaries(st.text(max_size=4), children, max_size=3),
+    ),
+    max_leaves=6,
+)
+"""Anything the engine (or a careless program) might hand to check()."""
+
+
+def _suffixed(base: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """A valid string with something stuck to either end (whitespace, a newline, a NUL...)."""
+    junk = st.sampled_from(["\n", " ", "\t", "\x00", "é", "\r\n", "-", "."])
+    return st.one_of(
+        st.tuples(base, junk).map(lambda t: t[0] + t[1]),
+        st.tuples(junk, base).map(lambda t: t[0] + t[1]),
+    )
+
+
+valid_ids = st.one_of(
+    st.integers(min_value=1, max_value=MAX_ID),
+    st.integers(min_value=1, max_value=MAX_ID).map(float),
+    st.integers(min_value=1, max_value=MAX_ID).map(str),
+    st.sampled_from([1, 1001, 50002, MAX_ID, 50002.0, "50002", " 50002 ", "50002.0"]),
+)
+near_ids = st.one_of(
+    valid_ids,
+    st.sampled_from([0, -1, MAX_ID + 1, 0.0, 1.5, True, False, "0", "", " ", "1.5", "abc"]),
+    st.integers(min_value=1, max_value=MAX_ID).map(lambda n: n + 0.5),
+)
+_image_chars = "abcXYZ0189_-"
+valid_image_ids = st.one_of(
+    st.sampled_from(["compshareImage-abc", "compshareImage-def", "compshareImage-" + "a" * 63]),
+    st.tuples(st.sampled_from("aZ0"), st.text(alphabet=_image_chars, max_size=6)).map(
+        lambda t: f"compshareImage-{t[0]}{t[1]}"
+    ),
+)
+valid_account_ids = st.lists(valid_ids, max_size=12)
+valid_profiles = st.one_of(st.none(), st.sampled_from(KNOWN_PROFILES))
+
+
+def _bounded_text(limit: int, *, non_blank: bool = False) -> st.SearchStrategy[str]:
+    """Text within ``limit`` characters: short random text, or one character up to the limit."""
+    strategy = st.one_of(
+        st.text(min_size=1 if non_blank else 0, max_size=10),
+        _repeated(st.integers(min_value=1 if non_blank else 0, max_value=limit)),
+    )
+    return strategy.filter(str.strip) if non_blank else strategy
+
+
+def _around(limit: int) -> st.SearchStrategy[str]:
+    """Text of about ``limit`` characters, just inside and just past it."""
+    return _repeated(st.integers(min_value=limit - 2, max_value=limit + 2))
+
+
+VALID_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "name": _bounded_text(limits.TEAM_NAME_MAX, non_blank=True),
+    "description": st.one_of(st.none(), _bounded_text(limits.TEAM_DESCRIPTION_MAX)),
+    "profile": valid_profiles,
+    "team_id": valid_ids,
+    "user_company_id": valid_ids,
+    "remark_name": st.one_of(st.none(), _bounded_text(limits.REMARK_NAME_MAX)),
+    "reinvite_on_reject": st.one_of(st.none(), st.booleans()),
+    "exclusive": st.one_of(st.none(), st.booleans()),
+    "image_id": valid_image_ids,
+    "account_ids": valid_account_ids,
+}
+"""Values every input accepts (``None`` only for optional inputs)."""
+
+NEAR_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "name": st.one_of(
+        _around(limits.TEAM_NAME_MAX),
+        _suffixed(_bounded_text(limits.TEAM_NAME_MAX, non_blank=True)),
+    ),
+    "description": _around(limits.TEAM_DESCRIPTION_MAX),
+    "profile": st.one_of(_suffixed(st.sampled_from(KNOWN_PROFILES)), st.text(max_size=8)),
+    "team_id": near_ids,
+    "user_company_id": near_ids,
+    "remark_name": _around(limits.REMARK_NAME_MAX),
+    "reinvite_on_reject": st.sampled_from([0, 1, "true", "false", 1.0]),
+    "exclusive": st.sampled_from([0, 1, "true", "false", 1.0]),
+    "image_id": st.one_of(
+        _suffixed(valid_image_ids),
+        st.sampled_from(
+            [
+                "compshareImage-" + "a" * 64,
+                "compshareImage--a",
+                "compshareImage-_",
+                "compshareImage-a.b",
+            ]
+        ),
+        st.text(alphabet=_image_chars + "./ é", max_size=8).map(lambda s: "compshareImage-" + s),
+    ),
+    "account_ids": st.lists(st.one_of(near_ids, unknowns), max_size=12),
+}
+"""Values at and just beyond the edges of what each input accepts."""
+
+
+def _input_strategy(names: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    """Any subset of the inputs, each valid, nearly valid or arbitrary, plus stray keys."""
+    known = st.fixed_dictionaries(
+        {},
+        optional={name: st.one_of(VALID_VALUES[name], NEAR_VALUES[name], values) for name in names},
+    )
+    stray = st.dictionaries(
+        st.one_of(st.text(max_size=6), st.sampled_from(["__provider", "id", "urn", "status"])),
+        values,
+        max_size=2,
+    )
+    return st.tuples(stray, known).map(lambda pair: {**pair[0], **pair[1]})
+
+
+def _valid_strategy(provider: CompShareProvider) -> st.SearchStrategy[dict[str, Any]]:
+    """Inputs the resource must accept: required ones always set, optional ones maybe."""
+    required = {p.name: VALID_VALUES[p.name] for p in provider.props if p.required}
+    optional = {p.name: VALID_VALUES[p.name] for p in provider.props if not p.required}
+    return st.fixed_dictionaries(required, optional=optional)
+
+
+# ------------------------------------------------------------------------------ oracle
+
+
+def _is_unknown(value: Any) -> bool:
+    """Unknown: the Unknown object, the wire sentinel, or a list/tuple holding one (any depth)."""
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, str):
+        return value == rpc.UNKNOWN
+    if isinstance(value, (list, tuple)):
+        return any(_is_unknown(item) for item in value)
+    return False
+
+
+def _number(value: Any) -> int | None:
+    """The integer a number or numeric string denotes, or None if it denotes no integer."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) and value.is_integer() else None
+    try:
+        exact = Decimal(value.strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not exact.is_finite() or exact != exact.to_integral_value():
+        return None
+    return int(exact)
+
+
+def _expect_id(value: Any, out: Any) -> None:
+    assert type(out) is int, f"id not normalised to int: {out!r}"
+    assert 0 < out <= MAX_ID
+    denoted = _number(value)
+    if denoted is not None:
+        assert out == denoted, f"{value!r} became {out}"
+
+
+def _expect_id_set(value: Any, out: Any) -> None:
+    assert isinstance(out, list)
+    assert all(type(item) is int and 0 < item <= MAX_ID for item in out), out
+    assert out == sorted(set(out)), f"account_ids not sorted and unique: {out}"
+    denoted = [_number(item) for item in value]
+    if all(number is not None for number in denoted):
+        assert out == sorted({number for number in denoted if number is not None})
+
+
+def _expect_text(limit: int, *, non_blank: bool = False) -> Callable[[Any, Any], None]:
+    def expect(value: Any, out: Any) -> None:
+        assert out == value and type(out) is str
+        assert len(out) <= limit
+        if non_blank:
+            assert out.strip()
+
+    return expect
+
+
+def _expect_bool(value: Any, out: Any) -> None:
+    assert out is value and type(out) is bool
+
+
+def _expect_image_id(value: Any, out: Any) -> None:
+    assert out == value and type(out) is str
+    # The documented form (``compshareImage-`` then letters and digits, also ``-``/``_``),
+    # matched against the whole value.
+    assert limits.IMAGE_ID_PATTERN.fullmatch(out), f"{out!r} is not a custom image id"
+
+
+def _expect_profile(value: Any, out: Any) -> None:
+    assert out == value and out in KNOWN_PROFILES
+
+
+EXPECT: dict[str, Callable[[Any, Any], None]] = {
+    "name": _expect_text(limits.TEAM_NAME_MAX, non_blank=True),
+    "description": _expect_text(limits.TEAM_DESCRIPTION_MAX),
+    "profile": _expect_profile,
+    "team_id": _expect_id,
+    "user_company_id": _expect_id,
+    "remark_name": _expect_text(limits.REMARK_NAME_MAX),
+    "reinvite_on_reject": _expect_bool,
+    "exclusive": _expect_bool,
+    "image_id": _expect_image_id,
+    "account_ids": _expect_id_set,
+}
+DEFAULTS: dict[str, Any] = {"reinvite_on_reject": False, "exclusive": False}
+INPUTS: dict[str, set[str]] = {
+    "Team": {"name", "description", "profile"},
+    "TeamMembership": {
+        "team_id",
+        "user_company_id",
+        "remark_name",
+        "reinvite_on_reject",
+        "profile",
+    },
+    "TeamInviteAccepter": {"team_id", "profile"},
+    "ImageShare": {"image_id", "account_ids", "exclusive", "profile"},
+}
+REQUIRED: dict[str, set[str]] = {
+    "Team": {"name"},
+    "TeamMembership": {"team_id", "user_company_id"},
+    "TeamInviteAccepter": {"team_id"},
+    "ImageShare": {"image_id", "account_ids"},
+}
+
+
+def _requests_of(
+    kind: str, args: Mapping[str, Any]
+) -> list[tuple[type[BaseModel], dict[str, Any]]]:
+    """The API requests create/update build from parsed inputs (request model, values)."""
+    if kind == "Team":
+        text = {"name": args["name"], "description": args["description"]}
+        return [
+            (models.CreateTeamRequest, text),
+            (
+                models.UpdateTeamRequest,
+                {**text, "team_id": 1, "description": text["description"] or ""},
+            ),
+        ]
+    if kind == "TeamMembership":
+        user = {"user_company_id": args["user_company_id"], "remark_name": args["remark_name"]}
+        built: list[tuple[type[BaseModel], dict[str, Any]]] = [
+            (models.GetTeamInfoRequest, {"team_id": args["team_id"]}),
+            (models.CreateTeamRelationRequest, {"team_id": args["team_id"], "user_info": [user]}),
+        ]
+        if args["remark_name"] is not None:
+            built.append(
+                (
+                    models.SetTeamRelationRequest,
+                    {"team_id": args["team_id"], "status": "UpdateRemarkName", **user},
+                )
+            )
+        return built
+    if kind == "TeamInviteAccepter":
+        return [(models.SetTeamRelationRequest, {"team_id": args["team_id"], "status": "Agree"})]
+    image = args["image_id"]
+    ids = args["account_ids"]
+    built = [(models.DescribeImageShareAccountsRequest, {"image_id": image})]
+    for start in range(0, len(ids), limits.SHARE_BATCH_MAX):
+        batch = ids[start : start + limits.SHARE_BATCH_MAX]
+        built.append(
+            (models.ModifyImageShareAccountRequest, {"image_id": image, "add_accounts": batch})
+        )
+        built.append(
+            (models.ModifyImageShareAccountRequest, {"image_id": image, "remove_accounts": batch})
+        )
+    return built
+
+
+def _assert_contract(
+    em: Emulator, provider: CompShareProvider, news: dict[str, Any], result: CheckResult
+) -> None:
+    kind = provider.kind
+    inputs = INPUTS[kind]
+    assert em.stats()["requests"] == {}, "check() made an API call"
+    assert isinstance(result, CheckResult)
+    assert isinstance(result.failures, list)
+    for failure in result.failures:
+        assert isinstance(failure, CheckFailure)
+        assert failure.property in inputs, f"failure on no input: {failure!r}"
+        reason = failure.reason
+        assert isinstance(reason, str)
+        assert reason.startswith(f"{failure.property} "), reason
+        assert "\n" not in reason and "\r" not in reason, f"multi-line reason: {reason!r}"
+    failed = {f.property for f in result.failures}
+    for name in REQUIRED[kind]:
+        if news.get(name) is None:
+            assert name in failed, f"missing required {name} not reported"
+    if result.failures:
+        return
+
+    checked = result.inputs
+    assert set(checked) == inputs, f"checked inputs {sorted(checked)} != {sorted(inputs)}"
+    known = True
+    for name in inputs:
+        value, out = news.get(name), checked[name]
+        if _is_unknown(value):
+            assert out is value, f"unknown {name} not passed through: {out!r}"
+            known = False
+        elif value is None:
+            assert out == DEFAULTS.get(name)
+        else:
+            EXPECT[name](value, out)
+    if not known:
+        return
+
+    # Known inputs: a fixpoint of check, accepted by parse, and they make well-formed requests.
+    again = provider.check({}, dict(checked))
+    assert again.failures == [] and again.inputs == checked
+    assert provider.parse(dict(checked)) == checked
+    for model, request in _requests_of(kind, checked):
+        model.model_validate(request)  # raises on a request the client would refuse to send
+
+
+KINDS = ("Team", "TeamMembership", "TeamInviteAccepter", "ImageShare")
+OLDS = st.one_of(st.just({}), st.dictionaries(st.sampled_from(sorted(EXPECT)), scalars, max_size=2))
+"""check() ignores the old inputs; vary them anyway."""
+STRATEGIES = {kind: _input_strategy(tuple(sorted(INPUTS[kind]))) for kind in KINDS}
+
+
+# ------------------------------------------------------------------------------ properties
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_check_never_raises_and_names_the_property(
+    em: Emulator, providers: dict[str, CompShareProvider], kind: str
+) -> None:
+    provider = providers[kind]
+
+    @FUZZ
+    @given(news=STRATEGIES[kind], olds=OLDS)
+    def run(news: dict[str, Any], olds: dict[str, Any]) -> None:
+        snapshot = dict(news)
+        result = provider.check(olds, news)
+        assert news == snapshot, "check() changed its argument"
+        _assert_contract(em, provider, news, result)
+
+    run()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_valid_inputs_pass_check(
+    em: Emulator, providers: dict[str, CompShareProvider], kind: str
+) -> None:
+    provider = providers[kind]
+
+    @VALID
+    @given(news=_valid_strategy(provider))
+    def run(news: dict[str, Any]) -> None:
+        result = provider.check({}, news)
+        assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+        _assert_contract(em, provider, news, result)
+
+    run()
+
+
+def test_profile_failure_reason_is_one_line(providers: dict[str, CompShareProvider]) -> None:
+    """An unknown profile whose name holds a newline is reported on one line."""
+    result = providers["Team"].check({}, {"name": "t", "profile": "a\nb"})
+    assert [f.property for f in result.failures] == ["profile"]
+    assert "\n" not in result.failures[0].reason, repr(result.failures[0].reason)
+
+
+def test_image_id_with_trailing_newline_fails_check(
+    providers: dict[str, CompShareProvider],
+) -> None:
+    """check() must reject an image id the API request (and the emulator's id rule) refuses."""
+    result = providers["ImageShare"].check(
+        {}, {"image_id": "compshareImage-abc\n", "account_ids": [50002]}
+    )
+    assert [f.property for f in result.failures] == ["image_id"]
