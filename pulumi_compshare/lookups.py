@@ -9,6 +9,7 @@ variables as the resources; ``profile`` names a set in ``compshare:profiles``. B
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -162,10 +163,11 @@ class GetTeamOperateLogsResult:
 # ------------------------------------------------------------------------------ helpers
 
 
-def _client(profile: str | None) -> CompShareClient:
+def _client(function: str, profile: Any) -> CompShareClient:
+    name = _profile(function, profile)
     config = pulumi.Config("compshare")
     settings = settings_from(lambda key: config.get(key.split(":", 1)[1]))
-    return client_for(settings.profile(profile))
+    return client_for(settings.profile(name))
 
 
 def _bad(function: str, message: str) -> InvalidParameterError:
@@ -198,13 +200,34 @@ def _status(function: str, value: str | None) -> str | None:
 
 
 def _count(function: str, name: str, value: Any, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+    whole = isinstance(value, int) or (
+        isinstance(value, float) and math.isfinite(value) and value.is_integer()
+    )
+    if isinstance(value, bool) or not whole:
         raise _bad(function, f"{name} must be an integer, got {value!r}")
     number = int(value)
     if number < low or (high is not None and number > high):
         span = f"from {low} to {high}" if high is not None else f"at least {low}"
         raise _bad(function, f"{name} must be {span}, got {number}")
     return number
+
+
+def _texts(function: str, name: str, value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise _bad(function, f"{name} must be a list of strings, got {value!r}")
+    if not all(isinstance(item, str) for item in value):
+        raise _bad(function, f"{name} must be a list of strings, got {list(value)!r}")
+    return list(value)
+
+
+def _profile(function: str, value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and value.strip()):
+        return value
+    raise _bad(
+        function, f"profile must be the name of a profile in compshare:profiles, got {value!r}"
+    )
 
 
 def _invite(row: Any) -> TeamInvite:
@@ -234,7 +257,7 @@ def get_team(
         raise _bad(fn, "give exactly one of team_id and virtual_company_id")
     tid = _id(fn, "team_id", team_id, optional=True)
     vid = _id(fn, "virtual_company_id", virtual_company_id, optional=True)
-    info = _client(profile).get_team_info(team_id=tid, virtual_company_id=vid)
+    info = _client(fn, profile).get_team_info(team_id=tid, virtual_company_id=vid)
     return GetTeamResult(
         team_id=info.team.id,
         company_id=info.team.company_id,
@@ -261,7 +284,7 @@ def get_teams(profile: str | None = None) -> GetTeamsResult:
     return GetTeamsResult(
         teams=[
             TeamSummary(t.id, t.company_id, t.name, t.description, t.member_count)
-            for t in _client(profile).list_teams()
+            for t in _client("get_teams", profile).list_teams()
         ]
     )
 
@@ -269,7 +292,7 @@ def get_teams(profile: str | None = None) -> GetTeamsResult:
 def get_joined_teams(status: str | None = None, profile: str | None = None) -> GetJoinedTeamsResult:
     """The teams the caller was invited to or joined, optionally only those with ``status``."""
     wanted = _status("get_joined_teams", status)
-    rows = _client(profile).list_joined_teams(status=wanted)
+    rows = _client("get_joined_teams", profile).list_joined_teams(status=wanted)
     return GetJoinedTeamsResult(teams=[_invite(r) for r in rows])
 
 
@@ -304,7 +327,7 @@ def get_team_invites(
         raise _bad(fn, f"descending must be true or false, got {descending!r}")
     page = _count(fn, "offset", offset, 1)
     size = _count(fn, "limit", limit, 1, INVITE_LIMIT_MAX)
-    rows = [_invite(r) for r in _client(profile).list_team_invites(team_id=tid)]
+    rows = [_invite(r) for r in _client(fn, profile).list_team_invites(team_id=tid)]
     if wanted is not None:
         rows = [r for r in rows if r.status == wanted]
     if search:
@@ -323,11 +346,13 @@ def get_image_share_accounts(
     image_id: str, profile: str | None = None
 ) -> GetImageShareAccountsResult:
     """The accounts a custom image is shared with."""
-    if not isinstance(image_id, str) or not limits.IMAGE_ID_PATTERN.match(image_id):
+    if not limits.is_image_id(image_id):
         raise _bad("get_image_share_accounts", f"image_id {image_id!r} is not a custom image id")
     accounts = [
         ImageShareAccount(a.account_id, a.account_name)
-        for a in _client(profile).describe_image_share_accounts(image_id)
+        for a in _client("get_image_share_accounts", profile).describe_image_share_accounts(
+            image_id
+        )
     ]
     return GetImageShareAccountsResult(
         image_id=image_id, accounts=accounts, account_ids=sorted(a.account_id for a in accounts)
@@ -354,16 +379,20 @@ def get_team_operate_logs(
         raise _bad(fn, "end_time must be later than begin_time")
     size = _count(fn, "limit", limit, 1, limits.OPERATE_LOG_LIMIT_MAX)
     skip = _count(fn, "offset", offset, 0)
+    types = _texts(fn, "operate_types", operate_types)
+    states = _texts(fn, "statuses", statuses)
+    if not isinstance(ascending, bool):
+        raise _bad(fn, f"ascending must be true or false, got {ascending!r}")
     assert tid is not None
-    page = _client(profile).list_team_operate_logs(
+    page = _client(fn, profile).list_team_operate_logs(
         tid,
         begin,
         end,
         limit=size,
         offset=skip,
-        operate_types=operate_types,
-        statuses=statuses,
-        order_by_asc=bool(ascending),
+        operate_types=types,
+        statuses=states,
+        order_by_asc=ascending,
     )
     return GetTeamOperateLogsResult(
         logs=[

@@ -135,7 +135,7 @@ def test_unknown_profile_names_the_defined_ones() -> None:
     )
     with pytest.raises(
         ConfigurationError,
-        match=r"profile 'alice' is not defined in compshare:profiles \(defined: bob\)",
+        match=r"profile 'alice' is not defined in compshare:profiles \(defined: 'bob'\)",
     ):
         settings.profile("alice")
 

@@ -25,5 +25,11 @@ CUSTOM_IMAGES_LIMIT_MAX = 100
 IMAGE_ID_PATTERN = re.compile(r"^compshareImage-[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
 """A custom image id: ``compshareImage-`` followed by letters, digits, ``-`` or ``_``."""
 
+
+def is_image_id(value: object) -> bool:
+    """Whether ``value`` is a custom image id (the whole string: no trailing newline)."""
+    return isinstance(value, str) and IMAGE_ID_PATTERN.fullmatch(value) is not None
+
+
 MAX_ID = 2**32 - 1
 """Team, company and virtual company ids are Uint32 in the vendor's docs."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 __all__ = [
@@ -129,11 +130,11 @@ def to_int(value: Any) -> int:
             return int(text, 10)
         except ValueError:
             pass
-        try:
-            number = float(text)
-        except ValueError:
+        try:  # "1001.0": exact decimal arithmetic, so "1001.00000000000001" is no integer
+            number = Decimal(text)
+        except InvalidOperation:
             raise ValueError(f"expected an integer, got {value!r}") from None
-        if math.isfinite(number) and number.is_integer() and abs(number) < 2**53:
+        if number.is_finite() and number == number.to_integral_value() and abs(number) < 2**53:
             return int(number)
         raise ValueError(f"expected an integer, got {value!r}")
     raise ValueError(f"expected an integer, got {type(value).__name__}")

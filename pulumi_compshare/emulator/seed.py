@@ -239,7 +239,7 @@ class _SeedParser:
             self.check_keys(entry, where, fields)
             self.check_unknown(entry, where, fields)
             image_id = entry["id"]
-            if not isinstance(image_id, str) or not limits.IMAGE_ID_PATTERN.match(image_id):
+            if not limits.is_image_id(image_id):
                 raise self.fail(f"{where}.id {image_id!r} is not like compshareImage-xxxx")
             if image_id in seen:
                 raise self.fail(f"{where}.id {image_id!r} is a duplicate")

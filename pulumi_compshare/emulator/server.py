@@ -31,6 +31,7 @@ from pulumi_compshare.emulator.state import (
     WRITE_ACTIONS,
     EmulatorState,
     is_non_idempotent_write,
+    one_line,
 )
 
 __all__ = ["FAULT_KINDS", "MAX_BODY_BYTES", "Emulator"]
@@ -262,7 +263,7 @@ class _Server(ThreadingHTTPServer):
 
 
 def _error(action: str, code: int, message: str) -> dict[str, Any]:
-    return {"Action": f"{action}Response", "RetCode": code, "Message": message}
+    return {"Action": f"{one_line(action)}Response", "RetCode": code, "Message": one_line(message)}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -395,13 +396,30 @@ class _Handler(BaseHTTPRequestHandler):
                 data = json.loads(text)
             except json.JSONDecodeError as e:
                 raise _BadRequest(f"invalid request: bad JSON body ({e.msg})") from None
+            except RecursionError:
+                raise _BadRequest("invalid request: JSON body nested too deeply") from None
             if not isinstance(data, dict):
                 raise _BadRequest("invalid request: JSON body must be an object")
-            return wire.flatten(data)
+            try:
+                fields = wire.flatten(data)
+            except RecursionError:
+                raise _BadRequest("invalid request: JSON body nested too deeply") from None
+            for key, value in fields.items():
+                try:
+                    (key + value).encode("utf-8")
+                except UnicodeEncodeError:
+                    raise _BadRequest(
+                        f"invalid request: parameter {key.encode('utf-8', 'backslashreplace')!r} "
+                        "is not valid Unicode text"
+                    ) from None
+            return fields
         return dict(parse_qsl(text, keep_blank_values=True))
 
     def _send_json(self, body: Any, status: int = 200) -> None:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        try:
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate echoed back: escape everything
+            data = json.dumps(body).encode("ascii")
         self._send_bytes(data, "application/json; charset=utf-8", status)
 
     def _send_bytes(self, data: bytes, content_type: str, status: int = 200) -> None:

@@ -31,6 +31,7 @@ __all__ = [
     "ApiError",
     "EmulatorState",
     "is_non_idempotent_write",
+    "one_line",
 ]
 
 REGION = limits.REGION_DEFAULT
@@ -103,9 +104,15 @@ class ApiError(Exception):
     """A failed action: a RetCode and a one-line message."""
 
     def __init__(self, code: int, message: str) -> None:
+        message = one_line(message)
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def one_line(text: str) -> str:
+    """Messages echo request values: escape line breaks so a message stays one line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _invalid(name: str, reason: str) -> ApiError:
@@ -214,7 +221,7 @@ class Params:
 
         A bare ``prefix`` (no index) counts as a one-element list.
         """
-        pattern = re.compile(re.escape(prefix) + r"\.(\d+)$")
+        pattern = re.compile(re.escape(prefix) + r"\.(\d+)\Z")
         found: list[tuple[int, str, str]] = []
         for key, value in self.fields.items():
             match = pattern.match(key)
@@ -689,7 +696,7 @@ class EmulatorState:
 
     def _image_id(self, params: Params) -> str:
         image_id = params.required_text("CompShareImageId")
-        if not limits.IMAGE_ID_PATTERN.match(image_id):
+        if not limits.is_image_id(image_id):
             raise _invalid("CompShareImageId", "must look like compshareImage-xxxx")
         return image_id
 

@@ -89,11 +89,11 @@ class Settings:
             return self.default
         found = self.profiles.get(name)
         if found is None:
-            known = ", ".join(sorted(self.profiles)) or "none"
+            known = ", ".join(repr(p) for p in sorted(self.profiles)) or "none"
+            example = json.dumps({name: {"publicKey": "...", "privateKey": "..."}})
             raise ConfigurationError(
                 f"profile {name!r} is not defined in compshare:profiles (defined: {known}); "
-                "add it with `pulumi config set --secret compshare:profiles "
-                "'{\"" + name + '": {"publicKey": "...", "privateKey": "..."}}\'`'
+                f"add it with `pulumi config set --secret compshare:profiles '{example}'`"
             )
         return found
 
@@ -190,12 +190,12 @@ def _profiles(
     profiles: dict[str, Profile] = {}
     for name, entry in data.items():
         if not isinstance(entry, dict):
-            raise ConfigurationError(f"compshare:profiles.{name} must be a JSON object")
+            raise ConfigurationError(f"compshare:profiles.{_escaped(name)} must be a JSON object")
         public = str(entry.get("publicKey") or "").strip()
         private = str(entry.get("privateKey") or "").strip()
         if not public or not private:
             raise ConfigurationError(
-                f"compshare:profiles.{name} needs both publicKey and privateKey"
+                f"compshare:profiles.{_escaped(name)} needs both publicKey and privateKey"
             )
         profiles[name] = Profile(
             public,
@@ -206,6 +206,10 @@ def _profiles(
             max_retries,
         )
     return profiles
+
+
+def _escaped(name: str) -> str:
+    return json.dumps(name)[1:-1]
 
 
 _clients: dict[Profile, CompShareClient] = {}

@@ -109,7 +109,7 @@ def image_id(value: Any) -> str:
         raise ValueError(f"must be a string, got {_kind(value)}")
     if not value.strip():
         raise ValueError("must not be empty")
-    if not limits.IMAGE_ID_PATTERN.match(value):
+    if not limits.is_image_id(value):
         raise ValueError(
             f"{value!r} is not a custom image id: expected 'compshareImage-' followed by letters "
             "and digits, as DescribeCompShareCustomImages lists them"
