@@ -20,6 +20,7 @@ import pytest
 
 import pulumi_compshare as compshare
 from pulumi_compshare.emulator import Emulator, generate_seed
+from pulumi_compshare.emulator.state import ACTIONS
 from pulumi_compshare.resources import ImageShareProvider, TeamMembershipProvider
 from pulumi_compshare.testing.engine import Player, StepError
 
@@ -27,18 +28,6 @@ from .kit import Engine, stack_config
 
 SOAK_N = int(os.environ.get("COMPSHARE_SOAK_N", "200"))
 MAX_RERUNS = 25
-ACTIONS = (
-    "CreateCompShareTeam",
-    "UpdateCompShareTeam",
-    "DeleteCompShareTeam",
-    "ListCompShareTeam",
-    "GetCompShareTeamInfo",
-    "ListCompShareTeamInvite",
-    "CreateCompShareTeamRelation",
-    "SetCompShareTeamRelation",
-    "DescribeCompShareImageShareAccounts",
-    "ModifyCompShareImageShareAccount",
-)
 
 
 @dataclass
