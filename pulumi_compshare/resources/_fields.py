@@ -88,6 +88,7 @@ def text(max_length: int, *, allow_empty: bool = True) -> Parser:
     def parse(value: Any) -> str:
         if not isinstance(value, str):
             raise ValueError(f"must be a string, got {_kind(value)}")
+        _valid_unicode(value)
         if not allow_empty and not value.strip():
             raise ValueError("must not be empty")
         if len(value) > max_length:
@@ -95,6 +96,14 @@ def text(max_length: int, *, allow_empty: bool = True) -> Parser:
         return value
 
     return parse
+
+
+def _valid_unicode(value: str) -> None:
+    """The API speaks UTF-8: a lone surrogate cannot be sent."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (it holds a lone surrogate)") from None
 
 
 def boolean(value: Any) -> bool:
@@ -133,6 +142,7 @@ def id_set(value: Any) -> list[int]:
 def profile_name(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"must be the name of a profile in compshare:profiles, got {_kind(value)}")
+    _valid_unicode(value)
     if not value.strip():
         raise ValueError("must not be empty (leave it unset to use the default credentials)")
     return value
