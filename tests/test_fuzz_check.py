@@ -498,3 +498,25 @@ def test_image_id_with_trailing_newline_fails_check(
         {}, {"image_id": "compshareImage-abc\n", "account_ids": [50002]}
     )
     assert [f.property for f in result.failures] == ["image_id"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "news", "prop"),
+    [
+        ("Team", {"name": "\ud800"}, "name"),
+        ("Team", {"name": "t", "description": "x\udfff"}, "description"),
+        (
+            "TeamMembership",
+            {"team_id": 1, "user_company_id": 2, "remark_name": "\ud800"},
+            "remark_name",
+        ),
+        ("TeamInviteAccepter", {"team_id": 1, "profile": "\ud800"}, "profile"),
+    ],
+)
+def test_lone_surrogates_fail_check(
+    providers: dict[str, CompShareProvider], kind: str, news: dict[str, Any], prop: str
+) -> None:
+    """Found on a clean CI run: text the API request models (UTF-8) refuse must fail in check."""
+    result = providers[kind].check({}, news)
+    assert [f.property for f in result.failures] == [prop]
+    assert "Unicode" in result.failures[0].reason
