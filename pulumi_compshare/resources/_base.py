@@ -153,9 +153,6 @@ class ReadCache:
                 self._inflight.pop(key, None)
                 self._generation[key] = self._generation.get(key, 0) + 1
 
-    def invalidate_all(self) -> None:
-        self.invalidate(lambda _key: True)
-
 
 def _cache_ttl() -> float:
     try:

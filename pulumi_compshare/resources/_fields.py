@@ -38,8 +38,6 @@ UNKNOWN = rpc.UNKNOWN
 """The wire sentinel of a value not known yet (preview); providers receive it deserialized as
 ``pulumi.output.Unknown`` (Check and Diff keep unknowns)."""
 
-PROVIDER_KEY = "__provider"
-
 
 def is_unknown(value: Any) -> bool:
     """True for a value not known yet (``Unknown``, the wire sentinel, or a list holding one)."""
