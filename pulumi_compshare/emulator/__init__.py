@@ -23,12 +23,14 @@ from pulumi_compshare.emulator.seed import (
     generate_seed,
     load_seed,
 )
-from pulumi_compshare.emulator.server import FAULT_KINDS, Emulator
+from pulumi_compshare.emulator.server import FAULT_KINDS, TARGETED_FAULT_KINDS, Emulator, Fault
 
 __all__ = [
     "FAULT_KINDS",
+    "TARGETED_FAULT_KINDS",
     "Account",
     "Emulator",
+    "Fault",
     "Seed",
     "SeedError",
     "SeedImage",

@@ -20,7 +20,8 @@ import time
 import traceback
 import uuid
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -34,7 +35,7 @@ from pulumi_compshare.emulator.state import (
     one_line,
 )
 
-__all__ = ["FAULT_KINDS", "MAX_BODY_BYTES", "Emulator"]
+__all__ = ["FAULT_KINDS", "MAX_BODY_BYTES", "TARGETED_FAULT_KINDS", "Emulator", "Fault"]
 
 MAX_BODY_BYTES = 1024 * 1024
 """A larger request body is refused with RetCode 230."""
@@ -49,6 +50,44 @@ FAULT_KINDS = (
 """Injected faults; ``applied_response_lost`` is only chosen for write actions."""
 
 _READ_FAULTS = FAULT_KINDS[:4]
+
+TARGETED_FAULT_KINDS = (
+    "http_503",
+    "retcode",
+    "drop_connection",
+    "applied_response_lost",
+    "delay",
+    "call",
+)
+"""Faults :meth:`Emulator.fail` can aim at the Nth call of one action: an HTTP 503, an error
+envelope with a chosen RetCode, a dropped connection (nothing applied), the call applied with its
+answer lost, a delay before the call is processed, or (``call``, via :meth:`Emulator.on_call`)
+something run just before the call is processed, as another person acting at that moment."""
+
+
+@dataclass
+class Fault:
+    """A fault aimed at calls ``nth`` .. ``nth + times - 1`` of ``action`` (counted from when it
+    was set). ``hits`` counts the calls it struck."""
+
+    action: str
+    kind: str
+    nth: int = 1
+    times: int = 1
+    retcode: int = codes.SERVICE_UNAVAILABLE
+    message: str = "Service unavailable (injected)"
+    delay_ms: float = 0.0
+    run: Callable[[], object] | None = None
+    seen: int = 0
+    hits: int = 0
+
+    def _strikes(self) -> bool:
+        """Count one call of the action; True if this call is one the fault aims at."""
+        self.seen += 1
+        if self.nth <= self.seen < self.nth + self.times:
+            self.hits += 1
+            return True
+        return False
 
 
 class _BadRequest(Exception):
@@ -90,6 +129,7 @@ class Emulator:
         self._seen_writes: set[tuple[tuple[str, str], ...]] = set()
         self._internal_errors = 0
         self._connections = 0
+        self._targeted: list[Fault] = []
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -191,9 +231,56 @@ class Emulator:
             if latency_ms is not None:
                 self._latency_ms = float(latency_ms)
 
+    def fail(
+        self,
+        action: str,
+        kind: str = "http_503",
+        *,
+        nth: int = 1,
+        times: int = 1,
+        retcode: int | None = None,
+        message: str | None = None,
+        delay_ms: float = 0.0,
+    ) -> Fault:
+        """Aim a fault at the ``nth`` call of ``action`` from now on (and the ``times - 1`` calls
+        after it). ``kind`` is one of :data:`TARGETED_FAULT_KINDS`; ``retcode`` and ``message``
+        shape a ``retcode`` fault (default 150, service unavailable); ``delay_ms`` is the pause of
+        a ``delay``. Targeted faults win over the random ``fault_rate``. Returns the
+        :class:`Fault`, whose ``hits`` say how many calls it struck."""
+        if kind not in TARGETED_FAULT_KINDS or kind == "call":
+            raise ValueError(
+                f"fault kind must be one of {', '.join(TARGETED_FAULT_KINDS[:-1])}, got {kind!r}"
+            )
+        if nth < 1 or times < 1:
+            raise ValueError(f"nth and times must be at least 1, got {nth} and {times}")
+        fault = Fault(action, kind, nth, times, delay_ms=float(delay_ms))
+        if retcode is not None:
+            fault.retcode = retcode
+        if message is not None:
+            fault.message = message
+        with self._lock:
+            self._targeted.append(fault)
+        return fault
+
+    def on_call(self, action: str, run: Callable[[], object], *, nth: int = 1) -> Fault:
+        """Run ``run()`` just before the ``nth`` call of ``action`` from now on is processed (in
+        the request's thread, before any lock is taken), e.g. another person creating a team
+        with their own client while ours is in flight. The call itself then proceeds."""
+        if nth < 1:
+            raise ValueError(f"nth must be at least 1, got {nth}")
+        fault = Fault(action, "call", nth, 1, run=run)
+        with self._lock:
+            self._targeted.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        """Forget every targeted fault (the random ``fault_rate`` is left as it is)."""
+        with self._lock:
+            self._targeted.clear()
+
     # ---------------------------------------------------------------- request handling
 
-    def _record(self, fields: Mapping[str, str]) -> tuple[str | None, float]:
+    def _record(self, fields: Mapping[str, str]) -> tuple[str | Fault | None, float]:
         """Count a request, remember writes, decide its fault; return (fault, latency_s)."""
         action = fields.get("Action") or "<none>"
         with self._lock:
@@ -204,8 +291,12 @@ class Emulator:
                     self._repeated[action] += 1
                 else:
                     self._seen_writes.add(key)
-            fault: str | None = None
-            if self._fault_rate > 0 and self._rng.random() < self._fault_rate:
+            fault: str | Fault | None = None
+            for targeted in self._targeted:
+                if targeted.action == action and targeted._strikes() and fault is None:
+                    fault = targeted
+                    self._faults[f"targeted_{targeted.kind}"] += 1
+            if fault is None and self._fault_rate > 0 and self._rng.random() < self._fault_rate:
                 kinds = FAULT_KINDS if action in WRITE_ACTIONS else _READ_FAULTS
                 fault = self._rng.choice(kinds)
                 self._faults[fault] += 1
@@ -325,6 +416,10 @@ class _Handler(BaseHTTPRequestHandler):
             problem = str(e)
         action = fields.get("Action", "")
         fault, latency = emulator._record(fields)
+        if isinstance(fault, Fault):
+            fault = self._targeted_fault(fault, action)
+            if fault == "answered":
+                return
         if latency > 0:
             time.sleep(latency)
         if fault == "drop_connection":
@@ -351,6 +446,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._drop()
             return
         self._send_json(body)
+
+    def _targeted_fault(self, fault: Fault, action: str) -> str | None:
+        """Act out a targeted fault. Returns the random-fault name it maps to, ``"answered"`` if
+        the request was answered here, or ``None`` to process the call normally."""
+        if fault.kind == "call":
+            assert fault.run is not None
+            fault.run()
+            return None
+        if fault.kind == "delay":
+            time.sleep(fault.delay_ms / 1000.0)
+            return None
+        if fault.kind == "retcode":
+            self._send_json(_error(action, fault.retcode, fault.message))
+            return "answered"
+        return fault.kind
 
     # ---------------------------------------------------------------- body and responses
 

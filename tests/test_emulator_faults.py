@@ -1,0 +1,111 @@
+"""Targeted faults: the emulator fails exactly the call a test names, as the API would."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from pulumi_compshare.client import (
+    CompShareAPIError,
+    OutcomeUnknownError,
+    UnavailableError,
+)
+from pulumi_compshare.client.retry import NO_RETRY
+from pulumi_compshare.emulator import Emulator
+
+from .kit import client_of
+
+
+def _teams(em: Emulator) -> list[str]:
+    return [t["name"] for t in em.state()["teams"]]
+
+
+def test_http_503_strikes_only_the_nth_call() -> None:
+    with Emulator() as em:
+        client = client_of(em, 50001)
+        client.retry = NO_RETRY
+        fault = em.fail("ListCompShareTeam", "http_503", nth=2)
+        client.list_teams()
+        with pytest.raises(UnavailableError):
+            client.list_teams()
+        client.list_teams()
+        assert fault.hits == 1 and fault.seen == 3
+        assert em.stats()["faults"] == {"targeted_http_503": 1}
+
+
+def test_retcode_fault_answers_with_the_chosen_code_and_message() -> None:
+    with Emulator() as em:
+        client = client_of(em, 50001)
+        em.fail("GetCompShareTeamInfo", "retcode", retcode=8433, message="service error")
+        with pytest.raises(CompShareAPIError, match="service error") as info:
+            client.get_team_info(team_id=1001)
+        assert info.value.ret_code == 8433
+
+
+def test_applied_response_lost_applies_the_write_and_drops_the_answer() -> None:
+    with Emulator() as em:
+        client = client_of(em, 50001)
+        em.fail("CreateCompShareTeam", "applied_response_lost")
+        with pytest.raises(OutcomeUnknownError):
+            client.create_team("lost-answer")
+        assert "lost-answer" in _teams(em)
+
+
+def test_drop_connection_applies_nothing() -> None:
+    with Emulator() as em:
+        client = client_of(em, 50001)
+        em.fail("CreateCompShareTeam", "drop_connection", times=10)
+        with pytest.raises(OutcomeUnknownError):
+            client.create_team("dropped")
+        assert "dropped" not in _teams(em)
+
+
+def test_delay_holds_the_call_then_answers() -> None:
+    with Emulator() as em:
+        client = client_of(em, 50001)
+        em.fail("ListCompShareTeam", "delay", delay_ms=300)
+        started = time.monotonic()
+        client.list_teams()
+        assert time.monotonic() - started >= 0.3
+
+
+def test_on_call_runs_just_before_the_nth_call_is_processed() -> None:
+    with Emulator() as em:
+        client, colleague = client_of(em, 50001), client_of(em, 50001)
+        em.on_call("CreateCompShareTeam", lambda: colleague.create_team("theirs"), nth=1)
+        client.create_team("ours")
+        assert _teams(em)[-2:] == ["theirs", "ours"]
+
+
+def test_clear_faults_and_bad_arguments() -> None:
+    with Emulator() as em:
+        em.fail("ListCompShareTeam", "http_503", times=5)
+        em.clear_faults()
+        client_of(em, 50001).list_teams()
+        with pytest.raises(ValueError, match="fault kind"):
+            em.fail("ListCompShareTeam", "explode")
+        with pytest.raises(ValueError, match="at least 1"):
+            em.fail("ListCompShareTeam", nth=0)
+
+
+def test_faults_count_per_action_across_threads() -> None:
+    with Emulator() as em:
+        fault = em.fail("ListCompShareTeam", "http_503", nth=3, times=2)
+        client = client_of(em, 50001)
+        client.retry = NO_RETRY
+        failures: list[Exception] = []
+
+        def one() -> None:
+            try:
+                client.list_teams()
+            except UnavailableError as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=one) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(failures) == 2 and fault.hits == 2
