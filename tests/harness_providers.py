@@ -8,7 +8,11 @@ failures). The module must be importable by the server process: run it in the re
 Store layout::
 
     {"next": 1, "objects": {id: {...}}, "config": {...}, "fail": {"create": ["boom"]},
-     "unknowns": [...]}
+     "unknowns": [...], "checks": [[name, has olds], ...], "reads": [[id, sorted prop keys], ...],
+     "deleted": [id, ...]}
+
+``fail`` injects failures per action (``diff``, ``create``, ``read``, ``update``,
+``delete``) and resource ``name`` (``*`` for every one).
 """
 
 from __future__ import annotations
@@ -62,7 +66,8 @@ def store() -> Iterator[dict[str, Any]]:
 
 def _maybe_fail(action: str, name: str) -> None:
     with store() as data:
-        if name in data.get("fail", {}).get(action, []):
+        failing = data.get("fail", {}).get(action, [])
+        if name in failing or "*" in failing:
             raise RuntimeError(f"{action} echo '{name}': the backend refused (injected)")
 
 
@@ -84,12 +89,13 @@ class EchoProvider(ResourceProvider):
                 "plain": req.config.get("plain"),
             }
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = []
         unknown = sorted(k for k, v in news.items() if isinstance(v, Unknown))
-        if unknown:
-            with store() as data:
+        with store() as data:
+            if unknown:
                 data.setdefault("unknowns", []).append(unknown)
+            data.setdefault("checks", []).append([str(news.get("name")), bool(olds)])
         name = news.get("name")
         if not isinstance(name, Unknown) and (not isinstance(name, str) or not name):
             failures.append(CheckFailure("name", "name must be a non-empty string"))
@@ -99,6 +105,7 @@ class EchoProvider(ResourceProvider):
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        _maybe_fail("diff", str(olds.get("name")))
         changed = [k for k in _FIELDS if olds.get(k) != news.get(k)]
         replaces = ["name"] if "name" in changed else []
         return DiffResult(
@@ -118,7 +125,9 @@ class EchoProvider(ResourceProvider):
         return CreateResult(id_, _outs(id_, obj))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        _maybe_fail("read", str(props.get("name")))
         with store() as data:
+            data.setdefault("reads", []).append([id_, sorted(props)])
             obj = data["objects"].get(id_)
         if obj is None:
             return ReadResult(None, {})
@@ -151,6 +160,14 @@ class AdoptingEchoProvider(EchoProvider):
             return result
         inputs = {k: result.outs[k] for k in _FIELDS if k in result.outs}
         return ReadResult(result.id, result.outs, inputs)
+
+
+class UndecidedEchoProvider(EchoProvider):
+    """Like :class:`EchoProvider`, but its diff answers "unknown" (``DiffResult()``, the
+    ``ResourceProvider`` default): the engine then compares old and new inputs itself."""
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return DiffResult()
 
 
 class Echo(Resource, module="harness", name="Echo"):

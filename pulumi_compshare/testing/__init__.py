@@ -5,8 +5,12 @@
   Pulumi engine drives it.
 - :class:`ProviderServer` makes single engine calls (Configure, Check, Diff, Create, Read,
   Update, Delete) for finer tests.
+- :class:`ResourceDriver` makes the engine's steps for one resource at a time, and
+  :class:`LifeCycleTest` declares a resource's life cycle (create, updates, delete) and checks it.
 - :mod:`pulumi_compshare.testing.fixtures`: pytest fixtures that run the CompShare emulator
   (``pytest_plugins = ["pulumi_compshare.testing.fixtures"]`` in your ``conftest.py``).
+
+``docs/testing.md`` lists every engine behaviour modelled, with the engine function it follows.
 
 >>> from pulumi_compshare.emulator import Emulator
 >>> from pulumi_compshare.testing import Player
@@ -14,35 +18,40 @@
 ...     player.up(my_program)
 """
 
-from .engine import (
-    UNKNOWN,
+from .lifecycle import LifeCycleTest, Operation, ResourceDriver, StepRecord, TrackedResource
+from .player import Player
+from .results import (
     Plan,
-    Player,
     ProviderCallError,
     ProviderDiff,
-    ProviderServer,
+    ProviderRead,
     ProviderServerError,
     ResourceState,
     Result,
     Step,
     StepError,
-    make_urn,
-    resource_type,
-    serialize_provider,
 )
+from .server import ProviderServer
+from .wire import UNKNOWN, make_urn, resource_type, serialize_provider
 
 __all__ = [
     "UNKNOWN",
+    "LifeCycleTest",
+    "Operation",
     "Plan",
     "Player",
     "ProviderCallError",
     "ProviderDiff",
+    "ProviderRead",
     "ProviderServer",
     "ProviderServerError",
+    "ResourceDriver",
     "ResourceState",
     "Result",
     "Step",
     "StepError",
+    "StepRecord",
+    "TrackedResource",
     "make_urn",
     "resource_type",
     "serialize_provider",

@@ -1,0 +1,512 @@
+"""The program player: ``pulumi preview`` / ``up`` / ``refresh`` / ``destroy`` of a whole program
+through a real dynamic-provider server, keeping the stack state in memory."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from . import rules
+from .program import Program, play_program
+from .registration import Run
+from .results import (
+    Plan,
+    ProviderCallError,
+    ProviderServerError,
+    ResourceState,
+    Result,
+    Step,
+    StepError,
+)
+from .rules import EngineError
+from .server import ProviderServer
+from .wire import Props, make_urn, name_of
+
+__all__ = ["Player"]
+
+_T = TypeVar("_T")
+
+
+class Player:
+    """Plays Pulumi programs through a real dynamic-provider server, without the Pulumi CLI.
+
+    The program runs under ``pulumi.runtime.set_mocks`` with a resource monitor that performs the
+    engine's steps for each registration (see ``docs/testing.md`` for every rule and the engine
+    function it follows). Outputs flow to dependent resources as with the real engine (unknown in
+    a preview for resources that would be created, updated or replaced). The stack state (URN ->
+    :class:`ResourceState`) lives in memory between operations and can be saved to / loaded from a
+    JSON file.
+
+    Programs run one at a time per process (the SDK's runtime settings are global), each on a
+    fresh thread and event loop; registrations, and so provider calls, run concurrently.
+
+    Not modelled: invokes, explicit providers, non-dynamic resources, aliases, targets, plans,
+    resource hooks, ``replace_with``/replacement triggers, array paths in ``ignore_changes``.
+
+    :param project: project name (``pulumi.get_project()`` and the URNs).
+    :param stack: stack name.
+    :param config: the stack config, ``{"ns:key": value}``: sent to Configure and visible to the
+        program through ``pulumi.Config``.
+    :param server: a started :class:`ProviderServer` to use (not stopped by the player); by default
+        the player starts its own with ``cwd``, ``env`` and ``pythonpath``.
+    :param parallel: at most this many provider calls at a time (the real server serves 4).
+    :param printer: called with each printed line (step lines and the summary).
+    :param print_plan: print lines to stdout (when no ``printer`` is given).
+    :param restart_per_operation: start a fresh provider process for each operation, as the CLI
+        does (only for a player-owned server): no provider-side cache outlives a command.
+    """
+
+    def __init__(
+        self,
+        *,
+        project: str = "test",
+        stack: str = "dev",
+        config: Mapping[str, Any] | None = None,
+        server: ProviderServer | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+        env: Mapping[str, str] | None = None,
+        pythonpath: Sequence[str | os.PathLike[str]] = (),
+        parallel: int = 4,
+        printer: Callable[[str], None] | None = None,
+        print_plan: bool = False,
+        restart_per_operation: bool = True,
+    ) -> None:
+        self.project = project
+        self.stack = stack
+        self.config: dict[str, Any] = dict(config or {})
+        self.parallel = max(1, parallel)
+        self.restart_per_operation = restart_per_operation
+        self.calls: list[tuple[str, str]] = []
+        """Every engine call made, as ``(method, resource name)``; Configure has name ``""``."""
+        self.last_result: Result | None = None
+        self._printer = printer if printer is not None else (print if print_plan else None)
+        self._own_server = server is None
+        self._server = server
+        self._server_args: dict[str, Any] = {
+            "cwd": cwd,
+            "env": env,
+            "project": project,
+            "pythonpath": pythonpath,
+        }
+        self._configured = False
+        self._state: dict[str, ResourceState] = {}
+        self._pending_deletes: list[ResourceState] = []
+        self._outputs: Props = {}
+        self._lock = threading.RLock()
+        self._op_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.parallel)
+
+    # -- public state ------------------------------------------------------------------------------
+
+    @property
+    def outputs(self) -> Props:
+        """The stack outputs (``pulumi.export``) after the last ``up``."""
+        with self._lock:
+            return dict(self._outputs)
+
+    @property
+    def resources(self) -> dict[str, ResourceState]:
+        """The stack state: URN -> :class:`ResourceState` (a copy, in state order)."""
+        with self._lock:
+            return dict(self._state)
+
+    @property
+    def pending_deletes(self) -> list[ResourceState]:
+        """Old copies of replaced resources still to delete (left by a failed operation)."""
+        with self._lock:
+            return list(self._pending_deletes)
+
+    def resource(self, name: str) -> ResourceState:
+        """The state of the resource called ``name``."""
+        with self._lock:
+            for state in self._state.values():
+                if state.name == name:
+                    return state
+        raise KeyError(name)
+
+    @property
+    def server(self) -> ProviderServer | None:
+        """The provider server in use (None before the first operation)."""
+        return self._server
+
+    def urn(self, type_token: str, name: str) -> str:
+        """The URN of a top-level resource of this stack."""
+        return make_urn(type_token, name, self.stack, self.project)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the state (resources, pending deletes, outputs) to a JSON file."""
+        with self._lock:
+            data = {
+                "version": 1,
+                "project": self.project,
+                "stack": self.stack,
+                "resources": [s.to_json() for s in self._state.values()],
+                "pending_deletes": [s.to_json() for s in self._pending_deletes],
+                "outputs": self._outputs,
+            }
+        Path(path).write_text(json.dumps(data, indent=2, sort_keys=True))
+
+    def load(self, path: str | os.PathLike[str]) -> None:
+        """Replace the state with one written by :meth:`save`."""
+        data = json.loads(Path(path).read_text())
+        with self._lock:
+            self._state = {s["urn"]: ResourceState.from_json(s) for s in data.get("resources", [])}
+            self._pending_deletes = [
+                ResourceState.from_json(s) for s in data.get("pending_deletes", [])
+            ]
+            self._outputs = dict(data.get("outputs", {}))
+
+    # -- server ------------------------------------------------------------------------------------
+
+    def _server_for_call(self) -> ProviderServer:
+        server = self._server
+        if server is None:
+            raise ProviderServerError("no provider server")
+        return server
+
+    def _begin_operation(self) -> None:
+        """Like the CLI, start a fresh provider process per operation if asked to."""
+        if self._own_server and self.restart_per_operation and self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def _prepare_server(self) -> ProviderServer:
+        if self._server is None or (self._own_server and not self._server.running):
+            self._server = ProviderServer(**self._server_args).start()
+            self._configured = False
+        if not self._configured:
+            self._server.configure(self.config)
+            with self._lock:
+                self.calls.append(("Configure", ""))
+            self._configured = True
+        return self._server
+
+    def close(self) -> None:
+        """Stop the provider server if the player started it."""
+        if self._own_server and self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> Player:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _provider_call(self, method: str, name: str, fn: Callable[[], _T]) -> _T:
+        with self._lock:
+            self.calls.append((method, name))
+        with self._slots:
+            return fn()
+
+    def _call(self, method: str, urn: str, fn: Callable[[], _T], /) -> _T:
+        return self._provider_call(method, name_of(urn), fn)
+
+    # -- printing ----------------------------------------------------------------------------------
+
+    def _emit(self, result: Result, step: Step) -> None:
+        with self._lock:
+            result.steps.append(step)
+        if self._printer is not None and step.op != "same":
+            self._printer(step.line)
+
+    def _finish(self, result: Result) -> Result:
+        """Print the summary; raise the first error (carrying the result) if any."""
+        self.last_result = result
+        if self._printer is not None:
+            self._printer(result.summary())
+        if result.errors:
+            err = result.errors[0]
+            err.result = result
+            raise err
+        return result
+
+    # -- operations --------------------------------------------------------------------------------
+
+    def preview(self, program: Program, *, continue_on_error: bool = False) -> Plan:
+        """Plan the program without changing anything: Check and Diff for every resource (reads,
+        imports and the Diffs of delete-before-replace dependents call the provider too, as in
+        the engine). New, updated and replaced resources give unknown outputs to their
+        dependents; resources no longer in the program are planned as deletes."""
+        with self._op_lock:
+            self._begin_operation()
+            run = Run(self, "preview", continue_on_error=continue_on_error)
+            self._play(program, run)
+            if not run.halted:
+                self._post_deletes(run)
+            plan = run.result
+            assert isinstance(plan, Plan)
+            self._finish(plan)
+            return plan
+
+    def up(
+        self, program: Program, *, refresh: bool = False, continue_on_error: bool = False
+    ) -> Result:
+        """Create, update and replace the program's resources, then delete the ones it no longer
+        declares (and replaced ones) in reverse dependency order.
+
+        :param refresh: refresh every resource first, in the same command (``pulumi up
+            --refresh``); a failed refresh stops the update.
+        :param continue_on_error: ``pulumi up --continue-on-error``: after a failed step, keep
+            running the steps that do not depend on it. Without it, as in the engine, no new step
+            starts after a failure (the ones under way finish).
+
+        Raises :class:`StepError` (the first failure; ``err.result.errors`` has them all). The
+        state keeps everything that succeeded."""
+        with self._op_lock:
+            self._begin_operation()
+            result = Result("up")
+            if refresh:
+                # deployment_executor.go: Execute: refresh before the program, stop on failure
+                self._refresh_all(result)
+                if result.errors:
+                    return self._finish(result)
+            run = Run(self, "up", result, continue_on_error=continue_on_error)
+            self._play(program, run)
+            if not run.halted:
+                self._post_deletes(run)
+            return self._finish(result)
+
+    def refresh(self) -> Result:
+        """Read every resource (``pulumi refresh``): drop the gone ones, record the rest (new
+        outputs, and new inputs when the provider returns some), and report each ``update`` or
+        ``same`` from the provider's Diff, as the engine does. Every refresh runs even if some
+        fail."""
+        with self._op_lock:
+            self._begin_operation()
+            result = Result("refresh")
+            self._refresh_all(result)
+            with self._lock:
+                result.outputs = dict(self._outputs)
+            return self._finish(result)
+
+    def destroy(self, *, continue_on_error: bool = False) -> Result:
+        """Delete every resource in reverse dependency order (read resources are only dropped).
+        Protected resources fail and keep what they depend on, without stopping the rest."""
+        with self._op_lock:
+            self._begin_operation()
+            result = Result("destroy")
+            with self._lock:
+                targets = list(self._state.values()) + list(self._pending_deletes)
+            self._delete_all(
+                result,
+                targets,
+                deleting={s.urn for s in targets},
+                preview=False,
+                continue_on_error=continue_on_error,
+            )
+            if not result.errors:
+                with self._lock:
+                    self._outputs = {}
+            return self._finish(result)
+
+    # -- refresh -----------------------------------------------------------------------------------
+
+    def _refresh_all(self, result: Result) -> None:
+        """``deployment_executor.go: refresh``: a refresh step per resource, all in parallel,
+        errors collected without stopping the others (``newStepExecutor(..., ignoreErrors=true)``);
+        the successful ones are applied (``rebuildBaseState``)."""
+        server = self._prepare_server()
+        with self._lock:
+            states = list(self._state.values()) + list(self._pending_deletes)
+
+        def refresh_one(state: ResourceState) -> rules.Refreshed | None:
+            # step.go: RefreshStep.Apply: components and pending replacements are not read
+            if not state.custom or state.pending_replacement:
+                return None
+            return rules.refresh_resource(
+                server,
+                self._call,
+                urn=state.urn,
+                id_=state.id,
+                inputs=state.inputs,
+                outputs=state.outputs,
+                external=state.external,
+                ignore_changes=state.ignore_changes,
+            )
+
+        with ThreadPoolExecutor(self.parallel) as pool:
+            futures = [(s, pool.submit(refresh_one, s)) for s in states]
+        for state, future in futures:
+            try:
+                outcome = future.result()
+            except (ProviderCallError, EngineError) as exc:
+                result.errors.append(
+                    StepError("refresh", state.urn, exc.message, exc.details, exc.method)
+                )
+                continue
+            if outcome is None:
+                self._emit(result, Step("same", state.urn, state.type, state.name, (), True))
+                continue
+            with self._lock:
+                if outcome.op == "delete":
+                    self._replace_state(state, None)
+                else:
+                    new = dataclasses.replace(
+                        state, id=outcome.id, inputs=outcome.inputs, outputs=outcome.outputs
+                    )
+                    self._replace_state(state, new)
+            step = Step(outcome.op, state.urn, state.type, state.name, tuple(outcome.drift), True)
+            self._emit(result, step)
+
+    def _replace_state(self, old: ResourceState, new: ResourceState | None) -> None:
+        """Swap ``old`` (in the state or the pending deletes) for ``new`` (None drops it)."""
+        with self._lock:
+            if any(p is old for p in self._pending_deletes):
+                pending = [p for p in self._pending_deletes if p is not old]
+                self._pending_deletes = pending if new is None else [*pending, new]
+            elif self._state.get(old.urn) is old:
+                if new is None:
+                    del self._state[old.urn]
+                else:
+                    self._state[old.urn] = new
+
+    # -- deletes -----------------------------------------------------------------------------------
+
+    def _post_deletes(self, run: Run) -> None:
+        """``step_generator.go: GenerateDeletes``: after the program, delete the old copies of
+        replaced resources and every resource the program no longer declares; a resource left
+        pending replacement (deleted by a delete-before-replace, not declared again) just leaves
+        the state (``RemovePendingReplaceStep``)."""
+        with self._lock:
+            pending = list(self._pending_deletes)
+            gone = [s for u, s in self._state.items() if u not in run.registered]
+        targets: list[ResourceState] = []
+        for state in pending + gone:
+            dropped = state.pending_replacement or state.urn in run.deleting
+            if dropped and any(s is state for s in gone):
+                if not run.preview:
+                    self._replace_state(state, None)
+            else:
+                targets.append(state)
+        deleting = run.deleting | {s.urn for s in targets}
+        self._delete_all(
+            run.result,
+            targets,
+            deleting=deleting,
+            preview=run.preview,
+            continue_on_error=run.continue_on_error,
+            errored=run.errored,
+        )
+
+    def _delete_step(self, state: ResourceState) -> Step:
+        with self._lock:
+            replaced = any(p is state for p in self._pending_deletes)
+        if replaced:  # step.go: DeleteStep.Op
+            op = "discard-replaced" if state.external else "delete-replaced"
+        else:
+            op = "discard" if state.external else "delete"
+        return Step(op, state.urn, state.type, state.name)
+
+    def _delete_all(
+        self,
+        result: Result,
+        targets: Sequence[ResourceState],
+        *,
+        deleting: set[str],
+        preview: bool,
+        continue_on_error: bool,
+        errored: set[str] | None = None,
+    ) -> None:
+        """``deployment_executor.go: performPostSteps`` with ``step_generator.go:
+        ScheduleDeletes``: deletes run in antichains (independent resources in parallel, at most
+        :attr:`parallel` provider calls at a time; dependents before their dependencies). After a
+        failure no new delete starts, unless ``continue_on_error`` or the failure is a protected
+        resource (``step_executor.go: cancelDueToError`` always continues past
+        ``deleteProtectedError``); what a failed resource depends on is then kept."""
+        server = self._prepare_server()
+        with self._lock:
+            graph = {s.urn: s for s in list(self._state.values()) + list(self._pending_deletes)}
+        errored_urns = set(errored or ())
+        stop = threading.Event()
+
+        def delete_one(state: ResourceState) -> StepError | None:
+            if stop.is_set():
+                return None
+            replacing = any(p is state for p in self._pending_deletes)
+            try:
+                rules.delete_resource(
+                    server,
+                    self._call,
+                    state,
+                    replacing=replacing,
+                    preview=preview,
+                    deleting=deleting,
+                )
+            except ProviderCallError as exc:
+                if not continue_on_error:
+                    stop.set()
+                return StepError("delete", state.urn, exc.message, exc.details, exc.method)
+            except EngineError as exc:  # protect: the engine always continues
+                return StepError("delete", state.urn, exc.message, exc.details, exc.method)
+            step = self._delete_step(state)  # before it leaves the pending deletes
+            if not preview:
+                self._replace_state(state, None)
+            self._emit(result, step)
+            return None
+
+        for chain in rules.schedule_deletes(targets):
+            if stop.is_set():
+                break
+            kept = _dependencies_of(errored_urns, graph)
+            chain = [s for s in chain if s.urn not in kept]
+            with ThreadPoolExecutor(self.parallel) as pool:
+                failures = list(pool.map(delete_one, chain))
+            for err in failures:
+                if err is not None:
+                    result.errors.append(err)
+                    errored_urns.add(err.urn)
+
+    # -- the program -------------------------------------------------------------------------------
+
+    def _play(self, program: Program, run: Run) -> None:
+        """Run ``program`` with ``run`` as its monitor; fills ``run.result``."""
+        self._prepare_server()
+
+        def on_loop(loop: Any) -> None:
+            run.loop = loop
+
+        exports, failure = play_program(
+            program,
+            run,
+            project=self.project,
+            stack=self.stack,
+            config=self.config,
+            preview=run.preview,
+            on_loop=on_loop,
+        )
+        if run.preview:
+            run.result.outputs = exports or {}
+        elif exports is not None and not run.result.errors:
+            with self._lock:
+                self._outputs = exports
+            run.result.outputs = exports
+        else:
+            run.result.outputs = self.outputs
+        if failure is not None and not run.result.errors:
+            raise failure
+
+    def __repr__(self) -> str:
+        return (
+            f"Player(project={self.project!r}, stack={self.stack!r}, resources={len(self._state)})"
+        )
+
+
+def _dependencies_of(urns: set[str], graph: Mapping[str, ResourceState]) -> set[str]:
+    """``graph.DependencyGraph.TransitiveDependenciesOf`` for each of ``urns``."""
+    out: set[str] = set()
+    todo = [d for u in urns if u in graph for d in graph[u].all_dependencies()]
+    while todo:
+        urn = todo.pop()
+        if urn in out:
+            continue
+        out.add(urn)
+        if urn in graph:
+            todo.extend(graph[urn].all_dependencies())
+    return out

@@ -1,0 +1,441 @@
+"""One preview or up of a :class:`~pulumi_compshare.testing.Player`: the engine's steps for each
+registration the program makes (``step_generator.go`` decides, ``step.go`` applies)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import rules
+from .results import Plan, ProviderCallError, ResourceState, Result, Step, StepError
+from .rules import EngineError
+from .wire import UNKNOWN, Props, diff_keys, mark_secret, name_of, secret_keys, to_wire_value
+
+if TYPE_CHECKING:
+    from .player import Player
+
+__all__ = ["Halted", "Run"]
+
+_T = TypeVar("_T")
+
+
+class Halted(Exception):
+    """Raised for registrations after a failure stopped the operation: the engine's step executor
+    starts no new steps once its context is cancelled (``step_executor.go: cancelDueToError``)."""
+
+
+@dataclass(frozen=True)
+class _Goal:
+    """The options a child inherits (``source_eval.go: inheritFromParent``)."""
+
+    protect: bool = False
+    retain_on_delete: bool = False
+    deleted_with: str = ""
+
+
+class Run:
+    """One operation (preview or up) driving registrations."""
+
+    def __init__(
+        self,
+        player: Player,
+        operation: str,
+        result: Result | None = None,
+        *,
+        continue_on_error: bool = False,
+    ) -> None:
+        self.player = player
+        self.preview = operation == "preview"
+        self.result: Result = result or (Plan(operation) if self.preview else Result(operation))
+        self.continue_on_error = continue_on_error
+        self.registered: set[str] = set()
+        self.stack_urn = ""
+        self.halted = False
+        """No new step starts (a failure without ``continue_on_error``, or a step-generation
+        error: those always stop the deployment, ``deployment_executor.go: Execute``)."""
+        self.errored: set[str] = set()
+        self.replaced: set[str] = set()
+        """``stepGenerator.replaces``."""
+        self.deleting: set[str] = set()
+        """``stepGenerator.deletes``: URNs deleted (or to be) in this operation."""
+        self.goals: dict[str, _Goal] = {}
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def adopt_loop(self) -> None:
+        """Make the program's loop current in a worker thread (deserialising resource references
+        needs one); creating a loop per worker, as the SDK's mock monitor does, leaks them."""
+        if self.loop is not None:
+            asyncio.set_event_loop(self.loop)
+
+    # -- bookkeeping -------------------------------------------------------------------------------
+
+    def fail(self, err: StepError, *, halt: bool = True) -> StepError:
+        """Record a failure; ``halt`` stops new steps."""
+        with self.player._lock:
+            self.result.errors.append(err)
+            self.errored.add(err.urn)
+            if halt:
+                self.halted = True
+        return err
+
+    def call(self, method: str, urn: str, fn: Callable[[], _T], /) -> _T:
+        """The :data:`rules.Caller` of this operation (counted and throttled by the player)."""
+        return self.player._provider_call(method, name_of(urn), fn)
+
+    def _generate(self, op: str, urn: str, fn: Callable[[], _T]) -> _T:
+        """Step generation (Check, Diff, planning): its errors always stop the deployment
+        (``deployment_executor.go: Execute``: ``handleSingleEvent`` error -> cancel)."""
+        try:
+            return fn()
+        except ProviderCallError as exc:
+            err = StepError(op, urn, exc.message, exc.details, exc.method)
+        except EngineError as exc:
+            err = StepError(op, urn, exc.message, exc.details, exc.method)
+        raise self.fail(err) from None
+
+    def _apply(self, op: str, urn: str, fn: Callable[[], _T]) -> _T:
+        """Step application (Create, Update, Delete, Read, Import): a failure cancels the step
+        executor unless ``continue_on_error`` (``step_executor.go: cancelDueToError``)."""
+        try:
+            return fn()
+        except ProviderCallError as exc:
+            err = StepError(op, urn, exc.message, exc.details, exc.method)
+        except EngineError as exc:
+            err = StepError(op, urn, exc.message, exc.details, exc.method)
+        raise self.fail(err, halt=not self.continue_on_error) from None
+
+    def _step(self, op: str, urn: str, type_: str, diff: Iterable[str] = ()) -> None:
+        self.player._emit(self.result, Step(op, urn, type_, name_of(urn), tuple(diff)))
+
+    def _record(self, state: ResourceState) -> None:
+        """Commit a step's new state (a preview changes nothing)."""
+        if not self.preview:
+            with self.player._lock:
+                self.player._state[state.urn] = state
+
+    def _pend_delete(self, old: ResourceState) -> None:
+        """``old.Delete = true``: deleted at the end of the operation."""
+        if not self.preview:
+            with self.player._lock:
+                self.player._pending_deletes.append(old)
+
+    def _dependencies(self, request: Any) -> tuple[list[str], dict[str, list[str]]]:
+        deps = set(request.dependencies)
+        prop_deps: dict[str, list[str]] = {}
+        if "propertyDependencies" in request.DESCRIPTOR.fields_by_name:  # not in ReadResource
+            for key, urns in request.propertyDependencies.items():
+                prop_deps[key] = sorted(u for u in urns.urns if u)
+                deps.update(urns.urns)
+        if request.parent and request.parent != self.stack_urn:
+            deps.add(request.parent)
+        return sorted(d for d in deps if d and d != self.stack_urn), prop_deps
+
+    def _goal(self, urn: str, request: Any) -> _Goal:
+        """Protect, retain-on-delete and deleted-with, inherited from the parent when unset
+        (``source_eval.go: inheritFromParent``)."""
+        parent = self.goals.get(request.parent, _Goal())
+        goal = _Goal(
+            request.protect if request.HasField("protect") else parent.protect,
+            request.retainOnDelete
+            if request.HasField("retainOnDelete")
+            else parent.retain_on_delete,
+            str(request.deletedWith) or parent.deleted_with,
+        )
+        self.goals[urn] = goal
+        return goal
+
+    def _begin(self, urn: str) -> ResourceState | None:
+        with self.player._lock:
+            if self.halted:
+                raise Halted(f"{name_of(urn)}: skipped after an earlier error")
+            if urn in self.registered:
+                # step_generator.go: generateURN
+                raise self.fail(StepError("create", urn, f"Duplicate resource URN '{urn}'"))
+            self.registered.add(urn)
+            return self.player._state.get(urn)
+
+    # -- registrations -----------------------------------------------------------------------------
+
+    def register(self, urn: str, request: Any, raw_inputs: Props) -> tuple[str, Props]:
+        old = self._begin(urn)
+        type_ = str(request.type)
+        deps, prop_deps = self._dependencies(request)
+        parent = request.parent if request.parent != self.stack_urn else ""
+        goal = self._goal(urn, request)
+        if not request.custom:
+            return self._component(urn, type_, old, deps, parent, goal)
+        if not type_.startswith("pulumi-python:dynamic"):
+            message = f"{type_}: only pulumi.dynamic resources are supported here"
+            raise self.fail(StepError("create", urn, message))
+        secret = secret_keys(raw_inputs) | set(request.additionalSecretOutputs)
+        news: Props = to_wire_value(raw_inputs)
+        dbr_option = (
+            bool(request.deleteBeforeReplace)
+            if request.deleteBeforeReplaceDefined or request.deleteBeforeReplace
+            else None
+        )  # source_eval.go: RegisterResource (DeleteBeforeReplaceDefined)
+        template = ResourceState(
+            urn,
+            type_,
+            name_of(urn),
+            dependencies=deps,
+            parent=parent,
+            property_dependencies=prop_deps,
+            protect=goal.protect,
+            retain_on_delete=goal.retain_on_delete,
+            deleted_with=goal.deleted_with,
+            ignore_changes=list(request.ignoreChanges),
+            replace_on_changes=list(request.replaceOnChanges),
+        )
+
+        def new_state(id_: str, inputs: Props, outs: Props, **extra: Any) -> ResourceState:
+            return dataclasses.replace(template, id=id_, inputs=inputs, outputs=outs, **extra)
+
+        server = self.player._server_for_call()
+        imported = False
+        import_id = str(request.importId)
+        if import_id and (old is None or old.external or (old.import_id or old.id) != import_id):
+            # step_generator.go: continueStepsFromRefresh (isImport) -> step.go: ImportStep.Apply
+            id_, ins, outs = self._apply(
+                "import", urn, lambda: rules.import_resource(server, self.call, urn, import_id)
+            )
+            if old is not None and not old.external:
+                self._pend_delete(old)  # NewImportReplacementStep + NewReplaceStep(pendingDelete)
+            old, imported = new_state(id_, ins, outs, import_id=import_id), True
+
+        with self.player._lock:
+            recreating = (
+                urn in self.deleting
+            )  # deleted earlier by a dependent delete-before-replace
+        if old is None or old.external or recreating:
+            # step_generator.go: continueStepsFromImport: Check with no old inputs for a new,
+            # re-created or formerly external resource (cases 1, 2 and 4)
+            op = "replace" if old is not None else "create"
+            inputs = self._generate(
+                op, urn, lambda: rules.check_new(server, self.call, urn, type_, news)
+            )
+            if recreating:
+                with self.player._lock:
+                    self.deleting.discard(urn)
+                    self.replaced.add(urn)
+            keys = diff_keys(old.inputs, inputs) if old is not None else []
+            if self.preview:  # provider_plugin.go: Create (no provider preview: outputs = inputs)
+                self._step(op, urn, type_, keys)
+                return "", mark_secret(inputs, secret)
+            id_, outs = self._apply(
+                op, urn, lambda: self.call("Create", urn, lambda: server.create(urn, inputs))
+            )
+            if old is not None and old.external:
+                self._pend_delete(old)  # its DeleteStep is a no-op: "discard-replaced"
+            self._record(new_state(id_, inputs, outs))
+            self._step(op, urn, type_, keys)
+            return id_, mark_secret(outs, secret)
+
+        # step_generator.go: diff: its DeletedWith resource is being replaced
+        forced = ["deletedWith"] if goal.deleted_with and goal.deleted_with in self.replaced else []
+        current = old
+        decision = self._generate(
+            "update",
+            urn,
+            lambda: rules.decide(
+                server,
+                self.call,
+                urn=urn,
+                type_=type_,
+                news=news,
+                old_id=current.id,
+                old_inputs=current.inputs,
+                old_outputs=current.outputs,
+                ignore_changes=template.ignore_changes,
+                replace_on_changes=template.replace_on_changes,
+                delete_before_replace=dbr_option,
+                protect=goal.protect,
+                old_protect=current.protect,
+                pending_replacement=current.pending_replacement,
+                forced_replace=forced,
+                preview=self.preview,
+            ),
+        )
+        if decision.error:  # a preview goes on after the protect error; it fails at the end
+            self.fail(StepError("replace", urn, decision.error), halt=False)
+        if imported:
+            self._record(old)
+            self._step("import", urn, type_)
+            if decision.op == "same":
+                return old.id, mark_secret(old.outputs, secret)
+
+        if decision.op == "same":
+            self._record(new_state(old.id, decision.inputs, old.outputs, import_id=old.import_id))
+            if not imported:
+                self._step("same", urn, type_)
+            return old.id, mark_secret(old.outputs, secret)
+
+        if decision.op == "update":
+            if self.preview:  # provider_plugin.go: Update (no provider preview: outputs = inputs)
+                self._step("update", urn, type_, decision.keys)
+                return old.id, mark_secret(decision.inputs, secret)
+            outs = self._apply(
+                "update",
+                urn,
+                lambda: self.call(
+                    "Update",
+                    urn,
+                    lambda: server.update(
+                        current.id, urn, current.outputs, decision.inputs, old_inputs=current.inputs
+                    ),
+                ),
+            )
+            self._record(new_state(old.id, decision.inputs, outs, import_id=old.import_id))
+            self._step("update", urn, type_, decision.keys)
+            return old.id, mark_secret(outs, secret)
+
+        with self.player._lock:
+            self.replaced.add(urn)
+        if decision.delete_before_replace:
+            self._delete_before_replace(old)
+        if self.preview:
+            self._step("replace", urn, type_, decision.keys)
+            return "", mark_secret(decision.inputs, secret)
+        id_, outs = self._apply(
+            "replace",
+            urn,
+            lambda: self.call("Create", urn, lambda: server.create(urn, decision.inputs)),
+        )
+        if not decision.delete_before_replace and not old.pending_replacement:
+            self._pend_delete(old)  # step.go: CreateStep.Apply (replacing && pendingDelete)
+        self._record(new_state(id_, decision.inputs, outs))
+        self._step("replace", urn, type_, decision.keys)
+        return id_, mark_secret(outs, secret)
+
+    def _component(
+        self,
+        urn: str,
+        type_: str,
+        old: ResourceState | None,
+        deps: list[str],
+        parent: str,
+        goal: _Goal,
+    ) -> tuple[str, Props]:
+        state = ResourceState(urn, type_, name_of(urn), "", {}, {}, deps, False, False, parent)
+        state.protect, state.retain_on_delete = goal.protect, goal.retain_on_delete
+        self._record(state)
+        self._step("create" if old is None else "same", urn, type_)
+        return "", {}
+
+    # -- delete-before-replace ---------------------------------------------------------------------
+
+    def _delete_before_replace(self, old: ResourceState) -> None:
+        """``step_generator.go: continueStepsFromDiff`` (deleteBeforeReplace): first delete the
+        dependents a change of ``old`` would replace (:meth:`_dependent_replacements`), in reverse
+        dependency order, then ``old`` itself, marking each pending replacement; each comes back
+        when the program registers it again (Check with no olds, Create), or leaves the state at
+        the end. A protected dependent stops the operation."""
+        urn = old.urn
+        dependents = self._generate("replace", urn, lambda: self._dependent_replacements(old))
+        chain: list[ResourceState] = []
+        for dep in reversed(dependents):
+            if dep.urn in self.deleting:
+                continue  # already deleted by another delete-before-replace
+            if dep.protect:
+                message = rules.replace_dependent_protected_message(dep.urn, urn)
+                raise self.fail(StepError("replace", urn, message))
+            chain.append(dep)
+        if not old.pending_replacement:  # already deleted by an earlier, failed, operation
+            chain.append(old)
+        with self.player._lock:
+            self.deleting.update(s.urn for s in chain)
+        server = self.player._server_for_call()
+        for state in chain:
+            delete = partial(
+                rules.delete_resource,
+                server,
+                self.call,
+                state,
+                replacing=True,
+                preview=self.preview,
+                deleting=set(self.deleting),
+            )
+            self._apply("delete", state.urn, delete)
+            if not self.preview:
+                with self.player._lock:
+                    if self.player._state.get(state.urn) is state:
+                        self.player._state[state.urn] = dataclasses.replace(
+                            state, pending_replacement=True
+                        )
+            self._step("delete-replaced", state.urn, state.type)
+
+    def _dependent_replacements(self, root: ResourceState) -> list[ResourceState]:
+        """``step_generator.go: calculateDependentReplacements`` and
+        ``findDependentCascadeReplacements``: of the resources that depend on ``root`` (and were
+        not registered yet in this operation), those that a replacement of ``root`` would replace
+        too. Inputs whose property dependencies are being replaced become unknown and the
+        provider's Diff decides; a resource ``deleted_with`` one being replaced is replaced."""
+        with self.player._lock:
+            states = list(self.player._state.values())
+            ignore = self.registered | self.deleting | self.replaced
+        replace_set = {root.urn}
+        found: list[ResourceState] = []
+        server = self.player._server_for_call()
+        for dep in rules.depending_on(root, states, ignore - {root.urn}):
+            if not dep.custom or dep.external:
+                continue
+            if dep.deleted_with and dep.deleted_with in replace_set:
+                found.append(dep)
+                replace_set.add(dep.urn)
+                continue
+            inputs: Props = {}
+            touched = False
+            for key, value in dep.inputs.items():
+                if any(u in replace_set for u in dep.property_dependencies.get(key, ())):
+                    value, touched = UNKNOWN, True
+                inputs[key] = value
+            if not touched:
+                continue
+            diff = rules.diff_resource(
+                server,
+                self.call,
+                dep.urn,
+                dep.id,
+                dep.inputs,
+                dep.outputs,
+                inputs,
+                dep.ignore_changes,
+            )
+            if rules.apply_replace_on_changes(diff, dep.replace_on_changes).replace:
+                found.append(dep)
+                replace_set.add(dep.urn)
+        for state in states:
+            if state.deleted_with == root.urn and all(f.urn != state.urn for f in found):
+                found.append(state)
+        return found
+
+    # -- reads -------------------------------------------------------------------------------------
+
+    def read(self, urn: str, request: Any, raw_props: Props) -> tuple[str, Props]:
+        """``ResourceOptions(id=...)``: ``step_generator.go: GenerateReadSteps`` and ``step.go:
+        ReadStep.Apply`` (see :func:`rules.read_resource`)."""
+        old = self._begin(urn)
+        type_ = str(request.type)
+        secret = secret_keys(raw_props) | set(request.additionalSecretOutputs)
+        props: Props = to_wire_value(raw_props)
+        server = self.player._server_for_call()
+        requested = str(request.id)
+        id_, outs = self._apply(
+            "read", urn, lambda: rules.read_resource(server, self.call, urn, requested, props)
+        )
+        deps, _ = self._dependencies(request)
+        parent = request.parent if request.parent != self.stack_urn else ""
+        state = ResourceState(urn, type_, name_of(urn), id_, props, outs, deps, parent=parent)
+        state.external = True
+        if old is not None and not old.external and old.id != requested:
+            # NewReadReplacementStep: the managed resource it replaces is deleted at the end
+            with self.player._lock:
+                self.replaced.add(urn)
+            self._pend_delete(old)
+        self._record(state)
+        self._step("read", urn, type_)
+        return id_, mark_secret(outs, secret)

@@ -1,0 +1,294 @@
+"""Errors, stack state and operation results of the offline engine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Final
+
+from .wire import Props, name_of
+
+__all__ = [
+    "Plan",
+    "ProviderCallError",
+    "ProviderDiff",
+    "ProviderRead",
+    "ProviderServerError",
+    "ResourceState",
+    "Result",
+    "Step",
+    "StepError",
+]
+
+
+class ProviderServerError(RuntimeError):
+    """The provider server process could not be started or is not running."""
+
+
+class ProviderCallError(Exception):
+    """An engine call failed. ``str()`` is the last line of the provider's traceback: what a user
+    of ``pulumi up`` reads. The whole traceback is in :attr:`details`."""
+
+    def __init__(self, method: str, resource: str, message: str, details: str) -> None:
+        super().__init__(message)
+        self.method = method
+        """The engine call: ``Check``, ``Diff``, ``Create``, ``Read``, ``Update``, ``Delete``."""
+        self.resource = resource
+        """The URN (or id) the call was about."""
+        self.message = message
+        """The last non-empty line of :attr:`details`."""
+        self.details = details
+        """The full error text, normally a Python traceback from the provider process."""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class StepError(Exception):
+    """A resource step of a :class:`~pulumi_compshare.testing.Player` operation failed (Check
+    failures and the engine's own errors, such as a protected resource, included).
+
+    ``str()`` is one line: ``"<name>: <message>"``, followed by ``(N steps failed: a, b)`` when the
+    operation had more than one failure. An operation raises its first error; :attr:`result` holds
+    the partial :class:`Result`, whose ``errors`` list every failure (:attr:`errors`). The player
+    state keeps every step that succeeded, as Pulumi does."""
+
+    def __init__(
+        self, op: str, urn: str, message: str, details: str = "", method: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.op = op
+        """The step that failed: ``create``, ``update``, ``replace``, ``delete``, ``read``,
+        ``import``, ``refresh``..."""
+        self.urn = urn
+        self.name = name_of(urn)
+        self.type = urn.rsplit("::", 2)[-2] if urn.count("::") >= 3 else ""
+        self.message = " ".join(message.split("\n"))
+        """What a user reads, on one line (the last line of the provider traceback, the check
+        failures, or the engine's message)."""
+        self.details = details or message
+        """The full text: the provider traceback, or the engine's message as it prints it."""
+        self.method = method
+        """The engine call that failed (``Check``, ``Create``...); empty for the engine's own
+        errors (``protect``) and harness errors."""
+        self.result: Result | None = None
+
+    @property
+    def errors(self) -> list[StepError]:
+        """Every failure of the operation (this one first)."""
+        if self.result is not None and self.result.errors:
+            return list(self.result.errors)
+        return [self]
+
+    def __str__(self) -> str:
+        errors = self.errors
+        if len(errors) > 1:
+            names = ", ".join(e.name for e in errors)
+            return f"{self.name}: {self.message} ({len(errors)} steps failed: {names})"
+        return f"{self.name}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ProviderDiff:
+    """The answer to a Diff call, or the engine's view of it (see ``rules.diff_resource``)."""
+
+    changes: bool | None
+    """True (DIFF_SOME), False (DIFF_NONE) or None (DIFF_UNKNOWN: the engine then compares the
+    old and new inputs itself)."""
+    replaces: list[str] = field(default_factory=list)
+    """Properties whose change requires a replacement."""
+    delete_before_replace: bool = False
+    stables: list[str] = field(default_factory=list)
+    changed_keys: list[str] = field(default_factory=list)
+    """``DiffResponse.diffs``: the keys the provider reports as changed. The Python dynamic server
+    never sends any; the engine fills them in itself for a DIFF_UNKNOWN answer."""
+
+    @property
+    def replace(self) -> bool:
+        """Whether the engine will replace the resource."""
+        return bool(self.replaces)
+
+
+@dataclass(frozen=True)
+class ProviderRead:
+    """The answer to a Read call, as the engine sees it (``provider_plugin.go: Read``)."""
+
+    id: str
+    """``""`` when the provider says the object is gone."""
+    outputs: Props | None
+    """None only if the response had no ``properties`` (the Python server always sends some)."""
+    inputs: Props | None
+    """None unless the provider returned inputs."""
+
+
+@dataclass
+class ResourceState:
+    """One resource in a :class:`~pulumi_compshare.testing.Player`'s stack state
+    (JSON-serialisable; older state files without the newer fields still load)."""
+
+    urn: str
+    type: str
+    name: str
+    id: str = ""
+    inputs: Props = field(default_factory=dict)
+    outputs: Props = field(default_factory=dict)
+    dependencies: list[str] = field(default_factory=list)
+    """URNs this resource depends on (explicit, property and parent dependencies)."""
+    custom: bool = True
+    """False for component resources (no provider calls)."""
+    external: bool = False
+    """True for resources read with ``ResourceOptions(id=...)``: never deleted, only dropped."""
+    parent: str = ""
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    """Input property -> the URNs its value came from."""
+    protect: bool = False
+    retain_on_delete: bool = False
+    deleted_with: str = ""
+    ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
+    import_id: str = ""
+    pending_replacement: bool = False
+    """Deleted by a delete-before-replace whose create has not happened yet."""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ResourceState:
+        return cls(**dict(data))
+
+    def all_dependencies(self) -> set[str]:
+        """``resource.State.GetAllDependencies``: parent, dependencies, property dependencies and
+        deleted-with."""
+        deps = set(self.dependencies)
+        for urns in self.property_dependencies.values():
+            deps.update(urns)
+        deps.update(u for u in (self.parent, self.deleted_with) if u)
+        return deps
+
+
+_SYMBOLS: Final[dict[str, str]] = {
+    "create": "+",
+    "update": "~",
+    "replace": "+-",
+    "delete": "-",
+    "read": ">",
+    "import": "=",
+    "discard": "-",
+    "delete-replaced": "--",
+    "discard-replaced": "-",
+    "same": " ",
+}
+_PAST: Final[dict[str, str]] = {
+    "create": "created",
+    "update": "updated",
+    "replace": "replaced",
+    "delete": "deleted",
+    "read": "read",
+    "import": "imported",
+    "discard": "discarded",
+}
+_FUTURE: Final[dict[str, str]] = {
+    "create": "to create",
+    "update": "to update",
+    "replace": "to replace",
+    "delete": "to delete",
+    "read": "to read",
+    "import": "to import",
+    "discard": "to discard",
+}
+_REPLACED: Final[frozenset[str]] = frozenset({"delete-replaced", "discard-replaced"})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One resource step of an operation."""
+
+    op: str
+    """``create``, ``update``, ``replace``, ``delete``, ``same``, ``read``, ``import``,
+    ``discard`` (a read resource dropped) or ``delete-replaced`` / ``discard-replaced`` (the old
+    copy of a replaced resource; not counted in the summary). In a refresh: ``update`` (the
+    provider's Diff found changes), ``delete`` (gone) or ``same``."""
+    urn: str
+    type: str
+    name: str
+    diff: tuple[str, ...] = ()
+    """Changed properties as ``~key``, ``+key``, ``-key`` (drifted outputs for a refresh)."""
+    refresh: bool = False
+
+    @property
+    def line(self) -> str:
+        """The line pulumi would print for this step."""
+        head = f"  {_SYMBOLS[self.op]} {self.type} {self.name}"
+        if self.refresh:
+            if self.op == "delete":
+                return f"{head} refresh (gone)"
+            return f"{head} refresh (drift: {', '.join(self.diff)})"
+        tail = f" [diff: {', '.join(self.diff)}]" if self.diff else ""
+        return f"{head} {self.op}{tail}"
+
+
+@dataclass
+class Result:
+    """What an operation did (or, for a :class:`Plan`, would do).
+
+    For ``up(refresh=True)`` the refresh steps come first in :attr:`steps` (``refresh=True``); the
+    counts, :meth:`ops` and :meth:`step` leave them out (see :attr:`refresh_steps`)."""
+
+    operation: str
+    """``preview``, ``up``, ``refresh`` or ``destroy``."""
+    steps: list[Step] = field(default_factory=list)
+    outputs: Props = field(default_factory=dict)
+    """Stack outputs after the operation (``UNKNOWN`` values in a preview)."""
+    errors: list[StepError] = field(default_factory=list)
+
+    def _counted(self) -> list[Step]:
+        if self.operation == "refresh":
+            return list(self.steps)
+        return [s for s in self.steps if not s.refresh]
+
+    @property
+    def refresh_steps(self) -> list[Step]:
+        """The refresh steps of ``up(refresh=True)`` / ``preview(refresh=True)``."""
+        if self.operation == "refresh":
+            return list(self.steps)
+        return [s for s in self.steps if s.refresh]
+
+    def counts(self) -> dict[str, int]:
+        """Number of steps per op."""
+        out: dict[str, int] = {}
+        for step in self._counted():
+            out[step.op] = out.get(step.op, 0) + 1
+        return out
+
+    def ops(self) -> dict[str, str]:
+        """Resource name -> op (names are assumed unique; use :attr:`steps` otherwise).
+        ``delete-replaced`` steps are left out: the resource's op is ``replace``."""
+        return {s.name: s.op for s in self._counted() if s.op not in _REPLACED}
+
+    def step(self, name: str) -> Step:
+        """The step of the resource called ``name``."""
+        for step in self._counted():
+            if step.name == name and step.op not in _REPLACED:
+                return step
+        raise KeyError(name)
+
+    def summary(self) -> str:
+        """``Resources: 2 created, 1 updated, 1 deleted, 3 unchanged``."""
+        counts = self.counts()
+        words = _FUTURE if self.operation == "preview" else _PAST
+        parts = [f"{counts[op]} {words[op]}" for op in words if counts.get(op)]
+        if counts.get("same") or not parts:
+            parts.append(f"{counts.get('same', 0)} unchanged")
+        return "Resources: " + ", ".join(parts)
+
+    def lines(self) -> list[str]:
+        """Printed lines: one per changing step, then the summary."""
+        return [s.line for s in self.steps if s.op != "same"] + [self.summary()]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+class Plan(Result):
+    """The result of :meth:`Player.preview`: nothing was created, updated or deleted."""

@@ -1,0 +1,365 @@
+"""The provider-server client: a running ``python -u -m pulumi.dynamic`` process and one method per
+engine call, as the engine's gRPC client (``sdk/go/common/resource/plugin/provider_plugin.go``)
+makes them."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import IO, Any, Final
+
+import grpc
+from google.protobuf import struct_pb2
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+from .results import ProviderCallError, ProviderDiff, ProviderRead, ProviderServerError
+from .wire import Props, config_strings, from_struct, name_of, to_struct
+
+__all__ = ["ProviderServer"]
+
+_GRPC_OPTIONS: Final[list[tuple[str, int]]] = [("grpc.max_receive_message_length", 400 << 20)]
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else text.strip()
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+class ProviderServer:
+    """A running ``python -u -m pulumi.dynamic`` process and a gRPC client for it.
+
+    Property values are plain Python (dicts, lists, str, float, bool, None); they are serialised
+    with the SDK's ``serialize_properties`` exactly as the engine sends them, so ints arrive as
+    floats and ``None`` values vanish. Secrets are unwrapped (the server does not accept secrets).
+    Unknowns are :data:`UNKNOWN` both ways. Every failed call raises :class:`ProviderCallError`.
+    All methods are thread-safe; the server runs 4 calls at a time, like the real one.
+    """
+
+    def __init__(
+        self,
+        cwd: str | os.PathLike[str] | None = None,
+        env: Mapping[str, str] | None = None,
+        project: str = "test",
+        *,
+        pythonpath: Sequence[str | os.PathLike[str]] = (),
+        timeout: float = 60.0,
+        startup_timeout: float = 30.0,
+        record_requests: bool = False,
+    ) -> None:
+        """
+        :param cwd: working directory of the server (the program directory for the CLI); ``python
+            -m`` puts it first on ``sys.path``.
+        :param env: extra environment variables (added to ``os.environ``).
+        :param project: the ``PULUMI_PROJECT`` the server sees (``Config.get`` namespaces by it).
+        :param pythonpath: extra ``sys.path`` entries for the server (prepended to ``PYTHONPATH``).
+        :param timeout: deadline in seconds for each gRPC call.
+        :param startup_timeout: how long to wait for the server to print its port.
+        :param record_requests: keep every request sent, in :attr:`requests`.
+        """
+        self.cwd = os.fspath(cwd) if cwd is not None else None
+        self.env = dict(env or {})
+        self.project = project
+        self.pythonpath = [os.fspath(p) for p in pythonpath]
+        self.timeout = timeout
+        self.startup_timeout = startup_timeout
+        self.calls: list[tuple[str, str]] = []
+        """Every call made: ``(method, urn)`` (``("Configure", "")`` for Configure)."""
+        self.record_requests = record_requests
+        self.requests: list[tuple[str, Any]] = []
+        """With ``record_requests``: every request as sent, ``(method, protobuf message)``."""
+        self.port: int | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._channel: Any = None
+        self._stub: Any = None
+        self._lock = threading.Lock()
+        self._stdout: list[str] = []
+        self._stderr: list[str] = []
+        self._readers: list[threading.Thread] = []
+        self._finalizer: weakref.finalize[Any, Any] | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    def start(self) -> ProviderServer:
+        """Start the server process and connect to it. Returns ``self``."""
+        if self.running:
+            return self
+        env = dict(os.environ)
+        env.update(self.env)
+        env.setdefault("PULUMI_PROJECT", self.project)
+        if self.pythonpath:
+            old = env.get("PYTHONPATH")
+            env["PYTHONPATH"] = os.pathsep.join(self.pythonpath + ([old] if old else []))
+        self._stdout, self._stderr = [], []
+        proc = subprocess.Popen(
+            [sys.executable, "-u", "-m", "pulumi.dynamic"],
+            cwd=self.cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self._proc = proc
+        port_queue: queue.Queue[str] = queue.Queue()
+        assert proc.stdout is not None and proc.stderr is not None
+        self._readers = [
+            threading.Thread(
+                target=self._drain, args=(proc.stdout, self._stdout, port_queue), daemon=True
+            ),
+            threading.Thread(
+                target=self._drain, args=(proc.stderr, self._stderr, None), daemon=True
+            ),
+        ]
+        for reader in self._readers:
+            reader.start()
+        try:
+            first = port_queue.get(timeout=self.startup_timeout)
+            self.port = int(first.strip())
+        except (queue.Empty, ValueError) as exc:
+            self.stop()
+            raise ProviderServerError(
+                f"provider server did not report its port: {self.stderr_text().strip()}"
+            ) from exc
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{self.port}", options=_GRPC_OPTIONS)
+        try:
+            grpc.channel_ready_future(self._channel).result(timeout=self.startup_timeout)
+        except grpc.FutureTimeoutError as exc:
+            self.stop()
+            raise ProviderServerError(
+                f"could not connect to the provider server: {self.stderr_text().strip()}"
+            ) from exc
+        self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
+        # never leak the process, even if stop() is not called
+        self._finalizer = weakref.finalize(self, _kill, proc)
+        return self
+
+    @staticmethod
+    def _drain(stream: IO[bytes], sink: list[str], port_queue: queue.Queue[str] | None) -> None:
+        first = port_queue is not None
+        for raw in iter(stream.readline, b""):
+            line = raw.decode("utf-8", "replace")
+            if first and port_queue is not None:
+                port_queue.put(line)
+                first = False
+            else:
+                sink.append(line)
+        if first and port_queue is not None:
+            port_queue.put("")  # EOF before the port: wake the waiter
+
+    def stop(self) -> None:
+        """Terminate the process (idempotent). Its output stays available."""
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+            self._stub = None
+        proc, self._proc = self._proc, None
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
+        if proc is not None:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            for reader in self._readers:
+                reader.join(timeout=5)
+            for stream in (proc.stdout, proc.stderr):
+                if stream is not None:
+                    stream.close()
+
+    @property
+    def running(self) -> bool:
+        """Whether the process is alive and connected."""
+        return self._proc is not None and self._proc.poll() is None and self._stub is not None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def stderr_text(self) -> str:
+        """Everything the server wrote to stderr so far (kept after :meth:`stop`)."""
+        return "".join(self._stderr)
+
+    def stdout_text(self) -> str:
+        """Everything the server wrote to stdout after its port (provider ``print``s)."""
+        return "".join(self._stdout)
+
+    def __enter__(self) -> ProviderServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- calls -------------------------------------------------------------------------------------
+
+    def _call(self, method: str, resource: str, request: Any) -> Any:
+        stub = self._stub
+        if stub is None:
+            raise ProviderServerError("provider server is not running: call start() first")
+        with self._lock:
+            self.calls.append((method, resource))
+            if self.record_requests:
+                self.requests.append((method, request))
+        try:
+            return getattr(stub, method)(request, timeout=self.timeout)
+        except grpc.RpcError as exc:
+            details = exc.details() or str(exc.code())
+            message = _last_line(details)
+            if exc.code() != grpc.StatusCode.UNKNOWN:
+                message = f"{exc.code().name}: {message}"
+                stderr = self.stderr_text().strip()
+                if stderr:
+                    details = f"{details}\n--- provider server stderr ---\n{stderr}"
+            raise ProviderCallError(method, resource, message, details) from None
+
+    def configure(self, config: Mapping[str, Any]) -> None:
+        """Send the whole stack config, like the engine: keys ``ns:key``, values as strings
+        (non-strings as JSON), secrets already unwrapped."""
+        values = config_strings(config)
+        args = struct_pb2.Struct()
+        args.update(values)
+        request = provider_pb2.ConfigureRequest(args=args, variables=values, acceptSecrets=True)
+        self._call("Configure", "", request)
+
+    def check(
+        self, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> tuple[Props, list[tuple[str, str]]]:
+        """Check: returns the checked inputs and the failures as ``(property, reason)``."""
+        request = provider_pb2.CheckRequest(
+            urn=urn,
+            name=name_of(urn),
+            olds=to_struct(olds),
+            news=to_struct(news),
+        )
+        resp = self._call("Check", urn, request)
+        failures = [(f.property, f.reason) for f in resp.failures]
+        return from_struct(resp.inputs), failures
+
+    def diff(
+        self,
+        id: str,
+        urn: str,
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+        *,
+        old_inputs: Mapping[str, Any] | None = None,
+    ) -> ProviderDiff:
+        """Diff old *outputs* against new checked inputs."""
+        request = provider_pb2.DiffRequest(
+            id=id,
+            urn=urn,
+            name=name_of(urn),
+            olds=to_struct(olds),
+            news=to_struct(news),
+            old_inputs=to_struct(old_inputs or {}),
+        )
+        resp = self._call("Diff", urn, request)
+        changes = {
+            provider_pb2.DiffResponse.DIFF_SOME: True,
+            provider_pb2.DiffResponse.DIFF_NONE: False,
+        }.get(resp.changes)
+        return ProviderDiff(
+            changes=changes,
+            replaces=list(resp.replaces),
+            delete_before_replace=bool(resp.deleteBeforeReplace),
+            stables=list(resp.stables),
+            changed_keys=list(resp.diffs),
+        )
+
+    def create(self, urn: str, props: Mapping[str, Any]) -> tuple[str, Props]:
+        """Create: returns ``(id, outputs)``."""
+        request = provider_pb2.CreateRequest(
+            urn=urn, name=name_of(urn), properties=to_struct(props)
+        )
+        resp = self._call("Create", urn, request)
+        return str(resp.id), from_struct(resp.properties)
+
+    def read(
+        self,
+        id: str,
+        urn: str,
+        properties: Mapping[str, Any] | None = None,
+        inputs: Mapping[str, Any] | None = None,
+    ) -> tuple[str, Props, Props | None]:
+        """Read: returns ``(id, outputs, inputs)``; id is ``""`` when the resource is gone, inputs
+        is None unless the provider returned some (they then replace the stored inputs)."""
+        answer = self.read_full(id, urn, properties or {}, inputs)
+        return answer.id, answer.outputs or {}, answer.inputs
+
+    def read_full(
+        self,
+        id: str,
+        urn: str,
+        properties: Mapping[str, Any] | None,
+        inputs: Mapping[str, Any] | None,
+    ) -> ProviderRead:
+        """Read as the engine sees the answer: ``outputs`` is None if the response carried no
+        properties. ``inputs=None`` leaves the request's ``inputs`` unset, as the engine does when
+        it has none (``provider_plugin.go: Read``: ``if req.Inputs != nil``); ``properties=None``
+        sends an empty struct (the engine marshals a nil state to an empty one)."""
+        request = provider_pb2.ReadRequest(
+            id=id,
+            urn=urn,
+            name=name_of(urn),
+            properties=to_struct(properties or {}),
+        )
+        if inputs is not None:
+            request.inputs.CopyFrom(to_struct(inputs))
+        resp = self._call("Read", urn, request)
+        return ProviderRead(
+            id=str(resp.id),
+            outputs=from_struct(resp.properties) if resp.HasField("properties") else None,
+            inputs=from_struct(resp.inputs) if resp.HasField("inputs") else None,
+        )
+
+    def update(
+        self,
+        id: str,
+        urn: str,
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+        *,
+        old_inputs: Mapping[str, Any] | None = None,
+    ) -> Props:
+        """Update old *outputs* to new checked inputs: returns the new outputs."""
+        request = provider_pb2.UpdateRequest(
+            id=id,
+            urn=urn,
+            name=name_of(urn),
+            olds=to_struct(olds),
+            news=to_struct(news),
+            old_inputs=to_struct(old_inputs or {}),
+        )
+        resp = self._call("Update", urn, request)
+        return from_struct(resp.properties)
+
+    def delete(
+        self,
+        id: str,
+        urn: str,
+        props: Mapping[str, Any],
+        *,
+        old_inputs: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Delete the resource whose current *outputs* are ``props``."""
+        request = provider_pb2.DeleteRequest(
+            id=id,
+            urn=urn,
+            name=name_of(urn),
+            properties=to_struct(props),
+            old_inputs=to_struct(old_inputs or {}),
+        )
+        self._call("Delete", urn, request)
