@@ -17,6 +17,7 @@ Real provider objects, configured exactly as the engine configures them; no mock
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -169,13 +170,29 @@ valid_account_ids = st.lists(valid_ids, max_size=12)
 valid_profiles = st.one_of(st.none(), st.sampled_from(KNOWN_PROFILES))
 
 
+_VISIBLE = st.characters(blacklist_categories=("Cc", "Cs", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"))
+"""Characters that show: text made only of others (controls, spaces, zero-width) is refused."""
+
+
+def _shows(text: str) -> bool:
+    return any(not (c.isspace() or unicodedata.category(c) in _INVISIBLE) for c in text)
+
+
+_INVISIBLE = ("Cf", "Zs", "Zl", "Zp", "Mn", "Me")
+
+
 def _bounded_text(limit: int, *, non_blank: bool = False) -> st.SearchStrategy[str]:
-    """Text within ``limit`` characters: short random text, or one character up to the limit."""
+    """Text within ``limit`` characters that shows (no control characters, not only invisible
+    ones): short random text, or one visible character up to the limit."""
     strategy = st.one_of(
-        st.text(min_size=1 if non_blank else 0, max_size=10),
-        _repeated(st.integers(min_value=1 if non_blank else 0, max_value=limit)),
+        st.text(
+            alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=10
+        ).filter(_shows),
+        st.tuples(_VISIBLE, st.integers(min_value=1, max_value=limit)).map(
+            lambda pair: pair[0] * pair[1]
+        ),
     )
-    return strategy.filter(str.strip) if non_blank else strategy
+    return strategy if non_blank else st.one_of(st.just(""), strategy)
 
 
 def _around(limit: int) -> st.SearchStrategy[str]:
@@ -299,6 +316,8 @@ def _expect_text(limit: int, *, non_blank: bool = False) -> Callable[[Any, Any],
     def expect(value: Any, out: Any) -> None:
         assert out == value and type(out) is str
         assert len(out) <= limit
+        assert not any(unicodedata.category(c) == "Cc" for c in out), f"control char in {out!r}"
+        assert out == "" or _shows(out), f"invisible text accepted: {out!r}"
         if non_blank:
             assert out.strip()
 

@@ -10,6 +10,8 @@ transient failures of idempotent requests only.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -18,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     field_validator,
     model_validator,
 )
@@ -52,27 +55,97 @@ __all__ = [
     "TeamDetail",
     "TeamInfo",
     "UpdateTeamRequest",
+    "describe_validation",
+    "error_map",
 ]
 
 
 def _id(value: Any) -> int:
     number = wire.to_int(value)
     if not 0 < number <= limits.MAX_ID:
-        raise ValueError(f"must be a positive integer up to {limits.MAX_ID}, got {number}")
+        raise ValueError(f"expected a positive id up to {limits.MAX_ID}, got {wire.short(number)}")
     return number
 
 
+_SIGNED_INTEGER_TEXT = re.compile(r"-?[0-9]+(?:\.0*)?")
+
+
 def _int_or_zero(value: Any) -> int:
-    return 0 if value is None or value == "" else wire.to_int(value)
+    if value is None or value == "":
+        return 0
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) <= 32 and _SIGNED_INTEGER_TEXT.fullmatch(text):
+            return int(text.split(".", 1)[0])
+        raise ValueError(f"expected a whole number, got {wire.short(value)}")
+    number = wire.to_int(value)
+    if abs(number) >= 2**63:
+        raise ValueError(f"expected a 64-bit whole number, got {wire.short(number)}")
+    return number
+
+
+def _text(value: Any) -> str:
+    """Text fields may arrive null or be absent: both read as ``""``."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {_kind(value)}")
+    return value
+
+
+def _status(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a status word, got {_kind(value)}")
+    return wire.normalize_status(value)
+
+
+def _log_status(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"expected a status word, got {_kind(value)}")
+    return wire.normalize_log_status(value)
+
+
+def _flag(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float, str)):
+        return str(value).strip().lower() in ("1", "true", "1.0")
+    raise ValueError(f"expected a flag (0/1, true/false), got {_kind(value)}")
+
+
+def _kind(value: Any) -> str:
+    """What a value is, for messages (a short prefix only)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({wire.short(value)})"
+    if isinstance(value, str):
+        return f"text ({wire.short(value)})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
 
 
 Id = Annotated[int, BeforeValidator(_id)]
-"""A team, company or virtual company id: a positive int from an int, numeric string or float."""
+"""A team, company or virtual company id: a positive int from an int, digit text or whole float."""
 Count = Annotated[int, BeforeValidator(_int_or_zero)]
 """A non-id integer (amounts in fen, times, counts) that may arrive as text or float."""
-Status = Annotated[str, BeforeValidator(wire.normalize_status)]
-"""A relation status in its canonical spelling: Pending, Joined, Rejected or Canceled."""
-Flag = Annotated[bool, BeforeValidator(lambda v: str(v).strip().lower() in ("1", "true"))]
+Status = Annotated[str, BeforeValidator(_status)]
+"""A relation status in its canonical spelling: Pending, Joined, Rejected or Canceled (any case
+on the wire)."""
+LogStatus = Annotated[str, BeforeValidator(_log_status)]
+"""An operation-log status in its canonical spelling (Success, Failed; any case on the wire)."""
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Text = Annotated[str, BeforeValidator(_text)]
+"""A text field: null or absent reads as ``""``."""
 
 
 class _Model(BaseModel):
@@ -93,8 +166,8 @@ class Team(_Model):
     id: Id
     company_id: Id
     member_count: Count = 0
-    name: str = ""
-    description: str = ""
+    name: Text = ""
+    description: Text = ""
 
 
 class TeamDetail(_Model):
@@ -103,19 +176,19 @@ class TeamDetail(_Model):
     id: Id
     company_id: Id
     deleted: Flag = False
-    name: str = ""
-    description: str = ""
+    name: Text = ""
+    description: Text = ""
 
 
 class Relation(_Model):
     """One team relation: a row of TeamRelation, Invites or JoinedTeams."""
 
     team_id: Id
-    team_name: str = ""
+    team_name: Text = ""
     user_company_id: Id
     virtual_company_id: Count = 0
     status: Status
-    remark_name: str = ""
+    remark_name: Text = ""
     create_time: Count = 0
     allocate_amount: Count = 0
     available_amount: Count = 0
@@ -132,30 +205,30 @@ class TeamInfo(_Model):
     @field_validator("relations", mode="before")
     @classmethod
     def _none_is_empty(cls, value: Any) -> Any:
-        return [] if value is None else value
+        return _none_is_empty(value)
 
 
 class InviteFailure(_Model):
     """A per-user failure in CreateCompShareTeamRelation's ErrorMap."""
 
     code: Count = 0
-    message: str = ""
+    message: Text = ""
 
 
 class ShareAccount(_Model):
     """An account a custom image is shared with (AccountId is an int in the docs, a str in SDKs)."""
 
     account_id: Id
-    account_name: str = ""
+    account_name: Text = ""
 
 
 class CustomImage(_Model):
     """A custom image of the caller (DescribeCompShareCustomImages ImageSet row)."""
 
     image_id: str = Field(alias="CompShareImageId")
-    name: str = ""
-    status: str = ""
-    image_type: str = ""
+    name: Text = ""
+    status: Text = ""
+    image_type: Text = ""
     create_time: Count = 0
     size: Count = 0
 
@@ -164,19 +237,50 @@ class CustomImagePage(_Model):
     images: list[CustomImage] = Field(default_factory=list, alias="ImageSet")
     total_count: Count = 0
 
+    @field_validator("images", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return _none_is_empty(value)
+
 
 class OperateLog(_Model):
-    content: str = ""
-    operate_type: str = ""
-    status: str = ""
+    content: Text = ""
+    operate_type: Text = ""
+    status: LogStatus = ""
     create_time: Count = 0
 
 
 class OperateLogPage(_Model):
+    """One page of ListCompShareTeamOperateLog.
+
+    ``OperateTypeList`` / ``StatusList`` arrive as lists of words (the SDKs) or as maps of word to
+    label (``{"InviteMember": "邀请成员"}``, the vendor's page): ``operate_type_list`` and
+    ``status_list`` hold the words either way, ``operate_type_names`` / ``status_names`` the labels
+    (a word is its own label when the API sent a list).
+    """
+
     logs: list[OperateLog] = Field(default_factory=list)
     total: Count = 0
     operate_type_list: list[str] = Field(default_factory=list)
     status_list: list[str] = Field(default_factory=list)
+    operate_type_names: dict[str, str] = Field(default_factory=dict)
+    status_names: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _word_lists(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        out = dict(data)
+        out["Logs"] = _none_is_empty(out.get("Logs"))
+        for wire_name, names in (
+            ("OperateTypeList", "OperateTypeNames"),
+            ("StatusList", "StatusNames"),
+        ):
+            words, labels = _words(wire_name, data.get(wire_name))
+            out[wire_name] = words
+            out[names] = labels
+        return out
 
 
 # --------------------------------------------------------------------------- requests
@@ -296,8 +400,8 @@ class ListTeamOperateLogRequest(ApiRequest):
     action: ClassVar[str] = "ListCompShareTeamOperateLog"
 
     team_id: Id
-    begin_time: int = Field(ge=0)
-    end_time: int = Field(ge=0)
+    begin_time: int | None = Field(default=None, ge=0)
+    end_time: int | None = Field(default=None, ge=0)
     limit: int | None = Field(default=None, ge=1, le=limits.OPERATE_LOG_LIMIT_MAX)
     offset: int | None = Field(default=None, ge=0)
     operate_type: list[str] | None = None
@@ -306,7 +410,14 @@ class ListTeamOperateLogRequest(ApiRequest):
 
     @model_validator(mode="after")
     def _ordered_times(self) -> ListTeamOperateLogRequest:
-        if self.end_time <= self.begin_time:
+        # The vendor's page makes both times optional; the SDKs require both: both or neither.
+        if (self.begin_time is None) != (self.end_time is None):
+            raise ValueError("give both BeginTime and EndTime, or neither")
+        if (
+            self.begin_time is not None
+            and self.end_time is not None
+            and self.end_time <= self.begin_time
+        ):
             raise ValueError("EndTime must be later than BeginTime")
         return self
 
@@ -340,9 +451,101 @@ class DescribeCustomImagesRequest(ApiRequest):
     offset: int | None = Field(default=None, ge=0)
 
 
+def _none_is_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+def _words(name: str, value: Any) -> tuple[list[str], dict[str, str]]:
+    """A word list that is a JSON list of words or a map of word -> label."""
+    if value is None or value == "":
+        return [], {}
+    if isinstance(value, Mapping):
+        words = [str(key) for key in value]
+        labels = {str(key): ("" if label is None else str(label)) for key, label in value.items()}
+        if not all(isinstance(label, (str, type(None))) for label in value.values()):
+            raise ValueError(f"{name} must map words to labels (text)")
+        return words, labels
+    if isinstance(value, list):
+        if not all(isinstance(word, str) for word in value):
+            raise ValueError(f"{name} must be a list of words (text)")
+        return list(value), {word: word for word in value}
+    raise ValueError(f"{name} must be a list or a map of words, got {_kind(value)}")
+
+
 def error_map(data: Mapping[str, Any]) -> dict[int, InviteFailure]:
-    """CreateCompShareTeamRelation's ErrorMap as ``{company id: failure}`` (absent: none)."""
-    raw = data.get("ErrorMap") or {}
-    if not isinstance(raw, Mapping):
+    """CreateCompShareTeamRelation's ErrorMap as ``{company id: failure}``.
+
+    The vendor's page documents a JSON object keyed by UserCompanyId -> ``{Code, Message}``; both
+    generated SDKs type it as a string, so it may also arrive as a JSON string holding that
+    object. Absent, null, ``""``, ``"{}"`` and ``{}`` all mean no failure. A failure given as bare
+    text reads as ``{Code: 0, Message: text}``. Anything else raises ``ValueError`` naming the
+    ErrorMap entry.
+    """
+    raw = data.get("ErrorMap")
+    if raw is None or raw == "" or raw == {}:
         return {}
-    return {wire.to_int(key): InviteFailure.model_validate(value) for key, value in raw.items()}
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except (ValueError, RecursionError):
+            raise ValueError(
+                f"ErrorMap is text that is not a JSON object: {wire.short(raw)}"
+            ) from None
+        if raw is None or raw == "":
+            return {}
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"ErrorMap must be an object keyed by UserCompanyId, got {_kind(raw)}")
+    failures: dict[int, InviteFailure] = {}
+    for key, value in raw.items():
+        try:
+            company_id = _id(key)
+        except ValueError as exc:
+            raise ValueError(f"ErrorMap key {wire.short(key)}: {exc}") from None
+        if isinstance(value, str):
+            value = {"Code": 0, "Message": value}
+        if not isinstance(value, Mapping):
+            raise ValueError(f"ErrorMap.{company_id} must be an object, got {_kind(value)}")
+        try:
+            failures[company_id] = InviteFailure.model_validate(value)
+        except ValidationError as exc:
+            raise ValueError(f"ErrorMap.{company_id}.{describe_validation(exc)}") from None
+    return failures
+
+
+_PLAIN = {
+    "missing": "is missing",
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "bool_type": "expected true or false",
+    "list_type": "expected a list",
+    "dict_type": "expected an object",
+    "model_type": "expected an object",
+    "model_attributes_type": "expected an object",
+    "too_long": "is too long",
+    "too_short": "is too short",
+    "string_too_long": "is too long",
+    "string_too_short": "must not be empty",
+    "literal_error": "is not one of the allowed values",
+    "string_pattern_mismatch": "does not have the expected form",
+    "greater_than_equal": "is too small",
+    "less_than_equal": "is too large",
+    "recursion_loop": "is nested too deeply",
+}
+
+
+def describe_validation(exc: ValidationError) -> str:
+    """The first problem of a validation error in plain words: ``Teams.0.Id: expected a
+    positive id up to 4294967295, got 'abc'`` (wire names, a short prefix of the value)."""
+    first = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the answer"
+    kind = str(first.get("type", ""))
+    if kind == "value_error":
+        context = first.get("ctx") or {}
+        error = context.get("error")
+        what = str(error) if error is not None else "has an unexpected value"
+    else:
+        what = _PLAIN.get(kind, "has an unexpected value")
+        if kind != "missing":
+            what = f"{what}, got {_kind(first.get('input'))}"
+    return f"{where}: {what}"

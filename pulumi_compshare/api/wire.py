@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 __all__ = [
+    "LOG_STATUSES",
     "RELATION_STATUSES",
     "encode_value",
     "flatten",
+    "normalize_log_status",
     "normalize_status",
+    "short",
     "sign",
     "to_int",
     "unflatten",
@@ -109,12 +112,31 @@ def sign(fields: Mapping[str, str], private_key: str) -> str:
     return hashlib.sha1("".join(parts).encode("utf-8")).hexdigest()
 
 
-def to_int(value: Any) -> int:
-    """Turn an identifier into an int.
+_INTEGER_TEXT = re.compile(r"[0-9]+(?:\.0*)?")
+"""An id as text: ASCII digits, optionally a whole-number fraction (``"1001.0"``)."""
 
-    Accepts ints, whole floats (``50002.0``, as Pulumi sends every number) and numeric strings
-    (``"50002"``, ``"50002.0"``). Raises ``ValueError`` for anything else, including booleans,
-    fractions, NaN and infinities.
+_SHORT = 40
+
+
+def short(value: Any, limit: int = _SHORT) -> str:
+    """``repr`` of at most a short prefix of ``value`` (a failure message never quotes a huge
+    value whole): ``'xxxx…' (5000 characters)``."""
+    if isinstance(value, (str, bytes)) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value)} characters)"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"a {len(str(value)) if value.bit_length() < 10_000 else 'huge'}-digit number"
+    text = repr(value)
+    return text if len(text) <= limit * 2 else f"{text[: limit * 2]}…"
+
+
+def to_int(value: Any) -> int:
+    """Turn an identifier into an int, strictly.
+
+    Accepts ints, whole floats (``50002.0``, as Pulumi sends every number) and text of ASCII
+    digits (``"50002"``, ``" 50002 "``, ``"50002.0"``). Raises ``ValueError`` for anything else:
+    booleans, fractions, NaN and infinities, exponents (``"5e4"``), underscores (``"50_002"``),
+    signs, and digits of other scripts (full-width ``"５"``, Arabic-Indic ``"٣"``), which Python's
+    ``int()`` would otherwise accept.
     """
     if isinstance(value, bool):
         raise ValueError(f"expected an integer, got a boolean ({value!r})")
@@ -123,20 +145,12 @@ def to_int(value: Any) -> int:
     if isinstance(value, float):
         if math.isfinite(value) and value.is_integer():
             return int(value)
-        raise ValueError(f"expected an integer, got {value!r}")
+        raise ValueError(f"expected an integer, got {short(value)}")
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            return int(text, 10)
-        except ValueError:
-            pass
-        try:  # "1001.0": exact decimal arithmetic, so "1001.00000000000001" is no integer
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"expected an integer, got {value!r}") from None
-        if number.is_finite() and number == number.to_integral_value() and abs(number) < 2**53:
-            return int(number)
-        raise ValueError(f"expected an integer, got {value!r}")
+        text = value.strip(" \t\r\n")
+        if len(text) <= 64 and _INTEGER_TEXT.fullmatch(text):
+            return int(text.split(".", 1)[0], 10)
+        raise ValueError(f"expected an integer of ASCII digits, got {short(value)}")
     raise ValueError(f"expected an integer, got {type(value).__name__}")
 
 
@@ -148,8 +162,19 @@ _STATUS_BY_LOWER["cancelled"] = "Canceled"
 def normalize_status(value: str) -> str:
     """The canonical spelling of a relation status, compared case-insensitively.
 
-    ``"joined"`` -> ``"Joined"``; ``"Cancelled"`` -> ``"Canceled"``. An unknown status is
-    returned unchanged (stripped) so that a new API value is shown rather than lost.
+    ``"joined"`` / ``"JOINED"`` -> ``"Joined"``; ``"Cancelled"`` -> ``"Canceled"``. An unknown
+    status is returned unchanged (stripped) so that a new API value is shown rather than lost.
     """
     text = str(value).strip()
     return _STATUS_BY_LOWER.get(text.lower(), text)
+
+
+LOG_STATUSES = ("Success", "Failed")
+_LOG_STATUS_BY_LOWER = {s.lower(): s for s in LOG_STATUSES}
+
+
+def normalize_log_status(value: str) -> str:
+    """The canonical spelling of an operation-log status (``"SUCCESS"`` -> ``"Success"``);
+    unknown values are returned unchanged (stripped)."""
+    text = str(value).strip()
+    return _LOG_STATUS_BY_LOWER.get(text.lower(), text)

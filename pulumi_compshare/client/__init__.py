@@ -3,10 +3,12 @@
 from .client import CompShareClient
 from .credentials import Credentials
 from .errors import (
+    AlreadyMemberError,
     AuthenticationError,
     CompShareAPIError,
     CompShareError,
     InvalidParameterError,
+    MalformedResponseError,
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
@@ -16,12 +18,14 @@ from .errors import (
 from .retry import RetryPolicy
 
 __all__ = [
+    "AlreadyMemberError",
     "AuthenticationError",
     "CompShareAPIError",
     "CompShareClient",
     "CompShareError",
     "Credentials",
     "InvalidParameterError",
+    "MalformedResponseError",
     "NotFoundError",
     "OutcomeUnknownError",
     "PermissionDeniedError",

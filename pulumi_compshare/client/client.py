@@ -8,14 +8,17 @@ parse the response model.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
+import re
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import httpcore
 import httpx
 from pydantic import ValidationError
 from pydantic.alias_generators import to_pascal
@@ -46,13 +49,17 @@ from ..api.models import (
     Team,
     TeamInfo,
     UpdateTeamRequest,
+    describe_validation,
     error_map,
 )
+from ._deadline import DeadlineBackend, deadline_of_this_thread
 from .credentials import Credentials
 from .errors import (
     CompShareAPIError,
     CompShareError,
     InvalidParameterError,
+    MalformedResponseError,
+    NotFoundError,
     OutcomeUnknownError,
     ThrottledError,
     UnavailableError,
@@ -60,7 +67,19 @@ from .errors import (
 )
 from .retry import RetryPolicy
 
-__all__ = ["CompShareClient"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "MAX_RESPONSE_BYTES",
+    "MAX_TIMEOUT",
+    "CompShareClient",
+    "base_url_problem",
+]
+
+DEFAULT_TIMEOUT = 60.0
+"""Seconds one call may take, retries included (``compshare:timeoutSeconds``)."""
+MAX_TIMEOUT = 3600.0
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+"""An answer larger than 16 MiB is refused (no CompShare answer comes near it)."""
 
 log = logging.getLogger("pulumi_compshare.client")
 
@@ -95,10 +114,14 @@ class CompShareClient:
     :param region: sent as ``Region`` with every request (default ``cn-wlcb``).
     :param project_id: sent as ``ProjectId`` when given.
     :param base_url: the API endpoint (default ``https://api.compshare.cn``; the emulator's URL in
-        tests).
-    :param timeout: seconds for each HTTP attempt (connect, read and write).
+        tests): an ``http://`` or ``https://`` URL, else ``ValueError``.
+    :param timeout: the overall deadline of one call in seconds, retries and every socket
+        operation included (a server trickling one byte at a time cannot hold a call longer).
     :param retry: the retry policy for transient failures of idempotent requests.
-    :param transport: an ``httpx.BaseTransport`` to send through (default: httpx's pooled one).
+    :param transport: an ``httpx.BaseTransport`` to send through (default: a pooled one whose
+        socket operations honour the deadline).
+    :param max_response_bytes: a larger answer fails with :class:`MalformedResponseError`
+        without being held in memory.
     """
 
     def __init__(
@@ -108,22 +131,33 @@ class CompShareClient:
         region: str = limits.REGION_DEFAULT,
         project_id: str | None = None,
         base_url: str = limits.BASE_URL_DEFAULT,
-        timeout: float = 30.0,
+        timeout: float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         max_connections: int = 16,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
+        problem = base_url_problem(base_url)
+        if problem is not None:
+            raise ValueError(problem)
+        if not (isinstance(timeout, (int, float)) and 0 < timeout <= MAX_TIMEOUT):
+            raise ValueError(f"timeout must be a number of seconds in (0, {MAX_TIMEOUT}]")
         self.credentials = credentials
         self.region = region
         self.project_id = project_id or None
         self.base_url = base_url
+        self.timeout = float(timeout)
+        self.max_response_bytes = max_response_bytes
         self.retry = retry or RetryPolicy()
         self._rng = random.Random()
+        pool = httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        )
+        if transport is None:
+            transport = _deadline_transport(pool)
         self._http = httpx.Client(
-            timeout=httpx.Timeout(timeout),
-            limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
-            ),
+            timeout=httpx.Timeout(self.timeout),
+            limits=pool,
             transport=transport,
             headers={"User-Agent": f"pulumi-compshare/{__version__} httpx/{httpx.__version__}"},
         )
@@ -152,14 +186,15 @@ class CompShareClient:
         """Sign and send ``request``; return the response body of a RetCode 0 answer.
 
         Transient failures (throttling, 110/130/150, HTTP 429/5xx, network errors, timeouts) of an
-        idempotent request are retried under :attr:`retry`. A non-idempotent request is re-sent
-        only when it never reached the server (connection refused): throttling is raised as
-        :class:`ThrottledError`, and a lost answer as :class:`OutcomeUnknownError`, for the caller
-        to resolve by reading.
+        idempotent request are retried under :attr:`retry`, all within :attr:`timeout` seconds.
+        A non-idempotent request is re-sent only when it never reached the server (connection
+        refused): throttling is raised as :class:`ThrottledError`, and a lost answer as
+        :class:`OutcomeUnknownError`, for the caller to resolve by reading.
         """
         action = request.action
         fields = self._signed_fields(action, request.params())
         idempotent = request.is_idempotent()
+        deadline = time.monotonic() + self.timeout
         attempt = 0
         while True:
             attempt += 1
@@ -168,7 +203,7 @@ class CompShareClient:
                 if attempt > 1:
                     self.retries[action] += 1
             try:
-                return self._send_once(action, fields)
+                return self._send_once(action, fields, deadline)
             except _Failure as failure:
                 if not idempotent and failure.reached and not failure.applied_maybe:
                     raise failure.error from None
@@ -179,9 +214,17 @@ class CompShareClient:
                         ret_code=failure.error.ret_code,
                         request_id=failure.error.request_id,
                     ) from None
+                pause = max(self.retry.delay(attempt, self._rng), failure.retry_after)
                 if attempt >= self.retry.max_attempts:
                     raise failure.error from None
-                pause = max(self.retry.delay(attempt, self._rng), failure.retry_after)
+                if time.monotonic() + pause >= deadline:
+                    raise type(failure.error)(
+                        action,
+                        f"{failure.error.message}; gave up after {attempt} attempts: the call's "
+                        f"deadline of {self.timeout:g} s (compshare:timeoutSeconds) passed",
+                        ret_code=failure.error.ret_code,
+                        request_id=failure.error.request_id,
+                    ) from None
                 log.debug(
                     "%s: %s; retry %d in %.2fs", action, failure.error.message, attempt, pause
                 )
@@ -200,10 +243,23 @@ class CompShareClient:
         fields["Signature"] = wire.sign(fields, self.credentials.private_key)
         return fields
 
-    def _send_once(self, action: str, fields: Mapping[str, str]) -> dict[str, Any]:
+    def _send_once(self, action: str, fields: Mapping[str, str], deadline: float) -> dict[str, Any]:
         headers = {"U-Timestamp-Ms": str(int(time.time() * 1000))}
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _Failure(self._late(action), applied_maybe=False, reached=False)
         try:
-            response = self._http.post(self.base_url, data=dict(fields), headers=headers)
+            with (
+                deadline_of_this_thread(deadline),
+                self._http.stream(
+                    "POST",
+                    self.base_url,
+                    data=dict(fields),
+                    headers=headers,
+                    timeout=httpx.Timeout(remaining),
+                ) as response,
+            ):
+                body = self._read_capped(action, response, deadline)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise _Failure(
                 UnavailableError(action, f"cannot connect to {self.base_url}: {self._redact(exc)}"),
@@ -211,11 +267,8 @@ class CompShareClient:
                 reached=False,
             ) from None
         except httpx.TimeoutException:
-            raise _Failure(
-                UnavailableError(action, f"no answer from {self.base_url} in time"),
-                applied_maybe=True,
-            ) from None
-        except httpx.TransportError as exc:
+            raise _Failure(self._late(action), applied_maybe=True) from None
+        except (httpx.TransportError, httpx.DecodingError) as exc:
             raise _Failure(
                 UnavailableError(
                     action, f"connection to {self.base_url} broke: {self._redact(exc) or 'dropped'}"
@@ -224,42 +277,102 @@ class CompShareClient:
             ) from None
         request_id = response.headers.get(REQUEST_ID_HEADER)
         status = response.status_code
+        data = _json_object(body)
         if status == 429:
             raise _Failure(
                 ThrottledError(action, "HTTP 429 Too Many Requests", request_id=request_id),
                 applied_maybe=False,
                 retry_after=_retry_after(response),
             )
-        if status >= 500:
-            raise _Failure(
-                UnavailableError(action, f"HTTP {status}", request_id=request_id),
-                applied_maybe=True,
-            )
         if status != 200:
-            raise CompShareAPIError(action, f"unexpected HTTP {status}", request_id=request_id)
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
+            self._http_failure(action, response, data, request_id)
         if not isinstance(data, dict):
             raise _Failure(
-                UnavailableError(action, "the answer was not a JSON object", request_id=request_id),
+                MalformedResponseError(
+                    action, f"the answer is {_what(body, response)}", request_id=request_id
+                ),
                 applied_maybe=True,
             )
-        try:
-            ret_code = wire.to_int(data.get("RetCode", -1))
-        except ValueError:
-            ret_code = -1
+        if "RetCode" not in data:
+            raise MalformedResponseError(
+                action, "the answer has no RetCode (not a CompShare answer)", request_id=request_id
+            )
+        ret_code = _ret_code(data["RetCode"])
+        if ret_code is None:
+            raise MalformedResponseError(
+                action,
+                f"RetCode is {_short_kind(data['RetCode'])}, not a number",
+                request_id=request_id,
+            )
         if ret_code == 0:
             return data
-        error = error_for_retcode(
-            action, ret_code, self._redact(data.get("Message", "")), request_id
-        )
+        error = error_for_retcode(action, ret_code, self._message(data), request_id)
         if isinstance(error, ThrottledError):
             raise _Failure(error, applied_maybe=False, retry_after=_retry_after(response))
         if isinstance(error, UnavailableError):
             raise _Failure(error, applied_maybe=True)
         raise error
+
+    def _late(self, action: str) -> UnavailableError:
+        return UnavailableError(
+            action,
+            f"no answer from {self.base_url} within the call's deadline of {self.timeout:g} s "
+            "(compshare:timeoutSeconds)",
+        )
+
+    def _read_capped(self, action: str, response: httpx.Response, deadline: float) -> bytes:
+        """The whole body, at most :attr:`max_response_bytes` (decoded), by the deadline."""
+        cap = self.max_response_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise MalformedResponseError(
+                action, f"the answer is {int(declared)} bytes, more than the {_size(cap)} allowed"
+            )
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > cap:
+                raise MalformedResponseError(
+                    action, f"the answer is more than the {_size(cap)} allowed"
+                )
+            if time.monotonic() > deadline:
+                raise httpx.ReadTimeout("the call's deadline passed")
+        return bytes(body)
+
+    def _http_failure(
+        self, action: str, response: httpx.Response, data: Any, request_id: str | None
+    ) -> None:
+        """An HTTP status other than 200 and 429: the API's own RetCode and message when the body
+        carries them, else the status."""
+        status = response.status_code
+        ret_code = _ret_code(data.get("RetCode")) if isinstance(data, dict) else None
+        if isinstance(data, dict) and ret_code:
+            message = f"{self._message(data)} (HTTP {status})"
+            error = error_for_retcode(action, ret_code, message, request_id)
+            if isinstance(error, ThrottledError):
+                raise _Failure(error, applied_maybe=False, retry_after=_retry_after(response))
+            if isinstance(error, UnavailableError) or status >= 500:
+                transient = UnavailableError(
+                    action, error.message, ret_code=ret_code, request_id=request_id
+                )
+                raise _Failure(transient, applied_maybe=True)
+            raise error
+        if status >= 500:
+            raise _Failure(
+                UnavailableError(action, f"HTTP {status}", request_id=request_id),
+                applied_maybe=True,
+            )
+        raise CompShareAPIError(
+            action,
+            f"unexpected HTTP {status}: {_what(response.content, response)}",
+            request_id=request_id,
+        )
+
+    def _message(self, data: Mapping[str, Any]) -> str:
+        message = data.get("Message")
+        if message is None:
+            return ""
+        return self._redact(message if isinstance(message, str) else wire.short(message))
 
     def _redact(self, text: object) -> str:
         return str(text).replace(self.credentials.private_key, "***")
@@ -268,11 +381,30 @@ class CompShareClient:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise CompShareAPIError(
-                action, f"unexpected response: {where}: {first['msg']}"
+            raise MalformedResponseError(
+                action, f"unexpected answer: {describe_validation(exc)}"
             ) from None
+        except (ValueError, RecursionError) as exc:
+            raise MalformedResponseError(action, f"unexpected answer: {exc}") from None
+
+    def _rows(self, action: str, data: Mapping[str, Any], key: str, model: Any) -> list[Any]:
+        """The list ``data[key]`` parsed row by row (absent or null: no rows)."""
+        raw = data.get(key)
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            raise MalformedResponseError(
+                action, f"unexpected answer: {key}: expected a list, got {_short_kind(raw)}"
+            )
+        rows = []
+        for index, row in enumerate(raw):
+            try:
+                rows.append(model.model_validate(row))
+            except ValidationError as exc:
+                raise MalformedResponseError(
+                    action, f"unexpected answer: {key}.{index}.{describe_validation(exc)}"
+                ) from None
+        return rows
 
     @staticmethod
     def _request(model: type[ApiRequest], **values: Any) -> Any:
@@ -305,33 +437,42 @@ class CompShareClient:
 
     def list_teams(self) -> list[Team]:
         """ListCompShareTeam: the teams the caller owns."""
-        data = self.call(ListTeamsRequest())
-        return [self._parse("ListCompShareTeam", Team, row) for row in data.get("Teams") or []]
+        return self._rows("ListCompShareTeam", self.call(ListTeamsRequest()), "Teams", Team)
 
     def get_team_info(
         self,
         team_id: int | float | str | None = None,
         virtual_company_id: int | float | str | None = None,
     ) -> TeamInfo:
-        """GetCompShareTeamInfo by exactly one of ``team_id`` and ``virtual_company_id``."""
+        """GetCompShareTeamInfo by exactly one of ``team_id`` and ``virtual_company_id``.
+
+        A team that does not exist raises :class:`NotFoundError`, whether the API says so with an
+        error or answers RetCode 0 with an empty ``"Team": {}``."""
         request = self._request(
             GetTeamInfoRequest, team_id=team_id, virtual_company_id=virtual_company_id
         )
-        info: TeamInfo = self._parse(request.action, TeamInfo, self.call(request))
+        data = self.call(request)
+        team = data.get("Team")
+        if team is None or team == {} or team == "":
+            which = (
+                f"team {request.team_id}"
+                if request.team_id is not None
+                else f"virtual company {request.virtual_company_id}"
+            )
+            raise NotFoundError(request.action, f"{which} does not exist (the answer has no Team)")
+        info: TeamInfo = self._parse(request.action, TeamInfo, data)
         return info
 
     def list_team_invites(self, team_id: int | float | str | None = None) -> list[Relation]:
         """ListCompShareTeamInvite: a team's invites (owner, with ``team_id``) or, without it, the
         invites the caller received."""
         request = self._request(ListTeamInvitesRequest, team_id=team_id)
-        data = self.call(request)
-        return [self._parse(request.action, Relation, row) for row in data.get("Invites") or []]
+        return self._rows(request.action, self.call(request), "Invites", Relation)
 
     def list_joined_teams(self, status: str | None = None) -> list[Relation]:
         """ListCompShareTeamJoined: the caller's relations as an invitee, optionally by status."""
         request = self._request(ListJoinedTeamsRequest, status=status)
-        data = self.call(request)
-        return [self._parse(request.action, Relation, row) for row in data.get("JoinedTeams") or []]
+        return self._rows(request.action, self.call(request), "JoinedTeams", Relation)
 
     def create_team_relations(
         self,
@@ -343,7 +484,11 @@ class CompShareClient:
         Not idempotent: on a lost answer raises :class:`OutcomeUnknownError`.
         """
         request = self._request(CreateTeamRelationRequest, team_id=team_id, user_info=list(users))
-        return error_map(self.call(request))
+        data = self.call(request)
+        try:
+            return error_map(data)
+        except (ValueError, RecursionError) as exc:
+            raise MalformedResponseError(request.action, f"unexpected answer: {exc}") from None
 
     def set_team_relation(
         self,
@@ -367,8 +512,8 @@ class CompShareClient:
     def list_team_operate_logs(
         self,
         team_id: int | float | str,
-        begin_time: int,
-        end_time: int,
+        begin_time: int | None = None,
+        end_time: int | None = None,
         *,
         limit: int | None = None,
         offset: int | None = None,
@@ -376,7 +521,8 @@ class CompShareClient:
         statuses: Sequence[str] | None = None,
         order_by_asc: bool | None = None,
     ) -> OperateLogPage:
-        """ListCompShareTeamOperateLog: one page of a team's operation log."""
+        """ListCompShareTeamOperateLog: one page of a team's operation log (both times or
+        neither: the vendor's page makes them optional, the SDKs send both)."""
         request = self._request(
             ListTeamOperateLogRequest,
             team_id=team_id,
@@ -396,10 +542,7 @@ class CompShareClient:
     def describe_image_share_accounts(self, image_id: str) -> list[ShareAccount]:
         """DescribeCompShareImageShareAccounts: the accounts a custom image is shared with."""
         request = self._request(DescribeImageShareAccountsRequest, image_id=image_id)
-        data = self.call(request)
-        return [
-            self._parse(request.action, ShareAccount, row) for row in data.get("AccountSet") or []
-        ]
+        return self._rows(request.action, self.call(request), "AccountSet", ShareAccount)
 
     def modify_image_share_accounts(
         self,
@@ -416,7 +559,23 @@ class CompShareClient:
             remove_accounts=list(remove),
         )
         data = self.call(request)
-        return [wire.to_int(v) for v in data.get("InvalidAccounts") or []]
+        raw = data.get("InvalidAccounts")
+        if raw is None or raw == "":
+            return []
+        if not isinstance(raw, list):
+            raise MalformedResponseError(
+                request.action,
+                f"unexpected answer: InvalidAccounts: expected a list, got {_short_kind(raw)}",
+            )
+        invalid: list[int] = []
+        for index, value in enumerate(raw):
+            try:
+                invalid.append(wire.to_int(value))
+            except ValueError as exc:
+                raise MalformedResponseError(
+                    request.action, f"unexpected answer: InvalidAccounts.{index}: {exc}"
+                ) from None
+        return invalid
 
     def describe_custom_images(
         self,
@@ -446,3 +605,98 @@ def _wire_name(model: type[ApiRequest], name: str) -> str:
     if field is not None and field.alias:
         return field.alias
     return name if name.isdigit() else to_pascal(name)
+
+
+def base_url_problem(base_url: object) -> str | None:
+    """Why ``base_url`` can never work (``None`` if it may): it must be an ``http://`` or
+    ``https://`` URL with a host."""
+    if not isinstance(base_url, str) or not base_url.strip():
+        return "the base URL is empty: give an http:// or https:// URL"
+    shown = wire.short(base_url)
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return f"the base URL {shown} is not a valid URL"
+    if url.scheme not in ("http", "https"):
+        scheme = f"{url.scheme}://" if url.scheme else "no scheme"
+        return f"the base URL {shown} has {scheme}: give an http:// or https:// URL"
+    if not url.host:
+        return f"the base URL {shown} has no host"
+    return None
+
+
+def _deadline_transport(pool: httpx.Limits) -> httpx.BaseTransport:
+    """httpx's transport, its connections made by a backend that honours each call's deadline."""
+    transport = httpx.HTTPTransport(limits=pool)
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=pool.max_connections,
+        max_keepalive_connections=pool.max_keepalive_connections,
+        keepalive_expiry=pool.keepalive_expiry,
+        network_backend=DeadlineBackend(),
+    )
+    return transport
+
+
+def _json_object(body: bytes) -> Any:
+    """The body as JSON (any value); ``None`` if it is empty or not JSON (:func:`_what` says
+    why)."""
+    if not body.strip():
+        return None
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def _what(body: bytes, response: httpx.Response) -> str:
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip() or "no type"
+    if not body.strip():
+        return f"empty ({content_type})"
+    head = body.lstrip()[:200].lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        return f"an HTML page, not JSON ({content_type})"
+    try:
+        parsed = json.loads(body)
+    except RecursionError:
+        return "JSON nested too deeply"
+    except (ValueError, UnicodeDecodeError):
+        return f"not JSON ({content_type}, {len(body)} bytes)"
+    return f"{_short_kind(parsed)}, not a JSON object"
+
+
+def _short_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({wire.short(value)})"
+    if isinstance(value, str):
+        return f"text ({wire.short(value)})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+_RET_CODE_TEXT = re.compile(r"-?[0-9]{1,12}")
+
+
+def _ret_code(value: Any) -> int | None:
+    """RetCode as an int; it may arrive as text (the Go SDK patches for it). ``None``: not a
+    number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, str) and _RET_CODE_TEXT.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def _size(count: int) -> str:
+    return f"{count // (1024 * 1024)} MiB" if count >= 1024 * 1024 else f"{count} bytes"

@@ -13,10 +13,12 @@ import re
 from ..api import codes
 
 __all__ = [
+    "AlreadyMemberError",
     "AuthenticationError",
     "CompShareAPIError",
     "CompShareError",
     "InvalidParameterError",
+    "MalformedResponseError",
     "NotFoundError",
     "OutcomeUnknownError",
     "PermissionDeniedError",
@@ -126,17 +128,47 @@ class CompShareAPIError(CompShareError):
     hint = "see the message; the README lists the codes"
 
 
-_NOT_FOUND_WORDS = re.compile(r"not exist|does not exist|not found|no such|不存在", re.IGNORECASE)
-_PERMISSION_WORDS = re.compile(
-    r"permission|not allowed|forbidden|not the owner|无权限|没有权限", re.IGNORECASE
+class AlreadyMemberError(CompShareAPIError):
+    """The account is already invited to or a member of the team (CompShare code 16001,
+    ``用户已在团队中``, or a message saying so in English)."""
+
+    hint = "the account is already invited or a member: adopt it instead of inviting again"
+
+
+class MalformedResponseError(CompShareAPIError):
+    """The answer is not what the API documents: not JSON, too large, nested too deeply, or a
+    field of the wrong type. The message names the field."""
+
+    hint = (
+        "the answer did not look like the CompShare API's: check compshare:baseUrl, "
+        "or report the field named to the provider's maintainers"
+    )
+
+
+_NOT_FOUND_WORDS = re.compile(
+    r"not exist|does not exist|not found|no such|不存在|找不到|未找到", re.IGNORECASE
 )
+_PERMISSION_WORDS = re.compile(
+    r"permission|not allowed|forbidden|not the owner|unauthori[sz]ed|无权限|没有权限|无权|权限不足",
+    re.IGNORECASE,
+)
+_ALREADY_WORDS = re.compile(
+    r"already|已在团队|已经在团队|已加入|已是团队成员|已邀请", re.IGNORECASE
+)
+
+ALREADY_MEMBER_CODES = frozenset({16001})
+"""CompShare's documented code for "user already in the team" (用户已在团队中)."""
+
+MESSAGE_MAX = 500
+"""An API message longer than this is cut (a failure message stays short)."""
 
 
 def error_for_retcode(
     action: str, ret_code: int, message: str, request_id: str | None = None
 ) -> CompShareError:
-    """Map an API failure to its class: by RetCode, then (for codes the vendor does not
-    document) by the words of the message."""
+    """Map an API failure to its class: by RetCode where the code is known, then (for codes the
+    vendor does not document, and 230, which some products use for not-found) by the words of
+    the message, in Chinese or English."""
     cls: type[CompShareError]
     if ret_code in codes.AUTHENTICATION_CODES:
         cls = AuthenticationError
@@ -148,10 +180,16 @@ def error_for_retcode(
         cls = ThrottledError
     elif ret_code in codes.UNAVAILABLE_CODES:
         cls = UnavailableError
+    elif ret_code in ALREADY_MEMBER_CODES:
+        cls = AlreadyMemberError
+    elif ret_code in (codes.MISSING_ACTION, codes.NO_SUCH_ACTION):
+        cls = InvalidParameterError
     elif _NOT_FOUND_WORDS.search(message):
         cls = NotFoundError
     elif _PERMISSION_WORDS.search(message):
         cls = PermissionDeniedError
+    elif _ALREADY_WORDS.search(message):
+        cls = AlreadyMemberError
     elif ret_code in codes.INVALID_PARAMETER_CODES:
         cls = InvalidParameterError
     else:
@@ -160,4 +198,7 @@ def error_for_retcode(
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    line = " ".join(str(text).split())
+    if len(line) > MESSAGE_MAX:
+        line = f"{line[:MESSAGE_MAX]}… ({len(line)} characters)"
+    return line

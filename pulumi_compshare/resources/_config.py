@@ -8,14 +8,16 @@ the life of the process.
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..api import limits
+from ..api import limits, wire
 from ..client import CompShareClient, Credentials, RetryPolicy
+from ..client.client import DEFAULT_TIMEOUT, MAX_TIMEOUT, base_url_problem
 
 __all__ = [
     "ConfigurationError",
@@ -33,9 +35,15 @@ CONFIG_KEYS = (
     "compshare:baseUrl",
     "compshare:profiles",
     "compshare:maxRetries",
+    "compshare:timeoutSeconds",
 )
 
 MAX_RETRIES_DEFAULT = 5
+TIMEOUT_DEFAULT = DEFAULT_TIMEOUT
+"""Seconds one API call may take, retries included (``compshare:timeoutSeconds``)."""
+TIMEOUT_MIN = 1.0
+TIMEOUT_MAX = MAX_TIMEOUT
+PROFILES_MAX_BYTES = 1024 * 1024
 
 _HOW_TO_SET = (
     "set compshare:publicKey and compshare:privateKey "
@@ -60,12 +68,13 @@ class Profile:
     project_id: str | None = None
     base_url: str = limits.BASE_URL_DEFAULT
     max_retries: int = MAX_RETRIES_DEFAULT
+    timeout: float = TIMEOUT_DEFAULT
 
     def __repr__(self) -> str:
         return (
             f"Profile(public_key={self.public_key!r}, private_key='***', region={self.region!r}, "
             f"project_id={self.project_id!r}, base_url={self.base_url!r}, "
-            f"max_retries={self.max_retries})"
+            f"max_retries={self.max_retries}, timeout={self.timeout:g})"
         )
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -110,7 +119,9 @@ def settings_from(
     Stack config keys win; when stack config holds no key pair, ``COMPSHARE_PUBLIC_KEY`` /
     ``COMPSHARE_PRIVATE_KEY`` are used, then ``UCLOUD_PUBLIC_KEY`` / ``UCLOUD_PRIVATE_KEY``.
     Region, project and base URL come from config, then ``UCLOUD_REGION`` / ``UCLOUD_PROJECT_ID``
-    / ``COMPSHARE_BASE_URL``, then the defaults.
+    / ``COMPSHARE_BASE_URL``, then the defaults; the call deadline from
+    ``compshare:timeoutSeconds``, then ``COMPSHARE_TIMEOUT_SECONDS``, then 60 s. A base URL that
+    can never work (no scheme, ``file://``, ``ftp://``) is a :class:`ConfigurationError`.
     """
     env = os.environ if environ is None else environ
     if config is None:
@@ -130,7 +141,12 @@ def settings_from(
     region = text("compshare:region") or env.get("UCLOUD_REGION") or limits.REGION_DEFAULT
     project_id = text("compshare:projectId") or env.get("UCLOUD_PROJECT_ID") or None
     base_url = text("compshare:baseUrl") or env.get("COMPSHARE_BASE_URL") or limits.BASE_URL_DEFAULT
+    _check_base_url("compshare:baseUrl", base_url)
     max_retries = _max_retries(text("compshare:maxRetries"))
+    timeout = _timeout(
+        text("compshare:timeoutSeconds"),
+        (env.get("COMPSHARE_TIMEOUT_SECONDS") or "").strip() or None,
+    )
 
     default: Profile | None = None
     source = "none"
@@ -145,7 +161,7 @@ def settings_from(
             public = (env.get(public_name) or "").strip() or None
             private = (env.get(private_name) or "").strip() or None
         if public and private:
-            default = Profile(public, private, region, project_id, base_url, max_retries)
+            default = Profile(public, private, region, project_id, base_url, max_retries, timeout)
             source = f"{public_name}/{private_name}"
             break
         if public or private:
@@ -155,7 +171,9 @@ def settings_from(
                 "set both halves of the key pair"
             )
 
-    profiles = _profiles(text("compshare:profiles"), region, project_id, base_url, max_retries)
+    profiles = _profiles(
+        text("compshare:profiles"), region, project_id, base_url, max_retries, timeout
+    )
     return Settings(default=default, profiles=profiles, source=source)
 
 
@@ -173,13 +191,61 @@ def _max_retries(raw: str | None) -> int:
     return value
 
 
+def _timeout(config: str | None, env: str | None) -> float:
+    raw, where = (
+        (config, "compshare:timeoutSeconds")
+        if config is not None
+        else (
+            env,
+            "COMPSHARE_TIMEOUT_SECONDS",
+        )
+    )
+    if raw is None:
+        return TIMEOUT_DEFAULT
+    try:
+        value = float(raw) if len(raw) <= 32 else math.nan
+    except ValueError:
+        value = math.nan
+    if not TIMEOUT_MIN <= value <= TIMEOUT_MAX:  # NaN fails too
+        raise ConfigurationError(
+            f"{where} must be a number of seconds from {TIMEOUT_MIN:g} to {TIMEOUT_MAX:g}, "
+            f"got {wire.short(raw)}"
+        )
+    return value
+
+
+def _check_base_url(where: str, base_url: str) -> None:
+    problem = base_url_problem(base_url)
+    if problem is not None:
+        raise ConfigurationError(
+            f"{where}: {problem} (e.g. https://api.compshare.cn, or an emulator's http://...)"
+        )
+
+
+_PROFILE_TEXT_KEYS = ("publicKey", "privateKey", "region", "projectId", "baseUrl")
+
+
 def _profiles(
-    raw: str | None, region: str, project_id: str | None, base_url: str, max_retries: int
+    raw: str | None,
+    region: str,
+    project_id: str | None,
+    base_url: str,
+    max_retries: int,
+    timeout: float,
 ) -> dict[str, Profile]:
     if not raw:
         return {}
+    if len(raw) > PROFILES_MAX_BYTES:
+        raise ConfigurationError(
+            f"compshare:profiles is larger than {PROFILES_MAX_BYTES // 1024} KiB"
+        )
     try:
         data = json.loads(raw)
+    except RecursionError:
+        raise ConfigurationError(
+            "compshare:profiles is nested too deeply: expected "
+            '{"<name>": {"publicKey": "...", "privateKey": "..."}}'
+        ) from None
     except ValueError:
         raise ConfigurationError(
             "compshare:profiles is not valid JSON: expected "
@@ -189,27 +255,34 @@ def _profiles(
         raise ConfigurationError("compshare:profiles must be a JSON object of named profiles")
     profiles: dict[str, Profile] = {}
     for name, entry in data.items():
+        where = f"compshare:profiles.{_escaped(name)}"
         if not isinstance(entry, dict):
-            raise ConfigurationError(f"compshare:profiles.{_escaped(name)} must be a JSON object")
+            raise ConfigurationError(f"{where} must be a JSON object")
+        for key in _PROFILE_TEXT_KEYS:
+            value = entry.get(key)
+            if value is not None and not isinstance(value, str):
+                raise ConfigurationError(f"{where}.{key} must be a string")
         public = str(entry.get("publicKey") or "").strip()
         private = str(entry.get("privateKey") or "").strip()
         if not public or not private:
-            raise ConfigurationError(
-                f"compshare:profiles.{_escaped(name)} needs both publicKey and privateKey"
-            )
+            raise ConfigurationError(f"{where} needs both publicKey and privateKey")
+        profile_url = str(entry.get("baseUrl") or base_url)
+        _check_base_url(f"{where}.baseUrl", profile_url)
         profiles[name] = Profile(
             public,
             private,
             str(entry.get("region") or region),
             str(entry.get("projectId") or project_id or "") or None,
-            str(entry.get("baseUrl") or base_url),
+            profile_url,
             max_retries,
+            timeout,
         )
     return profiles
 
 
 def _escaped(name: str) -> str:
-    return json.dumps(name)[1:-1]
+    text = json.dumps(name)[1:-1]
+    return text if len(text) <= 40 else f"{text[:40]}…"
 
 
 _clients: dict[Profile, CompShareClient] = {}
@@ -226,6 +299,7 @@ def client_for(profile: Profile) -> CompShareClient:
                 region=profile.region,
                 project_id=profile.project_id,
                 base_url=profile.base_url,
+                timeout=profile.timeout,
                 retry=RetryPolicy(max_attempts=profile.max_retries + 1),
             )
             _clients[profile] = client

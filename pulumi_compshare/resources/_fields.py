@@ -9,6 +9,7 @@ provider methods parse the same way and fail loudly on anything check would have
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -68,32 +69,63 @@ class Prop:
 
 
 def positive_id(value: Any) -> int:
-    """An id (team, account): a positive integer, as int, whole float or numeric text."""
+    """An id (team, account): a positive integer, as int, whole float or text of ASCII digits.
+
+    ``"5e4"``, ``"50_002"``, signs and full-width or Arabic-Indic digits are refused (Python's
+    ``int()`` would take some of them; the API takes none)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValueError(f"must be a positive integer id, got {_kind(value)}")
     try:
         number = wire.to_int(value)
     except ValueError:
-        raise ValueError(f"must be a positive integer id, got {value!r}") from None
+        raise ValueError(
+            f"must be a positive integer id written with the digits 0-9, got {wire.short(value)}"
+        ) from None
     if not 0 < number <= limits.MAX_ID:
-        raise ValueError(f"must be a positive integer id up to {limits.MAX_ID}, got {number}")
+        raise ValueError(
+            f"must be a positive integer id up to {limits.MAX_ID}, got {wire.short(number)}"
+        )
     return number
 
 
 def text(max_length: int, *, allow_empty: bool = True) -> Parser:
-    """A string of at most ``max_length`` characters (optionally non-blank)."""
+    """A string of at most ``max_length`` characters (optionally non-blank).
+
+    Control characters (NUL, line breaks, tabs, ...) are refused, and so is non-empty text made
+    only of invisible characters (spaces, zero-width and other format characters): the console
+    could not show it and the API may strip it."""
 
     def parse(value: Any) -> str:
         if not isinstance(value, str):
             raise ValueError(f"must be a string, got {_kind(value)}")
         _valid_unicode(value)
-        if not allow_empty and not value.strip():
-            raise ValueError("must not be empty")
         if len(value) > max_length:
-            raise ValueError(f"must be at most {max_length} characters, got {len(value)}")
+            raise ValueError(
+                f"must be at most {max_length} characters, got {len(value)}: {wire.short(value)}"
+            )
+        control = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+        if control is not None:
+            raise ValueError(
+                f"must not contain control characters (found U+{ord(control):04X}): "
+                f"{wire.short(value)}"
+            )
+        if not value:
+            if allow_empty:
+                return value
+            raise ValueError("must not be empty")
+        if all(_invisible(c) for c in value):
+            raise ValueError(
+                "must not be only blank or invisible characters "
+                f"(got {len(value)} of them: {wire.short(value)})"
+            )
         return value
 
     return parse
+
+
+def _invisible(char: str) -> bool:
+    """Whitespace, format characters (zero-width space, BOM, direction marks) and the like."""
+    return char.isspace() or unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp", "Mn", "Me")
 
 
 def _valid_unicode(value: str) -> None:
@@ -154,7 +186,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"a number ({value!r})"
     if isinstance(value, str):
-        return f"a string ({value[:40]!r})"
+        return f"a string ({wire.short(value)})"
     if isinstance(value, (list, tuple)):
         return "a list"
     if isinstance(value, Mapping):
