@@ -6,9 +6,10 @@
 'http://127.0.0.1:54321'
 
 It speaks the real wire protocol (form or JSON body, SHA1 signature), answers with the real
-envelope, and can inject latency and faults. See :mod:`.state` for the behaviour of each action
-and :mod:`.server` for the HTTP side; ``python -m pulumi_compshare.emulator`` runs it from the
-command line.
+envelope, and can inject latency and faults. ``Emulator(dialects=...)`` answers in other
+readings of the API where the vendor's sources leave a question open (``docs/dialects.md``).
+See :mod:`.state` for the behaviour of each action and :mod:`.server` for the HTTP side;
+``python -m pulumi_compshare.emulator`` runs it from the command line.
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ from pulumi_compshare.emulator.seed import (
     load_seed,
 )
 from pulumi_compshare.emulator.server import FAULT_KINDS, TARGETED_FAULT_KINDS, Emulator, Fault
+from pulumi_compshare.emulator.state import DIALECTS, STRICT, Dialect, parse_dialects
 
 __all__ = [
+    "DIALECTS",
     "FAULT_KINDS",
+    "STRICT",
     "TARGETED_FAULT_KINDS",
     "Account",
+    "Dialect",
     "Emulator",
     "Fault",
     "Seed",
@@ -38,4 +43,5 @@ __all__ = [
     "demo_seed",
     "generate_seed",
     "load_seed",
+    "parse_dialects",
 ]

@@ -1,8 +1,9 @@
 """Command line: ``python -m pulumi_compshare.emulator`` (console script ``compshare-emulator``).
 
 Prints ``CompShare emulator listening on http://HOST:PORT`` as its first line, then one line per
-account with its key pair, and serves until SIGINT or SIGTERM (exit status 0). A bad seed file is
-a one-line error on stderr and exit status 2.
+account with its key pair, then ``dialects: a, b`` when it answers in any, and serves until SIGINT
+or SIGTERM (exit status 0). A bad seed file or an unknown ``--dialect`` is a one-line error on
+stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from types import FrameType
 
 from pulumi_compshare.emulator.seed import SeedError, demo_seed, load_seed
 from pulumi_compshare.emulator.server import Emulator
+from pulumi_compshare.emulator.state import DIALECTS, parse_dialects
 
 
 def _fault_rate(text: str) -> float:
@@ -67,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="probability (0..1) that an API request fails with an injected fault",
     )
     parser.add_argument("--random-seed", type=int, default=None, help="seed of the fault generator")
+    parser.add_argument(
+        "--dialect",
+        action="append",
+        default=[],
+        metavar="A,B",
+        help="answer in these readings of the API (comma-separated, repeatable; added to the "
+        f"seed file's): {', '.join(DIALECTS)}, or strict (docs/dialects.md)",
+    )
     return parser
 
 
@@ -78,6 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SeedError as e:
         print(f"compshare-emulator: {e}", file=sys.stderr)
         return 2
+    dialects = [name for value in args.dialect for name in value.split(",")]
+    try:
+        parse_dialects([*seed.dialects, *dialects])
+    except ValueError as e:
+        print(f"compshare-emulator: --dialect: {e}", file=sys.stderr)
+        return 2
     emulator = Emulator(
         seed,
         host=args.host,
@@ -85,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         latency_ms=args.latency_ms,
         fault_rate=args.fault_rate,
         random_seed=args.random_seed,
+        dialects=dialects,
     )
     stop = threading.Event()
 
@@ -106,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"public_key={account.public_key} private_key={account.private_key}",
                 flush=True,
             )
+        if emulator.dialects:
+            print(f"dialects: {', '.join(sorted(emulator.dialects))}", flush=True)
         while not stop.wait(0.5):
             pass
     finally:

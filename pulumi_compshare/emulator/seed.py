@@ -6,7 +6,9 @@ A seed is what the emulator starts from. It comes from one of three places:
 - :func:`generate_seed`: made-up accounts with random keys, for tests that need many accounts,
 - :func:`load_seed`: a JSON file of the shape
   ``{"accounts": [{"company_id", "name", "public_key", "private_key"}],
-  "teams": [{"id", "owner", "name", "description"}], "images": [{"id", "owner", "name"}]}``.
+  "teams": [{"id", "owner", "name", "description"}], "images": [{"id", "owner", "name"}],
+  "dialects": ["<name>", ...]}`` (``dialects`` optional: the readings of the API to answer in,
+  see :data:`pulumi_compshare.emulator.state.DIALECTS`).
 
 Every seed is validated; a problem is reported as a one-line :class:`SeedError` that names the
 offending field, e.g. ``seed file x.json: teams[0].owner 9 is not an account``.
@@ -97,14 +99,19 @@ class Seed:
     accounts: tuple[Account, ...]
     teams: tuple[SeedTeam, ...] = ()
     images: tuple[SeedImage, ...] = ()
+    dialects: tuple[str, ...] = ()
+    """Dialect names (validated; ``strict`` kept as given)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The seed as JSON-compatible data (the shape :func:`load_seed` reads)."""
-        return {
+        data: dict[str, Any] = {
             "accounts": [a.to_dict() for a in self.accounts],
             "teams": [t.to_dict() for t in self.teams],
             "images": [i.to_dict() for i in self.images],
         }
+        if self.dialects:
+            data["dialects"] = list(self.dialects)
+        return data
 
     @classmethod
     def from_dict(cls, data: Any, source: str = "seed") -> Seed:
@@ -124,14 +131,26 @@ class _SeedParser:
     def parse(self, data: Any) -> Seed:
         if not isinstance(data, Mapping):
             raise self.fail("the seed must be a JSON object")
-        unknown = sorted(set(data) - {"accounts", "teams", "images"})
+        unknown = sorted(set(data) - {"accounts", "teams", "images", "dialects"})
         if unknown:
             raise self.fail(f"unknown key {unknown[0]!r}")
         accounts = self.parse_accounts(data.get("accounts"))
         company_ids = {a.company_id for a in accounts}
         teams = self.parse_teams(data.get("teams", []), company_ids)
         images = self.parse_images(data.get("images", []), company_ids)
-        return Seed(accounts=accounts, teams=teams, images=images)
+        dialects = self.parse_dialects(data.get("dialects", []))
+        return Seed(accounts=accounts, teams=teams, images=images, dialects=dialects)
+
+    def parse_dialects(self, value: Any) -> tuple[str, ...]:
+        from pulumi_compshare.emulator.state import parse_dialects
+
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail("dialects must be a list of dialect names")
+        try:
+            parse_dialects(value)
+        except ValueError as e:
+            raise self.fail(f"dialects: {e}") from None
+        return tuple(v.strip() for v in value if v.strip())
 
     def entries(self, value: Any, key: str) -> list[Mapping[str, Any]]:
         if not isinstance(value, list):

@@ -20,7 +20,7 @@ import time
 import traceback
 import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -98,7 +98,9 @@ class Emulator:
     """A local CompShare API server running in a background thread.
 
     ``seed`` is a :class:`Seed`, seed JSON data (validated), or ``None`` for :func:`demo_seed`.
-    Use it as a context manager, or call :meth:`start` and :meth:`stop`.
+    ``dialects`` (``"a,b"`` or a list) are the readings of the API to answer in, added to the
+    seed's own (see :data:`pulumi_compshare.emulator.state.DIALECTS`; ``ValueError`` for an
+    unknown name). Use it as a context manager, or call :meth:`start` and :meth:`stop`.
     """
 
     def __init__(
@@ -109,6 +111,7 @@ class Emulator:
         latency_ms: float = 0,
         fault_rate: float = 0.0,
         random_seed: int | None = None,
+        dialects: str | Iterable[str] | None = None,
     ) -> None:
         if seed is None:
             seed = demo_seed()
@@ -118,7 +121,8 @@ class Emulator:
         self.host = host
         self.port = port
         self._lock = threading.Lock()
-        self._state = EmulatorState(seed)
+        extra = dialects.split(",") if isinstance(dialects, str) else list(dialects or ())
+        self._state = EmulatorState(seed, dialects=[*seed.dialects, *extra])
         self._rng = random.Random(random_seed)
         self._latency_ms = 0.0
         self._fault_rate = 0.0
@@ -180,6 +184,11 @@ class Emulator:
         return f"http://{host}:{port}"
 
     # ---------------------------------------------------------------- inspection
+
+    @property
+    def dialects(self) -> frozenset[str]:
+        """The dialects this emulator answers in (``strict`` expanded; empty: the default)."""
+        return self._state.dialects
 
     @property
     def accounts(self) -> list[Account]:
@@ -435,7 +444,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(_error(action, codes.THROTTLED, "Request throttled"))
             return
         if problem is not None:
-            body = _error(action, codes.PARAM_ERROR, problem)
+            body = emulator._state.error_envelope(action, codes.PARAM_ERROR, problem)
         else:
             try:
                 body = emulator._process(fields)

@@ -10,13 +10,17 @@ The caller (the HTTP server) holds one lock around every call; this class is not
 
 Codes chosen by the emulator (the vendor does not document them): not found 8404, permission
 denied 8403, conflict 8409; invalid parameters are 230 with a message naming the parameter.
+
+Where the vendor's sources leave a question open, :data:`DIALECTS` name the other readings; an
+``EmulatorState`` answers in the combination it is given (none: the default reading above).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,19 +29,25 @@ from pulumi_compshare.emulator.seed import Account, Seed
 
 __all__ = [
     "ACTIONS",
+    "DIALECTS",
     "NON_IDEMPOTENT_ACTIONS",
     "OPERATE_TYPES",
+    "STRICT",
     "WRITE_ACTIONS",
+    "ZH_CODES",
     "ApiError",
+    "Dialect",
     "EmulatorState",
     "is_non_idempotent_write",
     "one_line",
+    "parse_dialects",
 ]
 
 REGION = limits.REGION_DEFAULT
 FIRST_TEAM_ID = 1001
 FIRST_VIRTUAL_COMPANY_ID = 60001
 MAX_INVITES_PER_CALL = 50
+MAX_INVITES_PER_CALL_VENDOR = 100
 DEFAULT_OPERATE_LOG_LIMIT = 25
 DEFAULT_CUSTOM_IMAGES_LIMIT = 20
 IMAGE_SIZE_MB = 20480
@@ -101,13 +111,20 @@ def is_non_idempotent_write(params: Mapping[str, str]) -> bool:
 
 
 class ApiError(Exception):
-    """A failed action: a RetCode and a one-line message."""
+    """A failed action: a RetCode and a one-line message.
 
-    def __init__(self, code: int, message: str) -> None:
+    ``zh`` / ``zh_code`` are what the ``chinese-errors`` dialect answers instead (the emulator's
+    CompShare-style codes; see :data:`ZH_CODES`)."""
+
+    def __init__(
+        self, code: int, message: str, *, zh: str | None = None, zh_code: int | None = None
+    ) -> None:
         message = one_line(message)
         super().__init__(message)
         self.code = code
         self.message = message
+        self.zh = one_line(zh) if zh is not None else None
+        self.zh_code = zh_code
 
 
 def one_line(text: str) -> str:
@@ -115,20 +132,249 @@ def one_line(text: str) -> str:
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
-def _invalid(name: str, reason: str) -> ApiError:
-    return ApiError(codes.PARAM_ERROR, f"Params [{name}] not available: {reason}")
+def _invalid(name: str, reason: str, zh: str = "取值不合法") -> ApiError:
+    if reason == "required":
+        zh = "缺少必填参数"
+    return ApiError(
+        codes.PARAM_ERROR, f"Params [{name}] not available: {reason}", zh=f"参数 [{name}] {zh}"
+    )
 
 
-def _not_found(message: str) -> ApiError:
-    return ApiError(codes.EMULATOR_NOT_FOUND, message)
+def _not_found(message: str, zh: str, zh_code: int) -> ApiError:
+    return ApiError(codes.EMULATOR_NOT_FOUND, message, zh=zh, zh_code=zh_code)
 
 
-def _denied(message: str) -> ApiError:
-    return ApiError(codes.EMULATOR_PERMISSION_DENIED, message)
+def _denied(message: str, zh: str, zh_code: int) -> ApiError:
+    return ApiError(codes.EMULATOR_PERMISSION_DENIED, message, zh=zh, zh_code=zh_code)
 
 
-def _conflict(message: str) -> ApiError:
-    return ApiError(codes.EMULATOR_CONFLICT, message)
+def _conflict(message: str, zh: str, zh_code: int) -> ApiError:
+    return ApiError(codes.EMULATOR_CONFLICT, message, zh=zh, zh_code=zh_code)
+
+
+# --------------------------------------------------------------------------------------------
+# Dialects
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """A reading of the API where the vendor's sources leave a question open."""
+
+    name: str
+    changes: str
+    """What the emulator answers differently."""
+    source: str
+    """The vendor source that allows this reading."""
+
+
+DIALECTS: dict[str, Dialect] = {
+    d.name: d
+    for d in (
+        Dialect(
+            "cancel-pending-only",
+            "SetCompShareTeamRelation Cancel on a Joined member is refused (RetCode 8409, or "
+            "16007 with chinese-errors); only Pending invites can be canceled, so a joined "
+            "member cannot be removed through the API.",
+            "seed 002 (SetCompShareTeamRelation): Cancel is defined as 取消待处理的邀请 "
+            "(cancel a pending invite); no source names a way to remove a Joined member and "
+            "compshare-cli has no member-remove command.",
+        ),
+        Dialect(
+            "invites-pending-only",
+            "ListCompShareTeamInvite lists Pending invites only (accepted, rejected and "
+            "canceled ones drop out of the list).",
+            "seed 000 (ListCompShareTeamInvite): 查询团队邀请记录, its example shows only "
+            "Pending; the vendor's page does not say whether answered invites stay.",
+        ),
+        Dialect(
+            "error-map-string",
+            'CreateCompShareTeamRelation sends ErrorMap as a string holding the JSON map ("" '
+            "when no invite failed).",
+            "ucloud-sdk-python3 CreateCompShareTeamRelationResponseSchema ErrorMap = "
+            "fields.Str(); ucloud-sdk-go types it as string too.",
+        ),
+        Dialect(
+            "null-text",
+            "Text fields are null: RemarkName and Description whenever empty; TeamName of "
+            "relation rows (TeamRelation, Invites, JoinedTeams) and AccountName always.",
+            "both SDKs declare every response field required=False; api-notes 'The vendor's "
+            "fuller API pages': text fields may plausibly arrive as null or be absent.",
+        ),
+        Dialect(
+            "absent-text",
+            "The same text fields as null-text are left out of the answer instead of null.",
+            "as null-text (required=False in both SDKs' response schemas).",
+        ),
+        Dialect(
+            "lower-status",
+            "Every status is lower case: relation statuses (pending, joined, rejected, "
+            "canceled) in every listing, operation-log statuses (success) and StatusList.",
+            "seed 001 (GetCompShareTeamInfo) example Status 'joined'; the vendor's "
+            "ListCompShareTeamJoined example filters by 'joined'.",
+        ),
+        Dialect(
+            "upper-status",
+            "Every status is upper case (PENDING, JOINED, ..., SUCCESS), everywhere.",
+            "api-notes Disagreements: the seeds and the SDK docs spell statuses in different "
+            "cases (joined / Joined); the docs fix no case, so compare case-insensitively.",
+        ),
+        Dialect(
+            "string-ids",
+            "Every id is a JSON string: Id, TeamId, CompanyId, UserCompanyId, "
+            "VirtualCompanyId, TeamUseCompanyId, AccountId and InvalidAccounts entries.",
+            "ucloud-sdk-python3 ProjectsSchema AccountId = fields.Str(); both SDKs type "
+            "SetCompShareTeamRelation TeamId / UserCompanyId as strings (api-notes "
+            "Disagreements).",
+        ),
+        Dialect(
+            "team-gone-error",
+            "A team that does not exist or was deleted is answered, by every action that names "
+            "it (GetCompShareTeamInfo included), with RetCode 230 and the message 团队不存在.",
+            "api-notes RetCodes: 230 is used by some products for not-found; CompShare "
+            "messages come in Chinese (vendor error-code page).",
+        ),
+        Dialect(
+            "team-gone-empty",
+            "GetCompShareTeamInfo of a team that does not exist or was deleted answers RetCode "
+            '0 with "Team": {} and no TeamRelation.',
+            "ucloud-sdk-python3 GetCompShareTeamInfoResponseSchema: Team and TeamRelation are "
+            "not required; the seed 001 page documents no not-found error.",
+        ),
+        Dialect(
+            "chinese-errors",
+            "Every error message of an action is Chinese, with CompShare-style codes: 16001 "
+            "用户已在团队中 (already invited or joined) and the emulator's 16xxx / 18xxx codes "
+            "(ZH_CODES); parameter errors stay 230 with a Chinese message.",
+            "vendor's CreateCompShareTeamRelation page: ErrorMap example Code 16001 "
+            "用户已在团队中; the CompShare error-code page: messages come in Chinese.",
+        ),
+        Dialect(
+            "invite-limit-100",
+            "CreateCompShareTeamRelation takes up to 100 UserInfo entries per call (default 50).",
+            "vendor's CreateCompShareTeamRelation page (at most 100 users); compshare-cli "
+            "'team invite send': At most 100 users can be invited at once.",
+        ),
+        Dialect(
+            "operate-log-maps",
+            "ListCompShareTeamOperateLog: BeginTime and EndTime are optional; OperateTypeList "
+            'and StatusList are maps of word to Chinese label ({"InviteMember": "邀请成员"}); '
+            "invites are logged as InviteMember and cancels as RemoveMember.",
+            "vendor's ListCompShareTeamOperateLog page (times optional, maps, InviteMember / "
+            "RemoveMember / Success / Failed); compshare-cli 'team audit' sends times only "
+            "when given.",
+        ),
+        Dialect(
+            "region-required",
+            "DescribeCompShareImageShareAccounts, ModifyCompShareImageShareAccount and "
+            "DescribeCompShareCustomImages refuse a request without Region (RetCode 230).",
+            "ucloud-sdk-python3 request schemas of these actions: Region = "
+            "fields.Str(required=True).",
+        ),
+    )
+}
+"""Every dialect by name. ``strict`` (see :data:`STRICT`) names a combination."""
+
+EXCLUSIVE_DIALECTS = (("lower-status", "upper-status"), ("null-text", "absent-text"))
+"""Pairs that cannot hold together (one field cannot be null and absent, or two cases)."""
+
+STRICT = (
+    "cancel-pending-only",
+    "invites-pending-only",
+    "error-map-string",
+    "null-text",
+    "upper-status",
+    "string-ids",
+    "team-gone-error",
+    "team-gone-empty",
+    "chinese-errors",
+    "operate-log-maps",
+    "region-required",
+)
+"""``strict``: the most hostile combination that holds together. Left out: ``lower-status``
+and ``absent-text`` (they exclude ``upper-status`` / ``null-text``: upper case matches no
+example, and null breaks more parsers than absence), and ``invite-limit-100`` (the default
+limit of 50 is the stricter one)."""
+
+
+def parse_dialects(value: str | Iterable[str] | None) -> frozenset[str]:
+    """Dialect names from ``"a,b"`` or a list; ``strict`` expands to :data:`STRICT`. Raises
+    ``ValueError`` naming an unknown dialect or a pair that cannot hold together."""
+    if value is None:
+        return frozenset()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    names: set[str] = set()
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError(f"a dialect is a name, got {type(item).__name__}")
+        name = item.strip()
+        if not name:
+            continue
+        if name == "strict":
+            names.update(STRICT)
+        elif name in DIALECTS:
+            names.add(name)
+        else:
+            known = ", ".join([*DIALECTS, "strict"])
+            raise ValueError(f"unknown dialect {name[:40]!r}; known: {known}")
+    for first, second in EXCLUSIVE_DIALECTS:
+        if first in names and second in names:
+            raise ValueError(f"dialects {first} and {second} cannot be combined")
+    return frozenset(names)
+
+
+ZH_CODES = {
+    16001: "用户已在团队中 (already invited or joined; the vendor's code)",
+    16002: "团队不存在 (no such team)",
+    16003: "无权限操作该团队 (not the team's owner)",
+    16004: "邀请不存在 (no such invite or relation)",
+    16005: "团队中还有成员 (delete: the team has members)",
+    16006: "用户不存在 (no such account)",
+    16007: "只能取消待处理的邀请 (cancel-pending-only: a joined member)",
+    16008: "不能邀请团队创建者 (inviting the team's owner)",
+    18001: "镜像不存在 (no such image)",
+    18002: "没有权限操作该镜像 (not the image's owner)",
+}
+"""The ``chinese-errors`` codes. Only 16001 is the vendor's; the others are the emulator's."""
+
+_ZH_COMMON = {
+    codes.MISSING_ACTION: "缺少 Action 参数",
+    codes.NO_SUCH_ACTION: "接口名称错误",
+    codes.MISSING_SIGNATURE: "缺少签名参数 Signature",
+    codes.SIGNATURE_ERROR: "签名验证失败",
+    codes.NO_SUCH_USER: "公钥对应的用户不存在",
+}
+
+_ID_KEYS = frozenset(
+    {
+        "Id",
+        "TeamId",
+        "CompanyId",
+        "UserCompanyId",
+        "VirtualCompanyId",
+        "TeamUseCompanyId",
+        "AccountId",
+    }
+)
+_TEXT_WHEN_EMPTY = ("RemarkName", "Description")
+_VENDOR_OPERATE_TYPES = {"Invite": "InviteMember", "Cancel": "RemoveMember"}
+_OPERATE_TYPE_LABELS = {
+    "CreateTeam": "创建团队",
+    "UpdateTeam": "更新团队",
+    "DeleteTeam": "删除团队",
+    "InviteMember": "邀请成员",
+    "Agree": "接受邀请",
+    "Reject": "拒绝邀请",
+    "RemoveMember": "移除成员",
+    "UpdateRemarkName": "更新备注名",
+}
+_LOG_STATUS_LABELS = {"Success": "成功", "Failed": "失败"}
+IMAGE_ACTIONS = frozenset(
+    {
+        "DescribeCompShareImageShareAccounts",
+        "ModifyCompShareImageShareAccount",
+        "DescribeCompShareCustomImages",
+    }
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,9 +406,9 @@ class Params:
                 raise _invalid(name, "required")
             return None
         if non_blank and not value.strip():
-            raise _invalid(name, "must not be empty")
+            raise _invalid(name, "must not be empty", "不能为空")
         if max_len is not None and len(value) > max_len:
-            raise _invalid(name, f"must be at most {max_len} characters")
+            raise _invalid(name, f"must be at most {max_len} characters", f"最多 {max_len} 个字符")
         return value
 
     def required_text(self, name: str, *, max_len: int | None = None) -> str:
@@ -306,7 +552,14 @@ Handler = Callable[[Account, Params], dict[str, Any]]
 class EmulatorState:
     """The whole emulated account world and the action handlers."""
 
-    def __init__(self, seed: Seed, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        seed: Seed,
+        clock: Callable[[], float] = time.time,
+        dialects: str | Iterable[str] | None = None,
+    ) -> None:
+        self.dialects = parse_dialects(dialects)
+        """The readings of the API this state answers in (:data:`DIALECTS`; empty: default)."""
         self.clock = clock
         self.accounts: dict[int, Account] = {a.company_id: a for a in seed.accounts}
         self.by_public_key: dict[str, Account] = {a.public_key: a for a in seed.accounts}
@@ -347,8 +600,71 @@ class EmulatorState:
         try:
             body = self._authenticated_call(action, fields)
         except ApiError as e:
-            return {"Action": f"{action}Response", "RetCode": e.code, "Message": e.message}
-        return {"Action": f"{action}Response", "RetCode": codes.OK, "Message": "", **body}
+            code, message = self._error_text(e)
+            return {"Action": f"{action}Response", "RetCode": code, "Message": message}
+        return self._reshape(
+            {"Action": f"{action}Response", "RetCode": codes.OK, "Message": "", **body}
+        )
+
+    def error_envelope(self, action: str, code: int, message: str) -> dict[str, Any]:
+        """An error answer in this state's dialect (for failures found outside the actions)."""
+        code, text = self._error_text(ApiError(code, message))
+        return {"Action": f"{one_line(action)}Response", "RetCode": code, "Message": text}
+
+    def _error_text(self, error: ApiError) -> tuple[int, str]:
+        """The RetCode and message of an error in this state's dialect."""
+        if "chinese-errors" not in self.dialects:
+            return error.code, error.message
+        zh = error.zh or _ZH_COMMON.get(error.code)
+        if zh is None:
+            zh = "参数错误" if error.code == codes.PARAM_ERROR else "操作失败"
+        return (error.zh_code or error.code), zh
+
+    # ---------------------------------------------------------------- dialect shapes
+
+    def _reshape(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Apply the dialects that change the shape of a successful answer."""
+        if not self.dialects:
+            return body
+        out: dict[str, Any] = self._reshape_value(body, None)
+        return out
+
+    def _reshape_value(self, value: Any, key: str | None) -> Any:
+        dialects = self.dialects
+        if isinstance(value, list):
+            if key == "InvalidAccounts" and "string-ids" in dialects:
+                return [str(v) for v in value]
+            if key == "StatusList":
+                return [self._case(v) for v in value]
+            return [self._reshape_value(v, key) for v in value]
+        if not isinstance(value, dict):
+            return value
+        relation_row = "UserCompanyId" in value and "Status" in value
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if k == "Status" and isinstance(v, str):
+                v = self._case(v)
+            elif k == "StatusList" and isinstance(v, dict):
+                v = {self._case(word): label for word, label in v.items()}
+            elif k in _ID_KEYS and isinstance(v, int) and "string-ids" in dialects:
+                v = str(v)
+            elif isinstance(v, (dict, list)):
+                v = self._reshape_value(v, k)
+            always = k == "AccountName" or (k == "TeamName" and relation_row)
+            if always or (k in _TEXT_WHEN_EMPTY and v == ""):
+                if "absent-text" in dialects:
+                    continue
+                if "null-text" in dialects:
+                    v = None
+            out[k] = v
+        return out
+
+    def _case(self, word: str) -> str:
+        if "lower-status" in self.dialects:
+            return word.lower()
+        if "upper-status" in self.dialects:
+            return word.upper()
+        return word
 
     def _authenticated_call(self, action: str, fields: Mapping[str, str]) -> dict[str, Any]:
         if not action:
@@ -369,6 +685,8 @@ class EmulatorState:
         if handler is None:
             raise ApiError(codes.NO_SUCH_ACTION, f"Action [{action}] does not exist")
         params = Params(signed)
+        if action in IMAGE_ACTIONS and "region-required" in self.dialects:
+            params.required_text("Region")
         region = params.text("Region")
         if region is not None and region != REGION:
             raise _invalid("Region", f"must be {REGION}")
@@ -378,14 +696,21 @@ class EmulatorState:
 
     def _team(self, team_id: int, *, allow_deleted: bool = False) -> Team:
         team = self.teams.get(team_id)
+        gone = team is None or team.deleted
+        if gone and "team-gone-error" in self.dialects:
+            raise ApiError(codes.PARAM_ERROR, "团队不存在", zh="团队不存在")
         if team is None or (team.deleted and not allow_deleted):
-            raise _not_found(f"team {team_id} does not exist")
+            raise _not_found(f"team {team_id} does not exist", "团队不存在", 16002)
         return team
 
     def _owned_team(self, caller: Account, team_id: int, *, allow_deleted: bool = False) -> Team:
         team = self._team(team_id, allow_deleted=allow_deleted)
         if team.owner != caller.company_id:
-            raise _denied(f"account {caller.company_id} is not the owner of team {team_id}")
+            raise _denied(
+                f"account {caller.company_id} is not the owner of team {team_id}",
+                "无权限操作该团队",
+                16003,
+            )
         return team
 
     def _log(self, team: Team, operate_type: str, content: str) -> None:
@@ -406,13 +731,17 @@ class EmulatorState:
     def _invite(self, team: Team, company_id: int, remark_name: str | None) -> None:
         """Invite one account (Pending); raise ApiError 8404 / 230 / 8409 for this account."""
         if company_id not in self.accounts:
-            raise _not_found(f"account {company_id} does not exist")
+            raise _not_found(f"account {company_id} does not exist", "用户不存在", 16006)
         if company_id == team.owner:
-            raise _invalid("UserCompanyId", f"account {company_id} owns team {team.id}")
+            error = _invalid("UserCompanyId", f"account {company_id} owns team {team.id}")
+            error.zh, error.zh_code = "不能邀请团队创建者", 16008
+            raise error
         relation = team.relations.get(company_id)
         if relation is not None and relation.status in (PENDING, JOINED):
             raise _conflict(
-                f"account {company_id} is already {relation.status.lower()} in team {team.id}"
+                f"account {company_id} is already {relation.status.lower()} in team {team.id}",
+                "用户已在团队中",
+                16001,
             )
         if relation is None:
             relation = Relation(
@@ -484,7 +813,11 @@ class EmulatorState:
         team = self._owned_team(caller, team_id)
         members = team.joined_count()
         if members:
-            raise _conflict(f"team {team_id} still has {members} members; cancel them first")
+            raise _conflict(
+                f"team {team_id} still has {members} members; cancel them first",
+                "团队中还有成员,请先移除所有成员",
+                16005,
+            )
         for relation in team.relations.values():
             if relation.status == PENDING:
                 relation.status = CANCELED
@@ -517,6 +850,9 @@ class EmulatorState:
         if (team_id is None) == (virtual_id is None):
             raise _invalid("TeamId/VirtualCompanyId", "exactly one of TeamId and VirtualCompanyId")
         if team_id is not None:
+            existing = self.teams.get(team_id)
+            if "team-gone-empty" in self.dialects and (existing is None or existing.deleted):
+                return {"Team": {}, "TeamRelation": []}
             team = self._team(team_id, allow_deleted=True)
         else:
             found = next(
@@ -529,10 +865,20 @@ class EmulatorState:
                 None,
             )
             if found is None:
-                raise _not_found(f"virtual company {virtual_id} does not exist")
+                if "team-gone-empty" in self.dialects:
+                    return {"Team": {}, "TeamRelation": []}
+                if "team-gone-error" in self.dialects:
+                    raise ApiError(codes.PARAM_ERROR, "团队不存在", zh="团队不存在")
+                raise _not_found(
+                    f"virtual company {virtual_id} does not exist", "团队不存在", 16002
+                )
             team = found
         if team.owner != caller.company_id and caller.company_id not in team.relations:
-            raise _denied(f"account {caller.company_id} is not related to team {team.id}")
+            raise _denied(
+                f"account {caller.company_id} is not related to team {team.id}",
+                "无权限查看该团队",
+                16003,
+            )
         relations: list[dict[str, Any]] = []
         if not team.deleted:
             for relation in team.relations.values():
@@ -567,6 +913,8 @@ class EmulatorState:
                 for r in t.relations.values()
                 if r.user_company_id == caller.company_id
             ]
+        if "invites-pending-only" in self.dialects:
+            rows = [row for row in rows if row["Status"] == PENDING]
         return {"Invites": rows}
 
     def list_joined(self, caller: Account, params: Params) -> dict[str, Any]:
@@ -593,8 +941,13 @@ class EmulatorState:
         records = params.records("UserInfo")
         if not records:
             raise _invalid("UserInfo.0.UserCompanyId", "required")
-        if len(records) > MAX_INVITES_PER_CALL:
-            raise _invalid("UserInfo", f"at most {MAX_INVITES_PER_CALL} entries")
+        most = (
+            MAX_INVITES_PER_CALL_VENDOR
+            if "invite-limit-100" in self.dialects
+            else MAX_INVITES_PER_CALL
+        )
+        if len(records) > most:
+            raise _invalid("UserInfo", f"at most {most} entries", f"每次最多邀请 {most} 个用户")
         invites: list[tuple[int, str | None]] = []
         for key, record in records:
             if "UserCompanyId" not in record:
@@ -612,7 +965,10 @@ class EmulatorState:
             try:
                 self._invite(team, company_id, remark)
             except ApiError as e:
-                errors[str(company_id)] = {"Code": e.code, "Message": e.message}
+                code, message = self._error_text(e)
+                errors[str(company_id)] = {"Code": code, "Message": message}
+        if "error-map-string" in self.dialects:
+            return {"ErrorMap": json.dumps(errors, ensure_ascii=False) if errors else ""}
         return {"ErrorMap": errors}
 
     def set_relation(self, caller: Account, params: Params) -> dict[str, Any]:
@@ -637,7 +993,20 @@ class EmulatorState:
         relation = team.relations.get(user_id)
         if relation is None or relation.status not in (PENDING, JOINED):
             raise _not_found(
-                f"account {user_id} has no pending invite or membership in team {team_id}"
+                f"account {user_id} has no pending invite or membership in team {team_id}",
+                "邀请不存在",
+                16004,
+            )
+        if (
+            operation == "Cancel"
+            and relation.status == JOINED
+            and "cancel-pending-only" in self.dialects
+        ):
+            raise _conflict(
+                f"account {user_id} is a joined member of team {team_id}: Cancel only "
+                "cancels a pending invite",
+                "只能取消待处理的邀请,该用户是团队成员",
+                16007,
             )
         if operation == "Cancel":
             relation.status = CANCELED
@@ -652,7 +1021,11 @@ class EmulatorState:
         team = self._team(team_id)
         relation = team.relations.get(caller.company_id)
         if relation is None or relation.status != PENDING:
-            raise _not_found(f"no pending invite to team {team_id} for account {caller.company_id}")
+            raise _not_found(
+                f"no pending invite to team {team_id} for account {caller.company_id}",
+                "邀请不存在",
+                16004,
+            )
         relation.status = JOINED if operation == "Agree" else REJECTED
         verb = "joined" if operation == "Agree" else "rejected"
         self._log(team, operation, f"account {caller.company_id} {verb} team {team_id}")
@@ -661,10 +1034,11 @@ class EmulatorState:
     def list_operate_log(self, caller: Account, params: Params) -> dict[str, Any]:
         """ListCompShareTeamOperateLog: the team's log, filtered and paged (owner only)."""
         team_id = params.required_ident("TeamId")
-        begin = params.integer("BeginTime", low=0)
-        end = params.integer("EndTime", low=0)
+        vendor = "operate-log-maps" in self.dialects
+        begin = params.integer("BeginTime", low=0, default=0 if vendor else None)
+        end = params.integer("EndTime", low=0, default=2**62 if vendor else None)
         if end <= begin:
-            raise _invalid("EndTime", "must be greater than BeginTime")
+            raise _invalid("EndTime", "must be greater than BeginTime", "必须大于 BeginTime")
         limit = params.integer(
             "Limit", default=DEFAULT_OPERATE_LOG_LIMIT, low=1, high=limits.OPERATE_LOG_LIMIT_MAX
         )
@@ -673,9 +1047,14 @@ class EmulatorState:
         statuses = {v.strip().lower() for _, v in params.items("Status") if v.strip()}
         ascending = params.boolean("OrderByASC", default=False)
         team = self._owned_team(caller, team_id, allow_deleted=True)
+        names = _VENDOR_OPERATE_TYPES if vendor else {}
+        logs = [
+            {**entry, "OperateType": names.get(entry["OperateType"], entry["OperateType"])}
+            for entry in team.logs
+        ]
         logs = [
             entry
-            for entry in team.logs
+            for entry in logs
             if begin <= entry["CreateTime"] <= end
             and (not types or entry["OperateType"].lower() in types)
             and (not statuses or entry["Status"].lower() in statuses)
@@ -685,10 +1064,18 @@ class EmulatorState:
             {k: v for k, v in entry.items() if not k.startswith("_")}
             for entry in logs[offset : offset + limit]
         ]
+        operate_types = [names.get(t, t) for t in OPERATE_TYPES]
+        if vendor:
+            return {
+                "Logs": page,
+                "Total": len(logs),
+                "OperateTypeList": {t: _OPERATE_TYPE_LABELS.get(t, t) for t in operate_types},
+                "StatusList": dict(_LOG_STATUS_LABELS),
+            }
         return {
             "Logs": page,
             "Total": len(logs),
-            "OperateTypeList": list(OPERATE_TYPES),
+            "OperateTypeList": operate_types,
             "StatusList": list(LOG_STATUSES),
         }
 
@@ -697,15 +1084,23 @@ class EmulatorState:
     def _image_id(self, params: Params) -> str:
         image_id = params.required_text("CompShareImageId")
         if not limits.is_image_id(image_id):
-            raise _invalid("CompShareImageId", "must look like compshareImage-xxxx")
+            raise _invalid(
+                "CompShareImageId",
+                "must look like compshareImage-xxxx",
+                "格式应为 compshareImage-xxxx",
+            )
         return image_id
 
     def _owned_image(self, caller: Account, image_id: str) -> Image:
         image = self.images.get(image_id)
         if image is None:
-            raise _not_found(f"image {image_id} does not exist")
+            raise _not_found(f"image {image_id} does not exist", "镜像不存在", 18001)
         if image.owner != caller.company_id:
-            raise _denied(f"account {caller.company_id} is not the owner of image {image_id}")
+            raise _denied(
+                f"account {caller.company_id} is not the owner of image {image_id}",
+                "没有权限操作该镜像",
+                18002,
+            )
         return image
 
     def describe_share_accounts(self, caller: Account, params: Params) -> dict[str, Any]:
@@ -721,7 +1116,11 @@ class EmulatorState:
     def _account_list(self, params: Params, prefix: str) -> list[int]:
         items = params.items(prefix)
         if len(items) > limits.SHARE_BATCH_MAX:
-            raise _invalid(prefix, f"at most {limits.SHARE_BATCH_MAX} accounts per call")
+            raise _invalid(
+                prefix,
+                f"at most {limits.SHARE_BATCH_MAX} accounts per call",
+                f"每次最多 {limits.SHARE_BATCH_MAX} 个账户",
+            )
         return [parse_id(key, value) for key, value in items]
 
     def modify_share_accounts(self, caller: Account, params: Params) -> dict[str, Any]:
@@ -730,7 +1129,11 @@ class EmulatorState:
         add = self._account_list(params, "AddAccounts")
         remove = self._account_list(params, "RemoveAccounts")
         if not add and not remove:
-            raise _invalid("AddAccounts/RemoveAccounts", "at least one of them must be non-empty")
+            raise _invalid(
+                "AddAccounts/RemoveAccounts",
+                "at least one of them must be non-empty",
+                "不能同时为空",
+            )
         image = self._owned_image(caller, image_id)
         invalid: list[int] = []
         for company_id in add:
