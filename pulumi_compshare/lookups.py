@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -158,6 +158,15 @@ class GetTeamOperateLogsResult:
 
     logs: list[OperateLogEntry]
     total: int
+    operate_types: list[str] = field(default_factory=list)
+    """The operation types the API knows (OperateTypeList; a list or a map on the wire)."""
+    operate_type_names: dict[str, str] = field(default_factory=dict)
+    """Each operation type's label (``{"InviteMember": "邀请成员"}``; the word itself when the
+    API sent a plain list)."""
+    statuses: list[str] = field(default_factory=list)
+    """The statuses the API knows (StatusList)."""
+    status_names: dict[str, str] = field(default_factory=dict)
+    """Each status's label."""
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -399,6 +408,10 @@ def get_team_operate_logs(
             OperateLogEntry(x.content, x.operate_type, x.status, x.create_time) for x in page.logs
         ],
         total=page.total,
+        operate_types=list(page.operate_type_list),
+        operate_type_names=dict(page.operate_type_names),
+        statuses=list(page.status_list),
+        status_names=dict(page.status_names),
     )
 
 

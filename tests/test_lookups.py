@@ -150,3 +150,29 @@ def test_output_forms_take_inputs(em: Emulator, mocks: None) -> Any:
         assert share_result.account_ids == []
 
     return pulumi.Output.all(team, invites, shares).apply(check)
+
+
+@pytest.mark.parametrize("dialects", ["strict", "operate-log-maps,lower-status,absent-text"])
+def test_lookups_read_every_dialect(monkeypatch: pytest.MonkeyPatch, dialects: str) -> None:
+    with Emulator(dialects=dialects) as em:
+        monkeypatch.setenv("COMPSHARE_PUBLIC_KEY", em.account(OWNER).public_key)
+        monkeypatch.setenv("COMPSHARE_PRIVATE_KEY", em.account(OWNER).private_key)
+        monkeypatch.setenv("COMPSHARE_BASE_URL", em.url)
+        client_of(em, OWNER).create_team_relations(1001, [{"user_company_id": ALICE}])
+        client_of(em, ALICE).set_team_relation(1001, "Agree")
+        client_of(em, OWNER).modify_image_share_accounts("compshareImage-abc", add=[BOB])
+
+        team = compshare.get_team(team_id=1001)
+        assert [(m.user_company_id, m.status, m.remark_name) for m in team.members] == [
+            (ALICE, "Joined", "")
+        ]
+        assert compshare.get_teams().teams[0].team_id == 1001
+        shares = compshare.get_image_share_accounts("compshareImage-abc")
+        assert shares.account_ids == [BOB] and shares.accounts[0].account_name == ""
+        now = int(time.time())
+        logs = compshare.get_team_operate_logs(1001, now - 3600, now + 3600)
+        assert "InviteMember" in [entry.operate_type for entry in logs.logs]
+        assert logs.operate_type_names["InviteMember"] == "邀请成员"
+        assert "InviteMember" in logs.operate_types
+        assert {s.lower() for s in logs.statuses} == {"success", "failed"}
+        assert logs.status_names[logs.statuses[0]] == "成功"
