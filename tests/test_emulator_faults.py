@@ -109,3 +109,13 @@ def test_faults_count_per_action_across_threads() -> None:
         for thread in threads:
             thread.join()
         assert len(failures) == 2 and fault.hits == 2
+
+
+def test_an_on_call_hook_and_a_fault_both_act_on_one_call() -> None:
+    with Emulator() as em:
+        client, colleague = client_of(em, 50001), client_of(em, 50001)
+        em.on_call("CreateCompShareTeam", lambda: colleague.create_team("theirs"))
+        em.fail("CreateCompShareTeam", "drop_connection")
+        with pytest.raises(OutcomeUnknownError):
+            client.create_team("ours")
+        assert "theirs" in _teams(em) and "ours" not in _teams(em)

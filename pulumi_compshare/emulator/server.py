@@ -254,7 +254,8 @@ class Emulator:
         """Aim a fault at the ``nth`` call of ``action`` from now on (and the ``times - 1`` calls
         after it). ``kind`` is one of :data:`TARGETED_FAULT_KINDS`; ``retcode`` and ``message``
         shape a ``retcode`` fault (default 150, service unavailable); ``delay_ms`` is the pause of
-        a ``delay``. Targeted faults win over the random ``fault_rate``. Returns the
+        a ``delay``. Targeted faults win over the random ``fault_rate``; when two strike one
+        call, the one set first acts (hooks from :meth:`on_call` always run). Returns the
         :class:`Fault`, whose ``hits`` say how many calls it struck."""
         if kind not in TARGETED_FAULT_KINDS or kind == "call":
             raise ValueError(
@@ -289,8 +290,11 @@ class Emulator:
 
     # ---------------------------------------------------------------- request handling
 
-    def _record(self, fields: Mapping[str, str]) -> tuple[str | Fault | None, float]:
-        """Count a request, remember writes, decide its fault; return (fault, latency_s)."""
+    def _record(
+        self, fields: Mapping[str, str]
+    ) -> tuple[str | Fault | None, float, list[Callable[[], object]]]:
+        """Count a request, remember writes, decide its fault; return (fault, latency_s, the
+        :meth:`on_call` hooks to run before the call is processed)."""
         action = fields.get("Action") or "<none>"
         with self._lock:
             self._requests[action] += 1
@@ -301,15 +305,20 @@ class Emulator:
                 else:
                     self._seen_writes.add(key)
             fault: str | Fault | None = None
+            hooks: list[Callable[[], object]] = []
             for targeted in self._targeted:
-                if targeted.action == action and targeted._strikes() and fault is None:
+                if targeted.action != action or not targeted._strikes():
+                    continue
+                self._faults[f"targeted_{targeted.kind}"] += 1
+                if targeted.run is not None:
+                    hooks.append(targeted.run)
+                elif fault is None:
                     fault = targeted
-                    self._faults[f"targeted_{targeted.kind}"] += 1
             if fault is None and self._fault_rate > 0 and self._rng.random() < self._fault_rate:
                 kinds = FAULT_KINDS if action in WRITE_ACTIONS else _READ_FAULTS
                 fault = self._rng.choice(kinds)
                 self._faults[fault] += 1
-            return fault, self._latency_ms / 1000.0
+            return fault, self._latency_ms / 1000.0, hooks
 
     def _process(self, fields: Mapping[str, str]) -> dict[str, Any]:
         with self._lock:
@@ -424,7 +433,9 @@ class _Handler(BaseHTTPRequestHandler):
         except _BadRequest as e:
             problem = str(e)
         action = fields.get("Action", "")
-        fault, latency = emulator._record(fields)
+        fault, latency, hooks = emulator._record(fields)
+        for hook in hooks:
+            hook()
         if isinstance(fault, Fault):
             fault = self._targeted_fault(fault, action)
             if fault == "answered":
@@ -457,12 +468,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(body)
 
     def _targeted_fault(self, fault: Fault, action: str) -> str | None:
-        """Act out a targeted fault. Returns the random-fault name it maps to, ``"answered"`` if
-        the request was answered here, or ``None`` to process the call normally."""
-        if fault.kind == "call":
-            assert fault.run is not None
-            fault.run()
-            return None
+        """Act out a targeted fault (hooks are run before). Returns the random-fault name it
+        maps to, ``"answered"`` if the request was answered here, or ``None`` to process the
+        call normally."""
         if fault.kind == "delay":
             time.sleep(fault.delay_ms / 1000.0)
             return None
