@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pulumi_compshare.resources._config import ConfigurationError, settings_from
+from pulumi_compshare.resources._config import ConfigurationError, client_for, settings_from
 
 BASE = {"compshare:publicKey": "pk", "compshare:privateKey": "sk-secret"}
 
@@ -116,6 +116,43 @@ def test_profiles_inherit_top_level_settings() -> None:
             ["compshare:profiles.bob", "privateKey"],
         ),
         ({**BASE, "compshare:maxRetries": "lots"}, {}, ["compshare:maxRetries"]),
+        ({**BASE, "compshare:baseUrl": "api.compshare.cn"}, {}, ["compshare:baseUrl", "http"]),
+        ({**BASE, "compshare:baseUrl": "file:///etc/passwd"}, {}, ["compshare:baseUrl", "file://"]),
+        ({**BASE, "compshare:baseUrl": "ftp://api.compshare.cn"}, {}, ["ftp://"]),
+        ({**BASE, "compshare:baseUrl": "https://"}, {}, ["no host"]),
+        (BASE, {"COMPSHARE_BASE_URL": "localhost:8080"}, ["compshare:baseUrl"]),
+        (
+            {
+                **BASE,
+                "compshare:profiles": '{"bob": {"publicKey": "b", "privateKey": "bs", '
+                '"baseUrl": "ftp://x"}}',
+            },
+            {},
+            ["compshare:profiles.bob.baseUrl", "ftp://"],
+        ),
+        (
+            {**BASE, "compshare:profiles": "[" * 100_000 + "]" * 100_000},
+            {},
+            ["compshare:profiles", "nested too deeply"],
+        ),
+        (
+            {
+                **BASE,
+                "compshare:profiles": '{"bob": {"publicKey": {"deep": [1]}, "privateKey": "s"}}',
+            },
+            {},
+            ["compshare:profiles.bob.publicKey", "must be a string"],
+        ),
+        ({**BASE, "compshare:timeoutSeconds": "soon"}, {}, ["compshare:timeoutSeconds", "1 to"]),
+        ({**BASE, "compshare:timeoutSeconds": "0"}, {}, ["compshare:timeoutSeconds"]),
+        ({**BASE, "compshare:timeoutSeconds": "nan"}, {}, ["compshare:timeoutSeconds"]),
+        ({**BASE, "compshare:timeoutSeconds": "7200"}, {}, ["3600"]),
+        (BASE, {"COMPSHARE_TIMEOUT_SECONDS": "-1"}, ["COMPSHARE_TIMEOUT_SECONDS"]),
+        (
+            {**BASE, "compshare:timeoutSeconds": "9" * 5000},
+            {},
+            ["compshare:timeoutSeconds", "(5000 characters)"],
+        ),
     ],
 )
 def test_configuration_errors_say_what_to_set(
@@ -147,3 +184,15 @@ def test_profiles_never_show_or_pickle_keys() -> None:
     assert "sk-secret" not in repr(profile) and "sk-secret" not in str(profile)
     with pytest.raises(TypeError):
         pickle.dumps(profile)
+
+
+def test_timeout_seconds_from_config_then_environment() -> None:
+    assert settings_from(BASE, {}).profile(None).timeout == 60
+    assert settings_from(BASE, {"COMPSHARE_TIMEOUT_SECONDS": "12.5"}).profile(None).timeout == 12.5
+    config = {**BASE, "compshare:timeoutSeconds": "3"}
+    settings = settings_from(
+        {**config, "compshare:profiles": '{"bob": {"publicKey": "b", "privateKey": "bs"}}'},
+        {"COMPSHARE_TIMEOUT_SECONDS": "99"},
+    )
+    assert settings.profile(None).timeout == 3 and settings.profile("bob").timeout == 3
+    assert client_for(settings.profile(None)).timeout == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from ucloud.core.auth import Credential
 from ucloud.core.typesystem import encoder
 
 from pulumi_compshare.api import wire
+from pulumi_compshare.resources._fields import positive_id, text
 
 PUB = "ucloudsomeone@example.com1296235120854146120"
 PRIV = "46f09bb9fab4f12dfc160dae12273d5332b5debe"
@@ -107,10 +109,77 @@ def test_to_int_accepts_ints_whole_floats_and_numeric_text(value: Any, expected:
     assert wire.to_int(value) == expected
 
 
-@pytest.mark.parametrize("value", [True, 1.5, math.nan, math.inf, "abc", "1.5", None, [1]])
+@pytest.mark.parametrize(
+    "value",
+    [
+        True,
+        1.5,
+        math.nan,
+        math.inf,
+        "abc",
+        "1.5",
+        None,
+        [1],
+        "5e4",
+        "50_002",
+        "５０００２",  # full-width digits
+        "٥٠٠٠٢",  # Arabic-Indic digits
+        "+50002",
+        "0x10",
+        "1e400",
+        "1001.00000000000001",
+        "9" * 100,
+    ],
+)
 def test_to_int_rejects_the_rest(value: Any) -> None:
     with pytest.raises(ValueError):
         wire.to_int(value)
+
+
+def test_id_messages_quote_a_short_prefix() -> None:
+    with pytest.raises(ValueError) as caught:
+        wire.to_int("7" * 4999 + "x")
+    assert len(str(caught.value)) < 200 and "(5000 characters)" in str(caught.value)
+    with pytest.raises(ValueError) as caught:
+        positive_id("8" * 100_000)
+    assert len(str(caught.value)) < 200
+
+
+@pytest.mark.parametrize("value", ["5e4", "50_002", "５０００２", "٣", 0, -1, 2**32, "", " "])
+def test_positive_id_is_strict(value: Any) -> None:
+    with pytest.raises(ValueError, match="positive integer id"):
+        positive_id(value)
+
+
+@pytest.mark.parametrize("value", [50002, 50002.0, "50002", "50002.0"])
+def test_positive_id_accepts_ascii_digits_and_whole_numbers(value: Any) -> None:
+    assert positive_id(value) == 50002
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("a\x00b", "control characters (found U+0000)"),
+        ("line\nbreak", "control characters"),
+        ("tab\there", "control characters"),
+        ("\x7f", "control characters"),
+        ("\u200b\u200b", "only blank or invisible"),
+        ("\ufeff", "only blank or invisible"),
+        ("\u3000 ", "only blank or invisible"),
+        ("x" * 100_000, "at most 64 characters"),
+    ],
+)
+def test_text_rejects_controls_and_invisible_text(value: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(reason)) as caught:
+        text(64)(value)
+    assert len(str(caught.value)) < 200
+
+
+def test_text_keeps_visible_text_and_empty_when_allowed() -> None:
+    assert text(64)("") == ""
+    assert text(64)("张三 \u200bZ") == "张三 \u200bZ"
+    with pytest.raises(ValueError, match="must not be empty"):
+        text(64, allow_empty=False)("")
 
 
 @pytest.mark.parametrize(
