@@ -16,11 +16,13 @@ from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
 from typing import Any, ClassVar, TypeVar
 
+import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
     ConfigureRequest,
     DiffResult,
+    ReadResult,
     ResourceProvider,
 )
 
@@ -34,13 +36,23 @@ from ..client import (
     ThrottledError,
 )
 from ._config import ConfigurationError, Profile, Settings, client_for, settings_from
-from ._fields import Prop, check_props, diff_props, is_unknown, parse_props, profile_name
+from ._fields import (
+    Prop,
+    check_props,
+    diff_props,
+    is_unknown,
+    parse_props,
+    positive_id,
+    profile_name,
+)
 
 __all__ = [
     "CompShareProvider",
     "CompShareResourceError",
     "ReadCache",
+    "id_output",
     "reads",
+    "relation_id",
     "write_and_confirm",
 ]
 
@@ -271,6 +283,10 @@ class CompShareProvider(ResourceProvider):
 
     kind: ClassVar[str] = ""
     props: ClassVar[tuple[Prop, ...]] = ()
+    state_key: ClassVar[str] = ""
+    """An output-only property that every stored state holds. A Read whose properties lack it
+    is a get (``ResourceOptions(id=...)``: the engine sends the program's inputs), not a
+    refresh (the engine sends the old outputs)."""
     serialize_as_secret_always = False
     """The pickle holds no secret (a class reference), so it need not be encrypted in state."""
 
@@ -330,6 +346,22 @@ class CompShareProvider(ResourceProvider):
         """Inputs (or stored outputs) as Python values; the one place engine floats become ints."""
         return parse_props(self.kind, self.props, values)
 
+    def is_get(self, props: dict[str, Any]) -> bool:
+        """Whether a Read is a get of an existing object rather than a refresh of state."""
+        return props.get(self.state_key) is None
+
+    def gone(self, props: dict[str, Any], action: str, what: str) -> ReadResult:
+        """A Read found nothing. Refresh: the object leaves the state. A get must fail: the
+        engine accepts any answer to a get's Read and would record a resource with no values
+        (``ReadStep.Apply`` in ``pkg/resource/deploy/step.go`` fails only on nil outputs, and the
+        dynamic provider server always returns ``__provider``)."""
+        if self.is_get(props):
+            raise CompShareResourceError(
+                f"{self.kind} get: {what} does not exist ({action}); check the id passed to "
+                f"{self.kind}.get() or ResourceOptions(id=...)"
+            )
+        return ReadResult(None, {})
+
     @contextlib.contextmanager
     def failing_as(self, what: object) -> Iterator[None]:
         """Re-raise API, configuration and input errors as one line naming this resource."""
@@ -337,3 +369,29 @@ class CompShareProvider(ResourceProvider):
             yield
         except (CompShareError, ConfigurationError, ValueError) as exc:
             raise CompShareResourceError(f"{self.kind} {what}: {exc}") from None
+
+
+def id_output(resource_id: pulumi.Output[str], part: int | None = None) -> pulumi.Output[int]:
+    """An identity output derived from the resource id (``part``: the index in a
+    ``"<a>:<b>"`` id), for the program's resource class.
+
+    In a preview of an update the engine answers with the new inputs as the outputs (the dynamic
+    provider server does not support preview), so an output-only id would be unknown and every
+    dependent that takes it as an identity input would preview a replace. The resource id is
+    kept in that preview, so a value derived from it stays known."""
+
+    def parse(value: str) -> int | None:
+        parts = str(value).split(":")
+        text = parts[part] if part is not None and len(parts) == 2 else str(value)
+        return int(text) if text.isascii() and text.isdigit() else None
+
+    return resource_id.apply(parse)  # type: ignore[arg-type]
+
+
+def relation_id(kind: str, value: str) -> tuple[int, int]:
+    """``"<team_id>:<user_company_id>"`` (the id of a TeamMembership or a TeamInviteAccepter)
+    -> ``(team_id, user_company_id)``."""
+    parts = str(value).split(":")
+    if len(parts) != 2:
+        raise ValueError(f"a {kind} id is '<team_id>:<user_company_id>', got {str(value)[:80]!r}")
+    return positive_id(parts[0]), positive_id(parts[1])

@@ -1,23 +1,57 @@
-"""``Team``: a CompShare team owned by the configured account."""
+"""``Team``: a CompShare team owned by the configured account.
+
+**Identity.** CreateCompShareTeam returns no id, team names are not unique, and a Create that
+failed records nothing in the stack (the engine keeps no partial state), so a team cannot be
+found by name or by "the one new team between two listings" without sometimes taking someone
+else's or leaving a second one behind. Instead each ``Team`` carries a *creation marker*: a hash
+of its URN (project, stack, parent types and name), computed by the program. Create puts the
+marker in the new team's description, finds the team by it, then restores the declared name and
+description. A team that still carries the marker is a leftover of an earlier Create of this
+very resource that failed after the team was made: the next Create takes it instead of making
+another. A team without the marker is never taken, unless the program names it in
+``adopt_team_id``.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import threading
+import hashlib
+import re
+import uuid
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
+from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..api import limits
 from ..api.models import Team as ApiTeam
 from ..client import CompShareClient, NotFoundError
-from ._base import CompShareProvider, reads, write_and_confirm
-from ._fields import Prop, profile_name, text
+from ._base import CompShareProvider, id_output, reads, write_and_confirm
+from ._fields import Prop, is_unknown, positive_id, profile_name, text
 
-__all__ = ["Team", "TeamProvider"]
+__all__ = ["Team", "TeamProvider", "creation_marker"]
 
-_create_lock = threading.Lock()
+TYPE_TOKEN = "pulumi-python:dynamic/compshare:Team"
+_STACK_TYPE = "pulumi:pulumi:Stack"
+_MARKER = re.compile(r"[0-9a-f]{24}")
+_TAG = "[pulumi-compshare creating {}]"
+
+
+def creation_marker(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.Input[str]:
+    """The marker of the Team called ``resource_name``: 24 hex digits of the SHA-256 of its URN,
+    the same in every run of this stack and different for every other resource and stack."""
+    parent = opts.parent if opts is not None else None
+
+    def of(parent_urn: str | None) -> str:
+        chain = TYPE_TOKEN
+        parent_type = parent_urn.split("::")[2] if parent_urn else _STACK_TYPE
+        if parent_type != _STACK_TYPE:
+            chain = f"{parent_type}${TYPE_TOKEN}"
+        urn = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{chain}::{resource_name}"
+        return hashlib.sha256(urn.encode()).hexdigest()[:24]
+
+    return of(None) if parent is None else parent.urn.apply(of)
 
 
 class TeamProvider(CompShareProvider):
@@ -29,46 +63,99 @@ class TeamProvider(CompShareProvider):
         Prop("description", text(limits.TEAM_DESCRIPTION_MAX)),
         Prop("profile", profile_name, replaces=True),
     )
+    state_key = "team_id"
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        result = super().check(olds, news)
+        marker = news.get("creation_marker")
+        if marker is not None and not is_unknown(marker):
+            if isinstance(marker, str) and _MARKER.fullmatch(marker):
+                result.inputs["creation_marker"] = marker
+            else:
+                result.failures.append(
+                    CheckFailure("creation_marker", "creation_marker is set by Team itself")
+                )
+        adopt = news.get("adopt_team_id")
+        if adopt is not None and not is_unknown(adopt):
+            try:
+                result.inputs["adopt_team_id"] = positive_id(adopt)
+            except ValueError as exc:
+                result.failures.append(CheckFailure("adopt_team_id", f"adopt_team_id {exc}"))
+        elif adopt is not None:
+            result.inputs["adopt_team_id"] = adopt
+        return result
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         args = self.parse(props)
         with self.failing_as(repr(args["name"])):
             client = self.client(args["profile"])
-            team = self._create(client, args["name"], args["description"])
+            adopt = props.get("adopt_team_id")
+            if adopt is not None:
+                team = self._adopt(client, positive_id(adopt))
+            else:
+                marker = props.get("creation_marker")
+                if not (isinstance(marker, str) and _MARKER.fullmatch(marker)):
+                    marker = uuid.uuid4().hex[:24]  # no URN-based marker: no leftover to find
+                team = self._create(client, args["name"], _TAG.format(marker))
+            client.update_team(team.id, name=args["name"], description=args["description"] or "")
+            reads.wrote_team(client, team.id)
             return pulumi.dynamic.CreateResult(str(team.id), self._outputs(args, team))
 
-    def _create(self, client: CompShareClient, name: str, description: str | None) -> ApiTeam:
-        """CreateCompShareTeam returns no id: the new team is the one that appears in the list.
+    @staticmethod
+    def _create(client: CompShareClient, name: str, tag: str) -> ApiTeam:
+        """Find this resource's leftover team by its creation tag, or create one carrying it.
 
-        Creation is serialized within the process so that the before/after listing is unambiguous;
-        a lost answer is resolved by listing, and the create is re-sent only if no team appeared.
-        """
-        with _create_lock:
-            before = {team.id for team in client.list_teams()}
+        The create is re-sent only when its answer was lost and no team carries the tag, so a
+        flaky network never makes two teams; the caller then restores the description."""
 
-            def confirm(answered: bool, _answer: None) -> ApiTeam | None:
-                new = [t for t in client.list_teams() if t.id not in before]
+        def tagged() -> list[ApiTeam]:
+            return sorted(
+                (t for t in client.list_teams() if tag in (t.description or "")),
+                key=lambda t: t.id,
+            )
+
+        found = tagged()
+        if not found:
+
+            def confirm(answered: bool, _answer: None) -> list[ApiTeam] | None:
+                teams = tagged()
                 reads.wrote_team(client)
-                named = [t for t in new if t.name.strip() == name.strip()]
-                if named or len(new) == 1:
-                    return max(named or new, key=lambda t: t.id)
+                if teams:
+                    return teams
                 if answered:
                     raise NotFoundError(
                         "CreateCompShareTeam",
-                        f"the call succeeded but no new team named {name!r} appeared in "
+                        f"the call succeeded but no team described {tag!r} appeared in "
                         "ListCompShareTeam",
                     )
                 return None
 
-            return write_and_confirm(lambda: client.create_team(name, description), confirm)
+            found = write_and_confirm(lambda: client.create_team(name, tag), confirm)
+        for extra in found[1:]:  # only if a listing lagged behind a create: all ours, all empty
+            with contextlib.suppress(NotFoundError):
+                client.delete_team(extra.id)
+        return found[0]
+
+    @staticmethod
+    def _adopt(client: CompShareClient, team_id: int) -> ApiTeam:
+        """The existing team the program names in ``adopt_team_id`` (it must be the caller's)."""
+        for team in client.list_teams():
+            if team.id == team_id:
+                return team
+        raise NotFoundError(
+            "ListCompShareTeam",
+            f"adopt_team_id {team_id} is not a team of this account: check the id "
+            "(compshare.get_teams() lists them) and the profile",
+        )
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         """Refresh (props: old outputs) or get (props: the program's inputs, id given)."""
         with self.failing_as(id_):
             profile = self.profile_of(props)
-            info = reads.team_info(self.client(profile), int(id_))
+            team_id = positive_id(id_)
+            info = reads.team_info(self.client(profile), team_id)
             if info is None:
-                return pulumi.dynamic.ReadResult(None, {})
+                return self.gone(props, "GetCompShareTeamInfo", f"team {team_id}")
             team = info.team
             description: str | None = team.description
             if not description and props.get("description") is None:
@@ -105,12 +192,20 @@ class TeamProvider(CompShareProvider):
 class Team(pulumi.dynamic.Resource, module="compshare", name="Team"):
     """A CompShare team owned by the account whose credentials the provider uses.
 
-    Create calls CreateCompShareTeam and finds the new team by listing; ``name`` and
-    ``description`` change in place (UpdateCompShareTeam); delete calls DeleteCompShareTeam, which
-    the API refuses while the team has members (delete their ``TeamMembership`` first — Pulumi does
-    this for you when memberships take ``team_id`` from this resource).
+    Create calls CreateCompShareTeam and finds the new team by a creation marker unique to this
+    resource (never by name: a same-named team made elsewhere is not taken). A team left behind
+    by an earlier failed create of this resource is found and used. ``adopt_team_id`` takes over
+    an existing team instead. ``name`` and ``description`` change in place
+    (UpdateCompShareTeam); delete calls DeleteCompShareTeam, which the API refuses while the team
+    has members (delete their ``TeamMembership`` first — Pulumi does this for you when
+    memberships take ``team_id`` from this resource).
 
     The Pulumi id is the team id.
+
+    Example Usage::
+
+        team = compshare.Team("ml", name="ml-research", description="GPU budget for ML")
+        existing = compshare.Team.get("legacy", id="1001")
     """
 
     name: pulumi.Output[str]
@@ -120,7 +215,7 @@ class Team(pulumi.dynamic.Resource, module="compshare", name="Team"):
     profile: pulumi.Output[str | None]
     """The named credential set used (``compshare:profiles``); ``None``: the default one."""
     team_id: pulumi.Output[int]
-    """The team id (also the Pulumi id)."""
+    """The team id (the Pulumi id as a number; known in previews of updates)."""
     company_id: pulumi.Output[int]
     """The company (account) id of the team's owner."""
 
@@ -130,6 +225,7 @@ class Team(pulumi.dynamic.Resource, module="compshare", name="Team"):
         name: pulumi.Input[str],
         description: pulumi.Input[str] | None = None,
         profile: pulumi.Input[str] | None = None,
+        adopt_team_id: pulumi.Input[int] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """
@@ -138,17 +234,42 @@ class Team(pulumi.dynamic.Resource, module="compshare", name="Team"):
         :param description: the team's description (at most 256 characters).
         :param profile: a named credential set from ``compshare:profiles``; default: the
             provider's default credentials.
+        :param adopt_team_id: take over this existing team of the account on create instead of
+            making a new one (its name and description become the declared ones; destroy
+            deletes it unless ``retain_on_delete``). Read only when the resource is created.
         :param opts: Pulumi resource options.
         """
-        super().__init__(
+        props = _props(name, description, profile)
+        props["creation_marker"] = creation_marker(resource_name, opts)
+        props["adopt_team_id"] = adopt_team_id
+        super().__init__(TeamProvider(), resource_name, props, opts)
+        self.team_id = id_output(self.id)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        profile: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> Team:
+        """Reference an existing team read-only by its team id; fails if it does not exist."""
+        team = Team.__new__(Team)
+        pulumi.dynamic.Resource.__init__(
+            team,
             TeamProvider(),
             resource_name,
-            {
-                "name": name,
-                "description": description,
-                "profile": profile,
-                "team_id": None,
-                "company_id": None,
-            },
-            opts,
+            _props(None, None, profile),
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
         )
+        team.team_id = id_output(team.id)
+        return team
+
+
+def _props(name: Any, description: Any, profile: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "description": description,
+        "profile": profile,
+        "team_id": None,
+        "company_id": None,
+    }
