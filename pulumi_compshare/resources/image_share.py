@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 
 from ..api import limits
-from ..client import CompShareClient, InvalidParameterError, NotFoundError
+from ..client import CompShareClient, CompShareError, InvalidParameterError, NotFoundError
 from ._base import CompShareProvider, reads
 from ._fields import Prop, boolean, diff_props, id_set, image_id, profile_name
 
@@ -34,6 +34,7 @@ class ImageShareProvider(CompShareProvider):
         Prop("exclusive", boolean, default=False),
         Prop("profile", profile_name, replaces=True),
     )
+    state_key = "unmanaged_account_ids"
 
     def diff(
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]
@@ -72,7 +73,7 @@ class ImageShareProvider(CompShareProvider):
             profile = self.profile_of(props)
             share = reads.share_list(self.client(profile), id_)
             if share is None:
-                return pulumi.dynamic.ReadResult(None, {})
+                return self.gone(props, "DescribeCompShareImageShareAccounts", f"image {id_}")
             exclusive = props.get("exclusive")
             args = {
                 "image_id": id_,
@@ -90,7 +91,7 @@ class ImageShareProvider(CompShareProvider):
             live = self._live(client, id_, missing_ok=True)
             if live is None:
                 return
-            self._modify(client, id_, add=[], remove=sorted(managed & live))
+            self._remove(client, id_, sorted(managed & live))
 
     # ------------------------------------------------------------------ convergence
 
@@ -100,24 +101,37 @@ class ImageShareProvider(CompShareProvider):
         """Add what is missing, then remove what must go (accounts no longer listed; with
         ``exclusive``, every account not listed). Returns the share list afterwards.
 
-        If the API reports InvalidAccounts, what this operation added is removed again and the
-        operation fails naming the invalid ids.
+        If anything fails after the first add was sent (an add batch, InvalidAccounts, a remove
+        batch), the accounts this operation tried to add are removed again before the error is
+        raised, so no account keeps access that the stack's state does not show.
         """
         image = args["image_id"]
         desired = set(args["account_ids"])
         live = self._live(client, image)
         assert live is not None
         unwanted = (live - desired) if args["exclusive"] else (stop_managing & live) - desired
-        added, invalid = self._modify(client, image, add=sorted(desired - live), remove=[])
-        if invalid:
-            self._modify(client, image, add=[], remove=sorted(added))
-            raise InvalidParameterError(
-                ACTION,
-                f"AddAccounts {', '.join(map(str, sorted(invalid)))} are not valid accounts "
-                "(InvalidAccounts); what this operation added was removed again: fix account_ids",
-            )
-        self._modify(client, image, add=[], remove=sorted(unwanted))
-        return (live | set(added)) - unwanted
+        sent: list[int] = []
+        invalid: set[int] = set()
+        try:
+            try:
+                for batch in _batches(sorted(desired - live)):
+                    sent.extend(batch)
+                    invalid |= set(client.modify_image_share_accounts(image, add=batch))
+                if invalid:
+                    raise InvalidParameterError(
+                        ACTION,
+                        f"AddAccounts {_ids(invalid)} are not valid accounts (InvalidAccounts)",
+                    )
+                for batch in _batches(sorted(unwanted)):
+                    client.modify_image_share_accounts(image, remove=batch)
+            except CompShareError as exc:
+                raise _taken_back(
+                    client, image, [a for a in sent if a not in invalid], exc
+                ) from None
+        finally:
+            if sent or unwanted:
+                reads.wrote_image(client, image)
+        return (live | (set(sent) - invalid)) - unwanted
 
     @staticmethod
     def _live(client: CompShareClient, image: str, missing_ok: bool = False) -> set[int] | None:
@@ -133,23 +147,38 @@ class ImageShareProvider(CompShareProvider):
         return {account.account_id for account in share}
 
     @staticmethod
-    def _modify(
-        client: CompShareClient, image: str, add: Sequence[int], remove: Sequence[int]
-    ) -> tuple[list[int], set[int]]:
-        """Send adds, then removes, at most 10 per call. Returns (added, invalid)."""
-        added: list[int] = []
-        invalid: set[int] = set()
+    def _remove(client: CompShareClient, image: str, remove: Sequence[int]) -> None:
+        """Remove accounts, at most 10 per call."""
         try:
-            for batch in _batches(add):
-                rejected = set(client.modify_image_share_accounts(image, add=batch))
-                invalid |= rejected
-                added.extend(a for a in batch if a not in rejected)
             for batch in _batches(remove):
                 client.modify_image_share_accounts(image, remove=batch)
         finally:
-            if add or remove:
+            if remove:
                 reads.wrote_image(client, image)
-        return added, invalid
+
+
+def _taken_back(
+    client: CompShareClient, image: str, added: list[int], error: CompShareError
+) -> CompShareError:
+    """``error``, after removing the accounts this operation added; the message says what was
+    taken back, or which accounts stay shared if taking them back failed too."""
+    if not added:
+        return error
+    try:
+        ImageShareProvider._remove(client, image, added)
+    except CompShareError as again:
+        note = (
+            f"{error.message}; removing the accounts this operation added failed too "
+            f"({again.action}: {again.message}), so {_ids(added)} stay shared: run `pulumi up` "
+            "again, or remove them in the console"
+        )
+    else:
+        note = f"{error.message}; the accounts this operation added ({_ids(added)}) were removed"
+    return type(error)(error.action, note, ret_code=error.ret_code, request_id=error.request_id)
+
+
+def _ids(ids: Iterable[int]) -> str:
+    return ", ".join(map(str, sorted(ids)))
 
 
 def _outputs(args: dict[str, Any], live: set[int]) -> dict[str, Any]:
@@ -221,8 +250,9 @@ class ImageShare(pulumi.dynamic.Resource, module="compshare", name="ImageShare")
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> ImageShare:
-        """Reference an existing image's share list read-only (``id`` is the image id).
-        ``account_ids`` says which accounts count as managed; unset: none."""
+        """Reference an existing image's share list read-only (``id`` is the image id); fails if
+        the image does not exist. ``account_ids`` says which accounts count as managed; unset:
+        none."""
         share = ImageShare.__new__(ImageShare)
         pulumi.dynamic.Resource.__init__(
             share,
