@@ -252,7 +252,12 @@ def test_image_share_of_missing_image(engine: Engine) -> None:
     with pytest.raises(ProviderCallError, match="compshareImage-nope does not exist"):
         engine.create(share, {"image_id": "compshareImage-nope", "account_ids": [ALICE]})
     share.id = "compshareImage-nope"
-    share.outputs = {"account_ids": [ALICE], "__provider": share.provider}
+    share.outputs = {
+        "image_id": "compshareImage-nope",
+        "account_ids": [ALICE],
+        "unmanaged_account_ids": [],
+        "__provider": share.provider,
+    }
     assert engine.refresh(share) is None
     engine.delete(share)  # a missing image counts as deleted
 
@@ -362,7 +367,8 @@ def test_get_reads_existing_objects(em: Emulator, engine: Engine) -> None:
     team = engine.new("Team", "existing", TeamProvider())
     found, outputs = engine.get(team, str(TEAM), {})
     assert outputs["name"] == "demo-team" and outputs["company_id"] == OWNER
-    assert engine.get(team, "999999", {})[0] == ""
+    with pytest.raises(ProviderCallError, match=r"Team get: team 999999 does not exist"):
+        engine.get(team, "999999", {})
 
 
 def test_missing_credentials_say_what_to_set(em: Emulator) -> None:

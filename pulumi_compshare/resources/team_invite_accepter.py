@@ -9,7 +9,7 @@ import pulumi.dynamic
 
 from ..api.models import Relation
 from ..client import CompShareClient, CompShareError, NotFoundError
-from ._base import CompShareProvider, reads
+from ._base import CompShareProvider, id_output, reads, relation_id
 from ._fields import Prop, positive_id, profile_name
 
 __all__ = ["TeamInviteAccepter", "TeamInviteAccepterProvider"]
@@ -23,6 +23,7 @@ class TeamInviteAccepterProvider(CompShareProvider):
         Prop("team_id", positive_id, required=True, replaces=True),
         Prop("profile", profile_name, replaces=True),
     )
+    state_key = "status"
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         args = self.parse(props)
@@ -73,11 +74,12 @@ class TeamInviteAccepterProvider(CompShareProvider):
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         """Refresh: an invite that is no longer Joined leaves the state."""
         with self.failing_as(id_):
-            team_id = positive_id(str(id_).split(":")[0])
+            team_id, user = relation_id(self.kind, id_)
             profile = self.profile_of(props)
             invite = self._invite(self.client(profile), team_id)
-            if invite is None or invite.status != "Joined":
-                return pulumi.dynamic.ReadResult(None, {})
+            if invite is None or invite.status != "Joined" or invite.user_company_id != user:
+                what = f"an accepted invite of account {user} to team {team_id}"
+                return self.gone(props, "ListCompShareTeamInvite", what)
             args = {"team_id": team_id, "profile": profile}
             return pulumi.dynamic.ReadResult(id_, _outputs(args, invite))
 
@@ -119,7 +121,7 @@ class TeamInviteAccepter(pulumi.dynamic.Resource, module="compshare", name="Team
     profile: pulumi.Output[str | None]
     """The invitee's named credential set; ``None``: the default one."""
     user_company_id: pulumi.Output[int]
-    """The invitee's company id."""
+    """The invitee's company id (from the Pulumi id; known in previews of updates)."""
     virtual_company_id: pulumi.Output[int]
     """The invitee's virtual company id in the team."""
     team_name: pulumi.Output[str]
@@ -144,16 +146,39 @@ class TeamInviteAccepter(pulumi.dynamic.Resource, module="compshare", name="Team
         :param opts: Pulumi resource options.
         """
         super().__init__(
+            TeamInviteAccepterProvider(), resource_name, _props(team_id, profile), opts
+        )
+        self.user_company_id = id_output(self.id, part=1)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        profile: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> TeamInviteAccepter:
+        """Reference an accepted invite ``"<team_id>:<user_company_id>"`` read-only, as seen by
+        the invitee (``profile``: the invitee's credentials); fails unless that account has
+        joined the team."""
+        accepter = TeamInviteAccepter.__new__(TeamInviteAccepter)
+        pulumi.dynamic.Resource.__init__(
+            accepter,
             TeamInviteAccepterProvider(),
             resource_name,
-            {
-                "team_id": team_id,
-                "profile": profile,
-                "user_company_id": None,
-                "virtual_company_id": None,
-                "team_name": None,
-                "owner_company_id": None,
-                "status": None,
-            },
-            opts,
+            _props(None, profile),
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
         )
+        accepter.user_company_id = id_output(accepter.id, part=1)
+        return accepter
+
+
+def _props(team_id: Any, profile: Any) -> dict[str, Any]:
+    return {
+        "team_id": team_id,
+        "profile": profile,
+        "user_company_id": None,
+        "virtual_company_id": None,
+        "team_name": None,
+        "owner_company_id": None,
+        "status": None,
+    }

@@ -12,7 +12,7 @@ from ..api import limits
 from ..api.models import InviteFailure, InviteUser, Relation
 from ..client import CompShareAPIError, CompShareClient, NotFoundError
 from ..client.errors import error_for_retcode
-from ._base import CompShareProvider, reads, write_and_confirm
+from ._base import CompShareProvider, reads, relation_id, write_and_confirm
 from ._fields import Prop, boolean, diff_props, positive_id, profile_name, text
 
 __all__ = ["TeamMembership", "TeamMembershipProvider", "membership_id"]
@@ -22,10 +22,7 @@ ACTIVE = ("Pending", "Joined")
 
 def membership_id(value: str) -> tuple[int, int]:
     """``"<team_id>:<user_company_id>"`` -> ``(team_id, user_company_id)``."""
-    parts = str(value).split(":")
-    if len(parts) != 2:
-        raise ValueError(f"a TeamMembership id is '<team_id>:<user_company_id>', got {value!r}")
-    return positive_id(parts[0]), positive_id(parts[1])
+    return relation_id("TeamMembership", value)
 
 
 class TeamMembershipProvider(CompShareProvider):
@@ -39,6 +36,7 @@ class TeamMembershipProvider(CompShareProvider):
         Prop("reinvite_on_reject", boolean, default=False),
         Prop("profile", profile_name, replaces=True),
     )
+    state_key = "status"
 
     def diff(
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]
@@ -73,7 +71,8 @@ class TeamMembershipProvider(CompShareProvider):
             profile = self.profile_of(props)
             relation = reads.relation(self.client(profile), team_id, user)
             if relation is None or relation.status == "Canceled":
-                return pulumi.dynamic.ReadResult(None, {})
+                what = f"a membership of account {user} in team {team_id}"
+                return self.gone(props, "GetCompShareTeamInfo", what)
             reinvite = props.get("reinvite_on_reject")
             args = {
                 "team_id": team_id,
@@ -268,7 +267,8 @@ class TeamMembership(pulumi.dynamic.Resource, module="compshare", name="TeamMemb
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> TeamMembership:
-        """Reference an existing membership ``"<team_id>:<user_company_id>"`` read-only."""
+        """Reference an existing membership ``"<team_id>:<user_company_id>"`` read-only; fails if
+        the account has no Pending, Joined or Rejected relation with the team."""
         membership = TeamMembership.__new__(TeamMembership)
         pulumi.dynamic.Resource.__init__(
             membership,
