@@ -360,7 +360,7 @@ class LifeCycleTest:
         news = rules.process_ignore_changes(news, res.inputs, op.ignore_changes)
         _, failures = driver.server.check(res.urn, res.inputs, news)
         if _expect_check(op, failures, what):
-            records.append(StepRecord(what, "invalid", {}))
+            records.append(StepRecord("update", "invalid", {}))
             return res
         before = Res(res.urn, res.provider, res.id, dict(res.inputs), dict(res.outputs))
         try:
@@ -374,7 +374,7 @@ class LifeCycleTest:
         except Exception as exc:
             if not op.expect_failure:
                 raise AssertionError(f"{what} failed: {exc}") from exc
-            records.append(StepRecord(what, "failed", {}))
+            records.append(StepRecord("update", "failed", {}))
             return before
         if op.expected_op is not None and kind != op.expected_op:
             raise AssertionError(f"{what}: the engine would {kind}, expected {op.expected_op}")

@@ -14,7 +14,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks, set_mocks
 from pulumi.runtime.proto import resource_pb2
-from pulumi.runtime.settings import Settings, get_root_resource
+from pulumi.runtime.settings import Settings, get_project, get_root_resource, get_stack
 from pulumi.runtime.stack import massage, run_pulumi_func
 
 from .wire import Props, config_strings, from_struct, to_struct
@@ -58,6 +58,15 @@ class _Monitor(MockMonitor):
     def __init__(self, run: Registrar) -> None:
         super().__init__(_NoInvokes())
         self._run = run
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """``deployment.go: generateURN``: the parent's whole qualified type prefixes the type,
+        except for the root stack (the SDK's mock monitor keeps the stack and only the last
+        parent type)."""
+        qualified = parent.split("::")[2] if parent.count("::") >= 3 else ""
+        if qualified and qualified != STACK_TYPE:
+            type_ = f"{qualified}${type_}"
+        return f"urn:pulumi:{get_stack()}::{get_project()}::{type_}::{name}"
 
     def RegisterResource(self, request: Any) -> Any:
         urn = self.make_urn(request.parent, request.type, request.name)
