@@ -508,7 +508,7 @@ def error_map(data: Mapping[str, Any]) -> dict[int, InviteFailure]:
         try:
             failures[company_id] = InviteFailure.model_validate(value)
         except ValidationError as exc:
-            raise ValueError(f"ErrorMap.{company_id}.{describe_validation(exc)}") from None
+            raise ValueError(describe_validation(exc, f"ErrorMap.{company_id}")) from None
     return failures
 
 
@@ -534,11 +534,13 @@ _PLAIN = {
 }
 
 
-def describe_validation(exc: ValidationError) -> str:
+def describe_validation(exc: ValidationError, prefix: str = "") -> str:
     """The first problem of a validation error in plain words: ``Teams.0.Id: expected a
-    positive id up to 4294967295, got 'abc'`` (wire names, a short prefix of the value)."""
+    positive id up to 4294967295, got 'abc'`` (wire names under ``prefix``, a short prefix of
+    the value)."""
     first = exc.errors(include_url=False)[0]
-    where = ".".join(str(part) for part in first["loc"]) or "the answer"
+    parts = [prefix] if prefix else []
+    where = ".".join([*parts, *(str(part) for part in first["loc"])]) or "the answer"
     kind = str(first.get("type", ""))
     if kind == "value_error":
         context = first.get("ctx") or {}

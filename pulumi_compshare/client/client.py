@@ -285,7 +285,7 @@ class CompShareClient:
                 retry_after=_retry_after(response),
             )
         if status != 200:
-            self._http_failure(action, response, data, request_id)
+            self._http_failure(action, response, body, data, request_id)
         if not isinstance(data, dict):
             raise _Failure(
                 MalformedResponseError(
@@ -340,7 +340,12 @@ class CompShareClient:
         return bytes(body)
 
     def _http_failure(
-        self, action: str, response: httpx.Response, data: Any, request_id: str | None
+        self,
+        action: str,
+        response: httpx.Response,
+        body: bytes,
+        data: Any,
+        request_id: str | None,
     ) -> None:
         """An HTTP status other than 200 and 429: the API's own RetCode and message when the body
         carries them, else the status."""
@@ -364,7 +369,7 @@ class CompShareClient:
             )
         raise CompShareAPIError(
             action,
-            f"unexpected HTTP {status}: {_what(response.content, response)}",
+            f"unexpected HTTP {status}: {_what(body, response)}",
             request_id=request_id,
         )
 
@@ -402,7 +407,7 @@ class CompShareClient:
                 rows.append(model.model_validate(row))
             except ValidationError as exc:
                 raise MalformedResponseError(
-                    action, f"unexpected answer: {key}.{index}.{describe_validation(exc)}"
+                    action, f"unexpected answer: {describe_validation(exc, f'{key}.{index}')}"
                 ) from None
         return rows
 
