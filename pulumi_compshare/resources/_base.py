@@ -206,10 +206,19 @@ class _Reads:
         return None
 
     def received_invites(self, client: CompShareClient) -> tuple[Relation, ...]:
-        """Every invite the caller received (all statuses)."""
+        """The invites the caller received (the vendor's example shows only Pending ones;
+        whether answered invites stay listed is not stated)."""
         return self.cache.get(
             ("invites", client.base_url, _who(client)),
             lambda: tuple(client.list_team_invites()),
+        )
+
+    def joined_teams(self, client: CompShareClient) -> tuple[Relation, ...]:
+        """The caller's relations as a member (ListCompShareTeamJoined): every reading of the
+        API lists a team the caller has joined here."""
+        return self.cache.get(
+            ("joined", client.base_url, _who(client)),
+            lambda: tuple(client.list_joined_teams()),
         )
 
     def share_list(self, client: CompShareClient, image_id: str) -> tuple[ShareAccount, ...] | None:
@@ -224,13 +233,13 @@ class _Reads:
         return self.cache.get(("image", client.base_url, image_id, _who(client)), load)
 
     def wrote_team(self, client: CompShareClient, team_id: int | None = None) -> None:
-        """Forget reads of ``team_id`` (every team if ``None``) and every invite listing."""
+        """Forget reads of ``team_id`` (every team if ``None``) and every invitee's view."""
         base = client.base_url
 
         def match(key: Hashable) -> bool:
             if not isinstance(key, tuple) or key[1] != base:
                 return False
-            if key[0] == "invites":
+            if key[0] in _INVITEE_VIEWS:
                 return True
             return key[0] == "team" and (team_id is None or key[2] == team_id)
 
@@ -240,7 +249,7 @@ class _Reads:
         self, client: CompShareClient, team_id: int, user: int, **changes: Any
     ) -> None:
         """This process changed one relation (e.g. ``status="Canceled"``): patch the cached team
-        reads instead of dropping them, and drop invite listings (an invitee's view)."""
+        reads instead of dropping them, and drop every invitee's view."""
         base = client.base_url
 
         def change(info: TeamInfo | None) -> TeamInfo | None:
@@ -256,7 +265,7 @@ class _Reads:
             lambda key: isinstance(key, tuple) and key[:3] == ("team", base, team_id), change
         )
         self.cache.invalidate(
-            lambda key: isinstance(key, tuple) and key[0] == "invites" and key[1] == base
+            lambda key: isinstance(key, tuple) and key[0] in _INVITEE_VIEWS and key[1] == base
         )
 
     def wrote_image(self, client: CompShareClient, image_id: str) -> None:
@@ -264,6 +273,10 @@ class _Reads:
         self.cache.invalidate(
             lambda key: isinstance(key, tuple) and key[:3] == ("image", base, image_id)
         )
+
+
+_INVITEE_VIEWS = ("invites", "joined")
+"""Cache keys of what an invitee reads; any write to a team may change them."""
 
 
 def _who(client: CompShareClient) -> str:

@@ -30,58 +30,73 @@ class TeamInviteAccepterProvider(CompShareProvider):
         team_id = args["team_id"]
         with self.failing_as(f"team {team_id}"):
             client = self.client(args["profile"])
-            invite = self._invite(client, team_id)
-            if invite is None or invite.status not in ("Pending", "Joined"):
-                state = f"the last invite is {invite.status}" if invite else "there is no invite"
-                raise NotFoundError(
-                    "ListCompShareTeamInvite",
-                    f"no pending invite to team {team_id} for this account ({state}): the team "
-                    "owner must invite it first (TeamMembership), and this resource must depend "
-                    "on that membership, e.g. team_id=membership.team_id",
-                )
-            if invite.status == "Pending":
-                invite = self._agree(client, team_id)
+            joined = self._joined(client, team_id)
+            if joined is None:
+                invite = self._invite(client, team_id)
+                if invite is None or invite.status != "Pending":
+                    state = f"the last invite is {invite.status}" if invite else "there is none"
+                    raise NotFoundError(
+                        "ListCompShareTeamInvite",
+                        f"no pending invite to team {team_id} for this account ({state}): the "
+                        "team owner must invite it first (TeamMembership), and this resource "
+                        "must depend on that membership, e.g. team_id=membership.team_id",
+                    )
+                joined = self._agree(client, team_id)
+                owner = invite.team_use_company_id
+            else:
+                invite = self._invite(client, team_id)
+                owner = invite.team_use_company_id if invite else 0
             return pulumi.dynamic.CreateResult(
-                f"{team_id}:{invite.user_company_id}", _outputs(args, invite)
+                f"{team_id}:{joined.user_company_id}", _outputs(args, joined, owner)
             )
 
     def _agree(self, client: CompShareClient, team_id: int) -> Relation:
-        """Agree, then confirm by reading: an Agree whose answer was lost and that was retried
-        fails the second time although the account has joined."""
+        """Agree, then confirm from ListCompShareTeamJoined (received invites may list Pending
+        invites only). An Agree whose answer was lost and that was retried fails the second
+        time although the account has joined: the listing decides."""
         try:
             client.set_team_relation(team_id, "Agree")
-        except CompShareError as exc:
+        except CompShareError:
             reads.wrote_team(client, team_id)
-            invite = self._invite(client, team_id)
-            if invite is not None and invite.status == "Joined":
-                return invite
-            raise exc
+            joined = self._joined(client, team_id)
+            if joined is not None:
+                return joined
+            raise
         reads.wrote_team(client, team_id)
-        invite = self._invite(client, team_id)
-        if invite is None or invite.status != "Joined":
-            status = invite.status if invite else "absent"
+        joined = self._joined(client, team_id)
+        if joined is None:
             raise NotFoundError(
-                "SetCompShareTeamRelation", f"Agree succeeded but the invite is {status}"
+                "ListCompShareTeamJoined",
+                f"Agree succeeded but team {team_id} is not among the teams this account joined",
             )
-        return invite
+        return joined
 
     @staticmethod
     def _invite(client: CompShareClient, team_id: int) -> Relation | None:
-        """The caller's most recent invite to ``team_id`` (any status)."""
+        """The caller's most recent invite to ``team_id`` (any status listed)."""
         mine = [r for r in reads.received_invites(client) if r.team_id == team_id]
         return max(mine, key=lambda r: r.create_time) if mine else None
 
+    @staticmethod
+    def _joined(client: CompShareClient, team_id: int) -> Relation | None:
+        """The caller's Joined relation with ``team_id``, if any."""
+        for relation in reads.joined_teams(client):
+            if relation.team_id == team_id and relation.status == "Joined":
+                return relation
+        return None
+
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
-        """Refresh: an invite that is no longer Joined leaves the state."""
+        """Refresh: once the account is no longer Joined, the resource leaves the state."""
         with self.failing_as(id_):
             team_id, user = relation_id(self.kind, id_)
             profile = self.profile_of(props)
-            invite = self._invite(self.client(profile), team_id)
-            if invite is None or invite.status != "Joined" or invite.user_company_id != user:
+            joined = self._joined(self.client(profile), team_id)
+            if joined is None or joined.user_company_id != user:
                 what = f"an accepted invite of account {user} to team {team_id}"
-                return self.gone(props, "ListCompShareTeamInvite", what)
+                return self.gone(props, "ListCompShareTeamJoined", what)
+            owner = _stored_id(props.get("owner_company_id"))
             args = {"team_id": team_id, "profile": profile}
-            return pulumi.dynamic.ReadResult(id_, _outputs(args, invite))
+            return pulumi.dynamic.ReadResult(id_, _outputs(args, joined, owner))
 
     def update(
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]
@@ -93,14 +108,22 @@ class TeamInviteAccepterProvider(CompShareProvider):
         """Nothing to do: leaving a team is the owner's TeamMembership delete."""
 
 
-def _outputs(args: dict[str, Any], invite: Relation) -> dict[str, Any]:
+def _stored_id(value: Any) -> int | None:
+    """An id kept in state (a float after the engine), or ``None``."""
+    try:
+        return None if value is None else positive_id(value)
+    except ValueError:
+        return None
+
+
+def _outputs(args: dict[str, Any], joined: Relation, owner: Any) -> dict[str, Any]:
     return {
         **args,
-        "user_company_id": invite.user_company_id,
-        "virtual_company_id": invite.virtual_company_id or None,
-        "team_name": invite.team_name,
-        "owner_company_id": invite.team_use_company_id or None,
-        "status": invite.status,
+        "user_company_id": joined.user_company_id,
+        "virtual_company_id": joined.virtual_company_id or None,
+        "team_name": joined.team_name,
+        "owner_company_id": joined.team_use_company_id or owner or None,
+        "status": joined.status,
     }
 
 

@@ -10,9 +10,15 @@ import pulumi.dynamic
 
 from ..api import limits
 from ..api.models import InviteFailure, InviteUser, Relation
-from ..client import CompShareAPIError, CompShareClient, NotFoundError
+from ..client import CompShareAPIError, CompShareClient, MalformedResponseError, NotFoundError
 from ..client.errors import error_for_retcode
-from ._base import CompShareProvider, reads, relation_id, write_and_confirm
+from ._base import (
+    CompShareProvider,
+    CompShareResourceError,
+    reads,
+    relation_id,
+    write_and_confirm,
+)
 from ._fields import Prop, boolean, diff_props, positive_id, profile_name, text
 
 __all__ = ["TeamMembership", "TeamMembershipProvider", "membership_id"]
@@ -103,6 +109,18 @@ class TeamMembershipProvider(CompShareProvider):
                 client.set_team_relation(team_id, "Cancel", user)
             except NotFoundError:
                 pass  # canceled meanwhile (or by our own retried request)
+            except CompShareAPIError as exc:
+                reads.wrote_team(client, team_id)
+                if relation.status != "Joined" or isinstance(exc, MalformedResponseError):
+                    raise
+                # The vendor defines Cancel only for pending invites: the API may refuse to
+                # remove a joined member, and no other action is documented for it.
+                raise CompShareResourceError(
+                    f"TeamMembership {id_}: account {user} has joined team {team_id} and the "
+                    f"API refused to remove them ({exc.action} Cancel: {exc.message}); remove "
+                    "them in the CompShare console and run the command again, or set "
+                    "retain_on_delete=True to leave them in the team"
+                ) from None
             except BaseException:
                 reads.wrote_team(client, team_id)  # unknown effect: read afresh next time
                 raise
