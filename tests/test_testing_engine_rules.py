@@ -5,6 +5,8 @@ JSON-file-backed harness provider (``tests/harness_providers.py``)."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -477,3 +479,80 @@ def test_secrets_are_stripped_on_the_wire_and_marked_again_on_outputs(
 
     assert player.up(program).outputs == {"secret": True, "label": "s3cret"}
     assert data(store_dir)["objects"][player.resource("a").id]["label"] == "s3cret"
+
+
+# --------------------------------------------------------------------------------------------------
+# deletes: antichains, in parallel; step-generation errors
+
+
+def test_deletes_run_in_antichains_dependents_first(store_dir: Path) -> None:
+    """ScheduleDeletes: the engine deletes in waves; ``free`` (independent) waits for the wave of
+    ``a``, after ``b``, which depends on ``a``."""
+    with Player(cwd=ROOT, parallel=1) as player:
+
+        def program() -> None:
+            a = Echo("a", {"name": "a"})
+            Echo("b", {"name": "b", "ref": a.echo_id})
+            Echo("free", {"name": "free"})
+
+        player.up(program)
+        result = player.destroy()
+        assert result.steps[0].name == "b"
+        assert sorted(s.name for s in result.steps[1:]) == ["a", "free"]
+
+
+def test_independent_deletes_run_in_parallel(player: Player, store_dir: Path) -> None:
+    player.up(lambda: [Echo(f"r{i}", {"name": f"r{i}"}) for i in range(8)])
+    active = peak = 0
+    lock = threading.Lock()
+    call = player._provider_call
+
+    def counting(method: str, name: str, fn: Callable[[], Any]) -> Any:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        try:
+            time.sleep(0.05)
+            return call(method, name, fn)
+        finally:
+            with lock:
+                active -= 1
+
+    player._provider_call = counting  # type: ignore[method-assign]
+    assert player.destroy().summary() == "Resources: 8 deleted"
+    assert 1 < peak <= player.parallel
+
+
+def test_check_failures_stop_the_deployment_even_with_continue_on_error(
+    player: Player, store_dir: Path
+) -> None:
+    player.up(lambda: [Echo("old", {"name": "old"})])
+    with pytest.raises(StepError) as info:
+        player.up(lambda: Echo("bad", {"name": ""}), continue_on_error=True)
+    assert info.value.method == "Check"
+    assert [s.name for s in player.resources.values()] == ["old"]  # no delete after it
+
+
+def test_a_failed_create_after_delete_before_replace_is_retried_without_a_delete(
+    player: Player, store_dir: Path
+) -> None:
+    def program(name: str) -> Callable[[], Echo]:
+        return lambda: Echo("a", {"name": name}, Opts(delete_before_replace=True))
+
+    player.up(program("x"))
+    fail("create", "y")
+    with pytest.raises(StepError, match="create echo 'y'"):
+        player.up(program("y"))
+    assert player.resource("a").pending_replacement  # deleted, its replacement not created
+    assert data(store_dir)["objects"] == {}
+    fail("create")
+    n = len(player.calls)
+    assert player.up(program("y")).ops() == {"a": "replace"}
+    assert calls(player, n) == [("Check", "a"), ("Diff", "a"), ("Check", "a"), ("Create", "a")]
+    assert not player.resource("a").pending_replacement
+
+
+def test_a_duplicate_urn_stops_the_deployment(player: Player) -> None:
+    with pytest.raises(StepError, match="Duplicate resource URN"):
+        player.up(lambda: [Echo("a", {"name": "a"}), Echo("a", {"name": "b"})])

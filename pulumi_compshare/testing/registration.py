@@ -226,6 +226,7 @@ class Run:
             if self.preview:  # provider_plugin.go: Create (no provider preview: outputs = inputs)
                 self._step(op, urn, type_, keys)
                 return "", mark_secret(inputs, secret)
+            # step.go: CreateStep.Apply: a failed Create records nothing
             id_, outs = self._apply(
                 op, urn, lambda: self.call("Create", urn, lambda: server.create(urn, inputs))
             )
@@ -268,7 +269,7 @@ class Run:
             if decision.op == "same":
                 return old.id, mark_secret(old.outputs, secret)
 
-        if decision.op == "same":
+        if decision.op == "same":  # step.go: SameStep.Apply (new inputs, old outputs)
             self._record(new_state(old.id, decision.inputs, old.outputs, import_id=old.import_id))
             if not imported:
                 self._step("same", urn, type_)
@@ -278,6 +279,7 @@ class Run:
             if self.preview:  # provider_plugin.go: Update (no provider preview: outputs = inputs)
                 self._step("update", urn, type_, decision.keys)
                 return old.id, mark_secret(decision.inputs, secret)
+            # step.go: UpdateStep.Apply: a failed Update leaves the old state as it was
             outs = self._apply(
                 "update",
                 urn,
@@ -295,6 +297,8 @@ class Run:
 
         with self.player._lock:
             self.replaced.add(urn)
+        # step_generator.go: continueStepsFromDiff: create-before-delete by default (the old copy
+        # is deleted after the program, GenerateDeletes), or delete-before-replace
         if decision.delete_before_replace:
             self._delete_before_replace(old)
         if self.preview:
