@@ -202,6 +202,8 @@ class _Reads:
             return None
         for relation in info.relations:
             if relation.user_company_id == user:
+                if not relation.team_name:  # the row's TeamName may be null or absent
+                    return relation.model_copy(update={"team_name": info.team.name})
                 return relation
         return None
 
