@@ -128,7 +128,7 @@ def test_to_int_accepts_ints_whole_floats_and_numeric_text(value: Any, expected:
         "0x10",
         "1e400",
         "1001.00000000000001",
-        "9" * 100,
+        "9" * 5000,
     ],
 )
 def test_to_int_rejects_the_rest(value: Any) -> None:
@@ -145,7 +145,9 @@ def test_id_messages_quote_a_short_prefix() -> None:
     assert len(str(caught.value)) < 200
 
 
-@pytest.mark.parametrize("value", ["5e4", "50_002", "５０００２", "٣", 0, -1, 2**32, "", " "])
+@pytest.mark.parametrize(
+    "value", ["5e4", "50_002", "５０００２", "٣", 0, -1, 2**32, "", " ", "9" * 100, 10**100]
+)
 def test_positive_id_is_strict(value: Any) -> None:
     with pytest.raises(ValueError, match="positive integer id"):
         positive_id(value)

@@ -116,6 +116,8 @@ _INTEGER_TEXT = re.compile(r"[0-9]+(?:\.0*)?")
 """An id as text: ASCII digits, optionally a whole-number fraction (``"1001.0"``)."""
 
 _SHORT = 40
+_MAX_DIGITS = 4300
+"""Python's own limit for turning text into an int (``sys.get_int_max_str_digits``)."""
 
 
 def short(value: Any, limit: int = _SHORT) -> str:
@@ -148,7 +150,7 @@ def to_int(value: Any) -> int:
         raise ValueError(f"expected an integer, got {short(value)}")
     if isinstance(value, str):
         text = value.strip(" \t\r\n")
-        if len(text) <= 64 and _INTEGER_TEXT.fullmatch(text):
+        if len(text) <= _MAX_DIGITS and _INTEGER_TEXT.fullmatch(text):
             return int(text.split(".", 1)[0], 10)
         raise ValueError(f"expected an integer of ASCII digits, got {short(value)}")
     raise ValueError(f"expected an integer, got {type(value).__name__}")
