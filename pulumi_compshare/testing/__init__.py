@@ -20,18 +20,14 @@
 
 from .lifecycle import LifeCycleTest, Operation, ResourceDriver, StepRecord, TrackedResource
 from .player import Player
-from .results import (
-    Plan,
+from .results import Plan, ResourceState, Result, Step, StepError
+from .server import (
     ProviderCallError,
     ProviderDiff,
     ProviderRead,
+    ProviderServer,
     ProviderServerError,
-    ResourceState,
-    Result,
-    Step,
-    StepError,
 )
-from .server import ProviderServer
 from .wire import UNKNOWN, make_urn, resource_type, serialize_provider
 
 __all__ = [

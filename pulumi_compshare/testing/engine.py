@@ -15,21 +15,22 @@ See ``docs/testing.md`` for usage and the engine source each behaviour follows.
 
 from __future__ import annotations
 
+from .lifecycle import LifeCycleTest as LifeCycleTest
+from .lifecycle import Operation as Operation
+from .lifecycle import ResourceDriver as ResourceDriver
+from .lifecycle import TrackedResource as TrackedResource
 from .player import Player
-from .program import Program
-from .results import (
-    Plan,
+from .program import Program as Program
+from .results import Plan, ResourceState, Result, Step, StepError
+from .server import (
     ProviderCallError,
     ProviderDiff,
-    ProviderRead,
+    ProviderServer,
     ProviderServerError,
-    ResourceState,
-    Result,
-    Step,
-    StepError,
 )
-from .server import ProviderServer
-from .wire import PROVIDER_KEY, UNKNOWN, Props, make_urn, resource_type, serialize_provider
+from .server import ProviderRead as ProviderRead
+from .wire import PROVIDER_KEY, UNKNOWN, make_urn, resource_type, serialize_provider
+from .wire import Props as Props
 
 __all__ = [
     "PROVIDER_KEY",
@@ -48,6 +49,3 @@ __all__ = [
     "resource_type",
     "serialize_provider",
 ]
-
-# Also importable from here, as before: the type aliases and the Read answer.
-_ALSO = (Program, Props, ProviderRead)

@@ -27,9 +27,8 @@ from typing import Any
 from pulumi.dynamic import ResourceProvider
 
 from . import rules
-from .results import ProviderDiff
 from .rules import CheckFailed
-from .server import ProviderServer
+from .server import ProviderDiff, ProviderServer
 from .wire import PROVIDER_KEY, Props, make_urn, serialize_provider
 
 __all__ = ["LifeCycleTest", "Operation", "Res", "ResourceDriver", "StepRecord", "TrackedResource"]
@@ -220,12 +219,14 @@ class ResourceDriver:
     ) -> tuple[str, Res | None]:
         """refresh: Read with the old outputs and inputs, then Diff (``rules.refresh_resource``).
         Returns ``("update" | "same", res)`` or ``("delete", None)`` when the resource is gone."""
+        # The engine's state always holds __provider in the inputs; a hand-made record may not.
+        inputs = res.inputs if PROVIDER_KEY in res.inputs else self._news(res, res.inputs)
         outcome = rules.refresh_resource(
             self.server,
             rules.direct_call,
             urn=res.urn,
             id_=res.id,
-            inputs=res.inputs,
+            inputs=inputs,
             outputs=res.outputs,
             ignore_changes=ignore_changes,
         )

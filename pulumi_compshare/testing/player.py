@@ -15,17 +15,9 @@ from typing import Any, TypeVar
 from . import rules
 from .program import Program, play_program
 from .registration import Run
-from .results import (
-    Plan,
-    ProviderCallError,
-    ProviderServerError,
-    ResourceState,
-    Result,
-    Step,
-    StepError,
-)
+from .results import Plan, ResourceState, Result, Step, StepError
 from .rules import EngineError
-from .server import ProviderServer
+from .server import ProviderCallError, ProviderServer, ProviderServerError
 from .wire import Props, make_urn, name_of
 
 __all__ = ["Player"]

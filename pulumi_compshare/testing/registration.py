@@ -11,8 +11,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import rules
-from .results import Plan, ProviderCallError, ResourceState, Result, Step, StepError
+from .results import Plan, ResourceState, Result, Step, StepError
 from .rules import EngineError
+from .server import ProviderCallError
 from .wire import UNKNOWN, Props, diff_keys, mark_secret, name_of, secret_keys, to_wire_value
 
 if TYPE_CHECKING:
@@ -207,10 +208,8 @@ class Run:
                 self._pend_delete(old)  # NewImportReplacementStep + NewReplaceStep(pendingDelete)
             old, imported = new_state(id_, ins, outs, import_id=import_id), True
 
-        with self.player._lock:
-            recreating = (
-                urn in self.deleting
-            )  # deleted earlier by a dependent delete-before-replace
+        with self.player._lock:  # deleted earlier in this operation by a delete-before-replace
+            recreating = urn in self.deleting
         if old is None or old.external or recreating:
             # step_generator.go: continueStepsFromImport: Check with no old inputs for a new,
             # re-created or formerly external resource (cases 1, 2 and 4)

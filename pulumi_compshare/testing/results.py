@@ -1,4 +1,4 @@
-"""Errors, stack state and operation results of the offline engine."""
+"""Results of the offline engine: step errors, the stack state, steps and operation results."""
 
 from __future__ import annotations
 
@@ -10,38 +10,11 @@ from .wire import Props, name_of
 
 __all__ = [
     "Plan",
-    "ProviderCallError",
-    "ProviderDiff",
-    "ProviderRead",
-    "ProviderServerError",
     "ResourceState",
     "Result",
     "Step",
     "StepError",
 ]
-
-
-class ProviderServerError(RuntimeError):
-    """The provider server process could not be started or is not running."""
-
-
-class ProviderCallError(Exception):
-    """An engine call failed. ``str()`` is the last line of the provider's traceback: what a user
-    of ``pulumi up`` reads. The whole traceback is in :attr:`details`."""
-
-    def __init__(self, method: str, resource: str, message: str, details: str) -> None:
-        super().__init__(message)
-        self.method = method
-        """The engine call: ``Check``, ``Diff``, ``Create``, ``Read``, ``Update``, ``Delete``."""
-        self.resource = resource
-        """The URN (or id) the call was about."""
-        self.message = message
-        """The last non-empty line of :attr:`details`."""
-        self.details = details
-        """The full error text, normally a Python traceback from the provider process."""
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class StepError(Exception):
@@ -86,39 +59,6 @@ class StepError(Exception):
             names = ", ".join(e.name for e in errors)
             return f"{self.name}: {self.message} ({len(errors)} steps failed: {names})"
         return f"{self.name}: {self.message}"
-
-
-@dataclass(frozen=True)
-class ProviderDiff:
-    """The answer to a Diff call, or the engine's view of it (see ``rules.diff_resource``)."""
-
-    changes: bool | None
-    """True (DIFF_SOME), False (DIFF_NONE) or None (DIFF_UNKNOWN: the engine then compares the
-    old and new inputs itself)."""
-    replaces: list[str] = field(default_factory=list)
-    """Properties whose change requires a replacement."""
-    delete_before_replace: bool = False
-    stables: list[str] = field(default_factory=list)
-    changed_keys: list[str] = field(default_factory=list)
-    """``DiffResponse.diffs``: the keys the provider reports as changed. The Python dynamic server
-    never sends any; the engine fills them in itself for a DIFF_UNKNOWN answer."""
-
-    @property
-    def replace(self) -> bool:
-        """Whether the engine will replace the resource."""
-        return bool(self.replaces)
-
-
-@dataclass(frozen=True)
-class ProviderRead:
-    """The answer to a Read call, as the engine sees it (``provider_plugin.go: Read``)."""
-
-    id: str
-    """``""`` when the provider says the object is gone."""
-    outputs: Props | None
-    """None only if the response had no ``properties`` (the Python server always sends some)."""
-    inputs: Props | None
-    """None unless the provider returned inputs."""
 
 
 @dataclass

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
 
-from .results import ProviderDiff, ProviderRead, ResourceState
-from .server import ProviderServer
+from .results import ResourceState
+from .server import ProviderDiff, ProviderRead, ProviderServer
 from .wire import UNKNOWN, Props, diff_keys, name_of
 
 __all__ = [
