@@ -312,11 +312,16 @@ def _expect_id_set(value: Any, out: Any) -> None:
         assert out == sorted({number for number in denoted if number is not None})
 
 
-def _expect_text(limit: int, *, non_blank: bool = False) -> Callable[[Any, Any], None]:
+def _expect_text(
+    limit: int, *, non_blank: bool = False, multiline: bool = False
+) -> Callable[[Any, Any], None]:
+    allowed = "\n\r\t" if multiline else ""
+
     def expect(value: Any, out: Any) -> None:
         assert out == value and type(out) is str
         assert len(out) <= limit
-        assert not any(unicodedata.category(c) == "Cc" for c in out), f"control char in {out!r}"
+        controls = [c for c in out if unicodedata.category(c) == "Cc" and c not in allowed]
+        assert not controls, f"control char in {out!r}"
         assert out == "" or _shows(out), f"invisible text accepted: {out!r}"
         if non_blank:
             assert out.strip()
@@ -341,7 +346,7 @@ def _expect_profile(value: Any, out: Any) -> None:
 
 EXPECT: dict[str, Callable[[Any, Any], None]] = {
     "name": _expect_text(limits.TEAM_NAME_MAX, non_blank=True),
-    "description": _expect_text(limits.TEAM_DESCRIPTION_MAX),
+    "description": _expect_text(limits.TEAM_DESCRIPTION_MAX, multiline=True),
     "profile": _expect_profile,
     "team_id": _expect_id,
     "user_company_id": _expect_id,

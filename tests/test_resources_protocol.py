@@ -416,3 +416,15 @@ def test_serialized_provider_is_a_small_reference(provider: Any) -> None:
     assert b"pulumi_compshare.resources" in raw
     loaded = dill.loads(raw)
     assert type(loaded) is type(provider) and vars(loaded) == {}
+
+
+def test_team_description_may_span_lines_but_names_may_not(em: Emulator, engine: Engine) -> None:
+    team = engine.new("Team", "lines", TeamProvider())
+    _, failures = engine.preview(team, {"name": "a\nb"})
+    assert [f[0] for f in failures] == ["name"]
+    _, failures = engine.preview(team, {"name": "t", "description": "a\x00b"})
+    assert [f[0] for f in failures] == ["description"]
+    engine.create(team, {"name": "t", "description": "line one\n\tline two"})
+    (row,) = [t for t in em.state()["teams"] if t["id"] == int(team.id)]
+    assert row["description"] == "line one\n\tline two"
+    assert engine.up(team, {"name": "t", "description": "line one\n\tline two"})[0] == "same"

@@ -88,12 +88,14 @@ def positive_id(value: Any) -> int:
     return number
 
 
-def text(max_length: int, *, allow_empty: bool = True) -> Parser:
+def text(max_length: int, *, allow_empty: bool = True, multiline: bool = False) -> Parser:
     """A string of at most ``max_length`` characters (optionally non-blank).
 
-    Control characters (NUL, line breaks, tabs, ...) are refused, and so is non-empty text made
-    only of invisible characters (spaces, zero-width and other format characters): the console
-    could not show it and the API may strip it."""
+    Control characters (NUL, line breaks, tabs, ...) are refused, except line breaks and tabs
+    in ``multiline`` text (a description), and so is non-empty text made only of invisible
+    characters (spaces, zero-width and other format characters): the console could not show it
+    and the API may strip it."""
+    allowed = "\n\r\t" if multiline else ""
 
     def parse(value: Any) -> str:
         if not isinstance(value, str):
@@ -103,7 +105,9 @@ def text(max_length: int, *, allow_empty: bool = True) -> Parser:
             raise ValueError(
                 f"must be at most {max_length} characters, got {len(value)}: {wire.short(value)}"
             )
-        control = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+        control = next(
+            (c for c in value if unicodedata.category(c) == "Cc" and c not in allowed), None
+        )
         if control is not None:
             raise ValueError(
                 f"must not contain control characters (found U+{ord(control):04X}): "

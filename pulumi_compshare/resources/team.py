@@ -60,7 +60,7 @@ class TeamProvider(CompShareProvider):
     kind = "Team"
     props = (
         Prop("name", text(limits.TEAM_NAME_MAX, allow_empty=False), required=True),
-        Prop("description", text(limits.TEAM_DESCRIPTION_MAX)),
+        Prop("description", text(limits.TEAM_DESCRIPTION_MAX, multiline=True)),
         Prop("profile", profile_name, replaces=True),
     )
     state_key = "team_id"
