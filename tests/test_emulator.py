@@ -120,6 +120,7 @@ def test_state_endpoint_and_demo_seed(em: Emulator) -> None:
         "company_id": OWNER,
         "name": "demo-owner",
         "public_key": "emu-demo-owner-public",
+        "balance": 1_000_000,
     }
     assert [a["name"] for a in state["accounts"]] == ["demo-owner", "alice", "bob", "carol"]
     assert "private" not in json.dumps(state)

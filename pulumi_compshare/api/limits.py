@@ -21,6 +21,11 @@ SHARE_BATCH_MAX = 10
 
 OPERATE_LOG_LIMIT_MAX = 100
 CUSTOM_IMAGES_LIMIT_MAX = 100
+SHARING_IMAGES_LIMIT_MAX = 100
+"""DescribeCompShareSharingImages Limit: "默认为20，最大100" (ucloud-sdk-python3's docstring)."""
+
+AMOUNT_MAX = 2**63 - 1
+"""Budget amounts are fen (1/100 yuan); AllocateAmount / AvailableAmount are Int64 (seed 001)."""
 
 IMAGE_ID_PATTERN = re.compile(r"^compshareImage-[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
 """A custom image id: ``compshareImage-`` followed by letters, digits, ``-`` or ``_``."""

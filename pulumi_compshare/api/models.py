@@ -4,8 +4,9 @@ Field names are snake_case; the wire names are their PascalCase aliases (``team_
 ``TeamId``). Identifiers accept ints, numeric strings and whole floats (:func:`wire.to_int`);
 relation statuses are normalised case-insensitively (:func:`wire.normalize_status`).
 
-Each request model names its ``action`` and whether it is ``idempotent``: the client retries
-transient failures of idempotent requests only.
+Each request model names its ``action``, whether it is ``idempotent`` (the client retries
+transient failures of idempotent requests only) and whether it ``writes`` (changes state).
+:data:`REQUESTS` lists them all: the emulator derives its action tables from it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -29,6 +30,9 @@ from pydantic.alias_generators import to_pascal
 from . import limits, wire
 
 __all__ = [
+    "REQUESTS",
+    "AmountFailure",
+    "AmountOperation",
     "ApiRequest",
     "CreateTeamRelationRequest",
     "CreateTeamRequest",
@@ -37,6 +41,7 @@ __all__ = [
     "DeleteTeamRequest",
     "DescribeCustomImagesRequest",
     "DescribeImageShareAccountsRequest",
+    "DescribeSharingImagesRequest",
     "GetTeamInfoRequest",
     "InviteFailure",
     "InviteUser",
@@ -49,14 +54,18 @@ __all__ = [
     "OperateLogPage",
     "Relation",
     "RelationAction",
+    "SetTeamAmountRequest",
     "SetTeamRelationRequest",
     "ShareAccount",
+    "SharedImage",
+    "SharedImagePage",
     "Team",
     "TeamDetail",
     "TeamInfo",
     "UpdateTeamRequest",
     "describe_validation",
     "error_map",
+    "failed_members",
 ]
 
 
@@ -215,6 +224,14 @@ class InviteFailure(_Model):
     message: Text = ""
 
 
+class AmountFailure(_Model):
+    """A per-member failure in SetCompShareTeamAmount's FailedMembers (the vendor's example:
+    Code 17001, Message 额度不足, insufficient balance)."""
+
+    code: Count = 0
+    message: Text = ""
+
+
 class ShareAccount(_Model):
     """An account a custom image is shared with (AccountId is an int in the docs, a str in SDKs)."""
 
@@ -235,6 +252,31 @@ class CustomImage(_Model):
 
 class CustomImagePage(_Model):
     images: list[CustomImage] = Field(default_factory=list, alias="ImageSet")
+    total_count: Count = 0
+
+    @field_validator("images", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return _none_is_empty(value)
+
+
+class SharedImage(CustomImage):
+    """An image another account shared with the caller (DescribeCompShareSharingImages ImageSet
+    row; the SDK's CompShareImage model). ``owner`` is the sharing account (the SDK's ``Owner``
+    {AccountId, AccountName}), ``None`` when the answer leaves it out."""
+
+    owner: ShareAccount | None = None
+
+    @field_validator("owner", mode="before")
+    @classmethod
+    def _empty_owner(cls, value: Any) -> Any:
+        return None if value == {} or value == "" else value
+
+
+class SharedImagePage(_Model):
+    """One page of DescribeCompShareSharingImages: the images others shared with the caller."""
+
+    images: list[SharedImage] = Field(default_factory=list, alias="ImageSet")
     total_count: Count = 0
 
     @field_validator("images", mode="before")
@@ -287,14 +329,22 @@ class OperateLogPage(_Model):
 
 
 class ApiRequest(_Model):
-    """Base of every request: the action it calls and whether a blind retry is safe."""
+    """Base of every request: the action it calls, whether a blind retry is safe
+    (``idempotent``) and whether it changes state (``writes``)."""
 
     action: ClassVar[str]
     idempotent: ClassVar[bool] = True
+    writes: ClassVar[bool] = False
 
     def is_idempotent(self) -> bool:
         """Whether sending this request twice has the same effect as sending it once."""
         return self.idempotent
+
+    @classmethod
+    def idempotent_fields(cls, fields: Mapping[str, str]) -> bool:
+        """:meth:`is_idempotent` of a request given as its flattened wire parameters (what the
+        emulator sees); the same answer, without building the model."""
+        return cls.idempotent
 
     def params(self) -> dict[str, Any]:
         """The action's own parameters by wire name, ``None`` values dropped."""
@@ -303,6 +353,7 @@ class ApiRequest(_Model):
 
 class CreateTeamRequest(ApiRequest):
     action: ClassVar[str] = "CreateCompShareTeam"
+    writes: ClassVar[bool] = True
     idempotent: ClassVar[bool] = False
 
     name: str = Field(min_length=1, max_length=limits.TEAM_NAME_MAX)
@@ -311,6 +362,7 @@ class CreateTeamRequest(ApiRequest):
 
 class UpdateTeamRequest(ApiRequest):
     action: ClassVar[str] = "UpdateCompShareTeam"
+    writes: ClassVar[bool] = True
 
     team_id: Id
     name: str | None = Field(default=None, min_length=1, max_length=limits.TEAM_NAME_MAX)
@@ -319,6 +371,7 @@ class UpdateTeamRequest(ApiRequest):
 
 class DeleteTeamRequest(ApiRequest):
     action: ClassVar[str] = "DeleteCompShareTeam"
+    writes: ClassVar[bool] = True
 
     team_id: Id
 
@@ -366,6 +419,7 @@ class InviteUser(_Model):
 
 class CreateTeamRelationRequest(ApiRequest):
     action: ClassVar[str] = "CreateCompShareTeamRelation"
+    writes: ClassVar[bool] = True
     idempotent: ClassVar[bool] = False
 
     team_id: Id
@@ -377,6 +431,7 @@ RelationAction = Literal["Send", "Agree", "Reject", "Cancel", "UpdateRemarkName"
 
 class SetTeamRelationRequest(ApiRequest):
     action: ClassVar[str] = "SetCompShareTeamRelation"
+    writes: ClassVar[bool] = True
 
     team_id: Id
     status: RelationAction
@@ -386,6 +441,10 @@ class SetTeamRelationRequest(ApiRequest):
     def is_idempotent(self) -> bool:
         # Send is an invite: never retried blindly. The other operations are state changes.
         return self.status != "Send"
+
+    @classmethod
+    def idempotent_fields(cls, fields: Mapping[str, str]) -> bool:
+        return fields.get("Status", "").strip().lower() != "send"
 
     @model_validator(mode="after")
     def _user_when_needed(self) -> SetTeamRelationRequest:
@@ -430,6 +489,7 @@ class DescribeImageShareAccountsRequest(ApiRequest):
 
 class ModifyImageShareAccountRequest(ApiRequest):
     action: ClassVar[str] = "ModifyCompShareImageShareAccount"
+    writes: ClassVar[bool] = True
 
     image_id: str = Field(alias="CompShareImageId", pattern=limits.IMAGE_ID_PATTERN.pattern)
     add_accounts: list[Id] = Field(default_factory=list, max_length=limits.SHARE_BATCH_MAX)
@@ -449,6 +509,60 @@ class DescribeCustomImagesRequest(ApiRequest):
     image_id: str | None = Field(default=None, alias="CompShareImageId")
     limit: int | None = Field(default=None, ge=1, le=limits.CUSTOM_IMAGES_LIMIT_MAX)
     offset: int | None = Field(default=None, ge=0)
+
+
+AmountOperation = Literal["AllocateAmount", "WithdrawAmount"]
+"""SetCompShareTeamAmount's OperateType: give budget to members, or take unspent budget back."""
+
+
+class SetTeamAmountRequest(ApiRequest):
+    """SetCompShareTeamAmount: allocate or withdraw ``amount`` fen for each listed member.
+
+    One ``Amount`` applies to every member in ``VirtualCompanyId.N`` (the vendor's page:
+    ``VirtualCompanyId`` Array<Uint32>, ``Amount`` Uint; compshare-cli ``team quota grant`` /
+    ``reclaim`` send exactly these). It moves money, so it is never retried blindly.
+    """
+
+    action: ClassVar[str] = "SetCompShareTeamAmount"
+    idempotent: ClassVar[bool] = False
+    writes: ClassVar[bool] = True
+
+    team_id: Id
+    virtual_company_id: list[Id] = Field(min_length=1)
+    amount: int = Field(ge=1, le=limits.AMOUNT_MAX)
+    operate_type: AmountOperation
+
+
+class DescribeSharingImagesRequest(ApiRequest):
+    """DescribeCompShareSharingImages: the images other accounts shared with the caller, paged."""
+
+    action: ClassVar[str] = "DescribeCompShareSharingImages"
+
+    image_id: str | None = Field(default=None, alias="CompShareImageId")
+    limit: int | None = Field(default=None, ge=1, le=limits.SHARING_IMAGES_LIMIT_MAX)
+    offset: int | None = Field(default=None, ge=0)
+    zone: str | None = None
+
+
+REQUESTS: tuple[type[ApiRequest], ...] = (
+    CreateTeamRequest,
+    UpdateTeamRequest,
+    DeleteTeamRequest,
+    ListTeamsRequest,
+    GetTeamInfoRequest,
+    ListTeamInvitesRequest,
+    ListJoinedTeamsRequest,
+    CreateTeamRelationRequest,
+    SetTeamRelationRequest,
+    ListTeamOperateLogRequest,
+    SetTeamAmountRequest,
+    DescribeImageShareAccountsRequest,
+    ModifyImageShareAccountRequest,
+    DescribeCustomImagesRequest,
+    DescribeSharingImagesRequest,
+)
+"""Every request model, one per action: the emulator's action tables (``ACTIONS``,
+``WRITE_ACTIONS``, the non-idempotent writes) are derived from these."""
 
 
 def _none_is_empty(value: Any) -> Any:
@@ -481,7 +595,27 @@ def error_map(data: Mapping[str, Any]) -> dict[int, InviteFailure]:
     text reads as ``{Code: 0, Message: text}``. Anything else raises ``ValueError`` naming the
     ErrorMap entry.
     """
-    raw = data.get("ErrorMap")
+    return _failure_map(data, "ErrorMap", "UserCompanyId", InviteFailure)
+
+
+def failed_members(data: Mapping[str, Any]) -> dict[int, AmountFailure]:
+    """SetCompShareTeamAmount's FailedMembers as ``{virtual company id: failure}``.
+
+    Read exactly as :func:`error_map`: the vendor's page documents a map keyed by
+    VirtualCompanyId -> ``{Code, Message}``; it may also arrive as a JSON string holding that map
+    (the way both SDKs type ErrorMap), and absent, null, ``""``, ``"{}"`` and ``{}`` all mean that
+    every member succeeded.
+    """
+    return _failure_map(data, "FailedMembers", "VirtualCompanyId", AmountFailure)
+
+
+_F = TypeVar("_F", InviteFailure, AmountFailure)
+
+
+def _failure_map(
+    data: Mapping[str, Any], name: str, keyed_by: str, model: type[_F]
+) -> dict[int, _F]:
+    raw = data.get(name)
     if raw is None or raw == "" or raw == {}:
         return {}
     if isinstance(raw, str):
@@ -489,26 +623,26 @@ def error_map(data: Mapping[str, Any]) -> dict[int, InviteFailure]:
             raw = json.loads(raw)
         except (ValueError, RecursionError):
             raise ValueError(
-                f"ErrorMap is text that is not a JSON object: {wire.short(raw)}"
+                f"{name} is text that is not a JSON object: {wire.short(raw)}"
             ) from None
         if raw is None or raw == "":
             return {}
     if not isinstance(raw, Mapping):
-        raise ValueError(f"ErrorMap must be an object keyed by UserCompanyId, got {_kind(raw)}")
-    failures: dict[int, InviteFailure] = {}
+        raise ValueError(f"{name} must be an object keyed by {keyed_by}, got {_kind(raw)}")
+    failures: dict[int, _F] = {}
     for key, value in raw.items():
         try:
-            company_id = _id(key)
+            ident = _id(key)
         except ValueError as exc:
-            raise ValueError(f"ErrorMap key {wire.short(key)}: {exc}") from None
+            raise ValueError(f"{name} key {wire.short(key)}: {exc}") from None
         if isinstance(value, str):
             value = {"Code": 0, "Message": value}
         if not isinstance(value, Mapping):
-            raise ValueError(f"ErrorMap.{company_id} must be an object, got {_kind(value)}")
+            raise ValueError(f"{name}.{ident} must be an object, got {_kind(value)}")
         try:
-            failures[company_id] = InviteFailure.model_validate(value)
+            failures[ident] = model.model_validate(value)
         except ValidationError as exc:
-            raise ValueError(describe_validation(exc, f"ErrorMap.{company_id}")) from None
+            raise ValueError(describe_validation(exc, f"{name}.{ident}")) from None
     return failures
 
 

@@ -8,6 +8,8 @@
 It speaks the real wire protocol (form or JSON body, SHA1 signature), answers with the real
 envelope, and can inject latency and faults. ``Emulator(dialects=...)`` answers in other
 readings of the API where the vendor's sources leave a question open (``docs/dialects.md``).
+Every account has a balance in fen that a team owner allocates to members
+(``SetCompShareTeamAmount``); :meth:`Emulator.spend` lets a member spend (``docs/budgets.md``).
 See :mod:`.state` for the behaviour of each action and :mod:`.server` for the HTTP side;
 ``python -m pulumi_compshare.emulator`` runs it from the command line.
 """
@@ -15,6 +17,7 @@ See :mod:`.state` for the behaviour of each action and :mod:`.server` for the HT
 from __future__ import annotations
 
 from pulumi_compshare.emulator.seed import (
+    DEFAULT_BALANCE,
     Account,
     Seed,
     SeedError,
@@ -28,6 +31,7 @@ from pulumi_compshare.emulator.server import FAULT_KINDS, TARGETED_FAULT_KINDS, 
 from pulumi_compshare.emulator.state import DIALECTS, STRICT, Dialect, parse_dialects
 
 __all__ = [
+    "DEFAULT_BALANCE",
     "DIALECTS",
     "FAULT_KINDS",
     "STRICT",

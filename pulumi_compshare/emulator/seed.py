@@ -5,10 +5,12 @@ A seed is what the emulator starts from. It comes from one of three places:
 - :func:`demo_seed`: a fixed, deterministic dataset with obviously fake keys (listed in the README),
 - :func:`generate_seed`: made-up accounts with random keys, for tests that need many accounts,
 - :func:`load_seed`: a JSON file of the shape
-  ``{"accounts": [{"company_id", "name", "public_key", "private_key"}],
+  ``{"accounts": [{"company_id", "name", "public_key", "private_key", "balance"}],
   "teams": [{"id", "owner", "name", "description"}], "images": [{"id", "owner", "name"}],
   "dialects": ["<name>", ...]}`` (``dialects`` optional: the readings of the API to answer in,
-  see :data:`pulumi_compshare.emulator.state.DIALECTS`).
+  see :data:`pulumi_compshare.emulator.state.DIALECTS`; ``balance`` optional: the account's
+  balance in fen, 1/100 yuan, default :data:`DEFAULT_BALANCE`, which a team owner allocates to
+  members with SetCompShareTeamAmount).
 
 Every seed is validated; a problem is reported as a one-line :class:`SeedError` that names the
 offending field, e.g. ``seed file x.json: teams[0].owner 9 is not an account``.
@@ -26,6 +28,7 @@ from typing import Any
 from pulumi_compshare.api import limits
 
 __all__ = [
+    "DEFAULT_BALANCE",
     "Account",
     "Seed",
     "SeedError",
@@ -37,26 +40,33 @@ __all__ = [
 ]
 
 
+DEFAULT_BALANCE = 1_000_000
+"""Every account's balance in fen unless its seed entry says otherwise: 10,000 yuan."""
+
+
 class SeedError(ValueError):
     """A seed is malformed; the message is one line naming the source and the bad field."""
 
 
 @dataclass(frozen=True)
 class Account:
-    """An account of the emulator and its API key pair."""
+    """An account of the emulator, its API key pair and its starting balance in fen."""
 
     company_id: int
     name: str
     public_key: str
     private_key: str = field(repr=False)
+    balance: int = DEFAULT_BALANCE
+    """Fen (1/100 yuan) the account can allocate to members of the teams it owns."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The account as seed JSON (including the private key)."""
+        """The account as seed JSON (including the private key and the balance)."""
         return {
             "company_id": self.company_id,
             "name": self.name,
             "public_key": self.public_key,
             "private_key": self.private_key,
+            "balance": self.balance,
         }
 
 
@@ -177,6 +187,13 @@ class _SeedParser:
             raise self.fail(f"{where} {value} is out of range 1..{limits.MAX_ID}")
         return value
 
+    def amount(self, value: Any, where: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"{where} {value!r} is not an integer (fen)")
+        if not 0 <= value <= limits.AMOUNT_MAX:
+            raise self.fail(f"{where} {value} is out of range 0..{limits.AMOUNT_MAX}")
+        return value
+
     def text(self, value: Any, where: str, *, max_len: int | None, non_empty: bool) -> str:
         if not isinstance(value, str):
             raise self.fail(f"{where} must be a string")
@@ -199,7 +216,7 @@ class _SeedParser:
         for index, entry in enumerate(entries):
             where = f"accounts[{index}]"
             self.check_keys(entry, where, fields)
-            self.check_unknown(entry, where, fields)
+            self.check_unknown(entry, where, fields | {"balance"})
             company_id = self.id_value(entry["company_id"], f"{where}.company_id")
             if company_id in seen_ids:
                 raise self.fail(f"{where}.company_id {company_id} is a duplicate")
@@ -212,9 +229,10 @@ class _SeedParser:
             private_key = self.text(
                 entry["private_key"], f"{where}.private_key", max_len=None, non_empty=True
             )
+            balance = self.amount(entry.get("balance", DEFAULT_BALANCE), f"{where}.balance")
             seen_ids.add(company_id)
             seen_keys.add(public_key)
-            accounts.append(Account(company_id, name, public_key, private_key))
+            accounts.append(Account(company_id, name, public_key, private_key, balance))
         return tuple(accounts)
 
     def owner(self, value: Any, where: str, company_ids: set[int]) -> int:
@@ -292,8 +310,9 @@ def demo_seed() -> Seed:
     """The fixed demo dataset (obviously fake keys, listed in the README).
 
     Accounts 50001 ``demo-owner``, 50002 ``alice``, 50003 ``bob``, 50004 ``carol`` with keys
-    ``emu-<name>-public`` / ``emu-<name>-private-not-a-secret``; team 1001 ``demo-team`` and
-    images ``compshareImage-abc`` / ``compshareImage-def``, all owned by 50001.
+    ``emu-<name>-public`` / ``emu-<name>-private-not-a-secret`` and a balance of
+    :data:`DEFAULT_BALANCE` fen each; team 1001 ``demo-team`` and images ``compshareImage-abc`` /
+    ``compshareImage-def``, all owned by 50001.
     """
     accounts = tuple(
         Account(
@@ -321,6 +340,7 @@ def generate_seed(
 
     Account 0 (``owner``) owns all ``teams`` (ids from 1001) and ``images``
     (``compshareImage-gen0001``, ...); the others are named ``user-1``, ``user-2``, ...
+    Every account has :data:`DEFAULT_BALANCE` fen.
     """
     if accounts < 1:
         raise ValueError("generate_seed needs at least one account")

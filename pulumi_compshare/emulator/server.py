@@ -207,6 +207,14 @@ class Emulator:
         with self._lock:
             return self._state.snapshot()
 
+    def spend(self, team_id: int, user_company_id: int, fen: int) -> int:
+        """A member of a team spends ``fen`` of their budget there (as an order would): their
+        AvailableAmount goes down, AllocateAmount stays. Returns the fen left. ``ValueError`` if
+        the account is not a joined member, ``fen`` is not positive, or more than is available.
+        (Not an API action; see ``docs/budgets.md``.)"""
+        with self._lock:
+            return self._state.spend(team_id, user_company_id, fen)
+
     def stats(self) -> dict[str, Any]:
         """Request, fault, repeated-write and internal-error counts, and TCP connections accepted
         (``GET /_emulator/stats``)."""

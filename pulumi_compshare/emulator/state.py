@@ -11,6 +11,16 @@ The caller (the HTTP server) holds one lock around every call; this class is not
 Codes chosen by the emulator (the vendor does not document them): not found 8404, permission
 denied 8403, conflict 8409; invalid parameters are 230 with a message naming the parameter.
 
+The action tables (:data:`ACTIONS`, :data:`WRITE_ACTIONS`, :data:`NON_IDEMPOTENT_ACTIONS`) are
+derived from the request models of :mod:`pulumi_compshare.api.models` (each names its ``action``
+and whether it is ``idempotent`` and ``writes``), so the client and the emulator cannot disagree.
+
+Member budgets (``SetCompShareTeamAmount``, see :meth:`EmulatorState.set_team_amount` and
+``docs/budgets.md``): every account has a balance in fen (the seed's ``balance``, default
+:data:`~pulumi_compshare.emulator.seed.DEFAULT_BALANCE`); allocating moves fen from the team
+owner's balance to a member, withdrawing moves a member's unspent fen back, and
+:meth:`EmulatorState.spend` stands in for a member spending.
+
 Where the vendor's sources leave a question open, :data:`DIALECTS` name the other readings; an
 ``EmulatorState`` answers in the combination it is given (none: the default reading above).
 """
@@ -25,10 +35,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_compshare.api import codes, limits, wire
+from pulumi_compshare.api.models import REQUESTS, ApiRequest
 from pulumi_compshare.emulator.seed import Account, Seed
 
 __all__ = [
     "ACTIONS",
+    "AMOUNT_CODES",
     "DIALECTS",
     "NON_IDEMPOTENT_ACTIONS",
     "OPERATE_TYPES",
@@ -50,39 +62,23 @@ MAX_INVITES_PER_CALL = 50
 MAX_INVITES_PER_CALL_VENDOR = 100
 DEFAULT_OPERATE_LOG_LIMIT = 25
 DEFAULT_CUSTOM_IMAGES_LIMIT = 20
+DEFAULT_SHARING_IMAGES_LIMIT = 20
 IMAGE_SIZE_MB = 20480
 
-ACTIONS = (
-    "CreateCompShareTeam",
-    "UpdateCompShareTeam",
-    "DeleteCompShareTeam",
-    "ListCompShareTeam",
-    "GetCompShareTeamInfo",
-    "ListCompShareTeamInvite",
-    "ListCompShareTeamJoined",
-    "CreateCompShareTeamRelation",
-    "SetCompShareTeamRelation",
-    "ListCompShareTeamOperateLog",
-    "DescribeCompShareImageShareAccounts",
-    "ModifyCompShareImageShareAccount",
-    "DescribeCompShareCustomImages",
-)
-"""Every action the emulator implements."""
+_REQUEST_OF: dict[str, type[ApiRequest]] = {model.action: model for model in REQUESTS}
 
-WRITE_ACTIONS = frozenset(
-    {
-        "CreateCompShareTeam",
-        "UpdateCompShareTeam",
-        "DeleteCompShareTeam",
-        "CreateCompShareTeamRelation",
-        "SetCompShareTeamRelation",
-        "ModifyCompShareImageShareAccount",
-    }
-)
+ACTIONS = tuple(_REQUEST_OF)
+"""Every action the emulator implements: one per request model of the ``api`` layer."""
+
+WRITE_ACTIONS = frozenset(model.action for model in REQUESTS if model.writes)
 """Actions that change state (the ones an ``applied_response_lost`` fault can hit)."""
 
-NON_IDEMPOTENT_ACTIONS = frozenset({"CreateCompShareTeam", "CreateCompShareTeamRelation"})
-"""Writes that must never be retried blindly (plus SetCompShareTeamRelation with Status Send)."""
+NON_IDEMPOTENT_ACTIONS = frozenset(
+    model.action for model in REQUESTS if model.writes and not model.idempotent
+)
+"""Writes that must never be retried blindly (CreateCompShareTeam, CreateCompShareTeamRelation,
+SetCompShareTeamAmount; plus SetCompShareTeamRelation with Status Send, see
+:func:`is_non_idempotent_write`)."""
 
 OPERATE_TYPES = (
     "CreateTeam",
@@ -93,21 +89,21 @@ OPERATE_TYPES = (
     "Reject",
     "Cancel",
     "UpdateRemarkName",
+    "AllocateAmount",
+    "WithdrawAmount",
 )
 LOG_STATUSES = ("Success",)
 SET_RELATION_OPERATIONS = ("Send", "Agree", "Reject", "Cancel", "UpdateRemarkName")
+AMOUNT_OPERATIONS = ("AllocateAmount", "WithdrawAmount")
 
 PENDING, JOINED, REJECTED, CANCELED = wire.RELATION_STATUSES
 
 
 def is_non_idempotent_write(params: Mapping[str, str]) -> bool:
-    """Whether a request is a write that creates something new each time it is applied."""
-    action = params.get("Action", "")
-    if action in NON_IDEMPOTENT_ACTIONS:
-        return True
-    return (
-        action == "SetCompShareTeamRelation" and params.get("Status", "").strip().lower() == "send"
-    )
+    """Whether a request is a write that does something new each time it is applied (creates,
+    invites, moves money): the request model of its action says so from the wire parameters."""
+    model = _REQUEST_OF.get(params.get("Action", ""))
+    return model is not None and model.writes and not model.idempotent_fields(params)
 
 
 class ApiError(Exception):
@@ -189,9 +185,11 @@ DIALECTS: dict[str, Dialect] = {
         Dialect(
             "error-map-string",
             'CreateCompShareTeamRelation sends ErrorMap as a string holding the JSON map ("" '
-            "when no invite failed).",
+            "when no invite failed); SetCompShareTeamAmount sends FailedMembers the same way.",
             "ucloud-sdk-python3 CreateCompShareTeamRelationResponseSchema ErrorMap = "
-            "fields.Str(); ucloud-sdk-go types it as string too.",
+            "fields.Str(); ucloud-sdk-go types it as string too. FailedMembers is the same kind "
+            "of field (a per-member map of {Code, Message} in the vendor's page) from the same "
+            "code generator; no SDK release carries SetCompShareTeamAmount yet.",
         ),
         Dialect(
             "null-text",
@@ -243,10 +241,12 @@ DIALECTS: dict[str, Dialect] = {
         Dialect(
             "chinese-errors",
             "Every error message of an action is Chinese, with CompShare-style codes: 16001 "
-            "用户已在团队中 (already invited or joined) and the emulator's 16xxx / 18xxx codes "
-            "(ZH_CODES); parameter errors stay 230 with a Chinese message.",
+            "用户已在团队中 (already invited or joined), 17001 额度不足 (insufficient balance, "
+            "in FailedMembers) and the emulator's 16xxx / 17xxx / 18xxx codes (ZH_CODES); "
+            "parameter errors stay 230 with a Chinese message.",
             "vendor's CreateCompShareTeamRelation page: ErrorMap example Code 16001 "
-            "用户已在团队中; the CompShare error-code page: messages come in Chinese.",
+            "用户已在团队中; vendor's SetCompShareTeamAmount page: FailedMembers example Code "
+            "17001 额度不足; the CompShare error-code page: messages come in Chinese.",
         ),
         Dialect(
             "invite-limit-100",
@@ -265,8 +265,9 @@ DIALECTS: dict[str, Dialect] = {
         ),
         Dialect(
             "region-required",
-            "DescribeCompShareImageShareAccounts, ModifyCompShareImageShareAccount and "
-            "DescribeCompShareCustomImages refuse a request without Region (RetCode 230).",
+            "DescribeCompShareImageShareAccounts, ModifyCompShareImageShareAccount, "
+            "DescribeCompShareCustomImages and DescribeCompShareSharingImages refuse a request "
+            "without Region (RetCode 230).",
             "ucloud-sdk-python3 request schemas of these actions: Region = "
             "fields.Str(required=True).",
         ),
@@ -331,10 +332,23 @@ ZH_CODES = {
     16006: "用户不存在 (no such account)",
     16007: "只能取消待处理的邀请 (cancel-pending-only: a joined member)",
     16008: "不能邀请团队创建者 (inviting the team's owner)",
+    17001: "额度不足 (allocate: the owner's balance is short; the vendor's code)",
+    17002: "成员可用额度不足 (withdraw: more than the member's unspent amount)",
+    17003: "成员不存在 (no member with this VirtualCompanyId in the team)",
+    17004: "成员未加入团队 (the member is pending, rejected or canceled, not joined)",
     18001: "镜像不存在 (no such image)",
     18002: "没有权限操作该镜像 (not the image's owner)",
 }
-"""The ``chinese-errors`` codes. Only 16001 is the vendor's; the others are the emulator's."""
+"""The ``chinese-errors`` codes. Only 16001 and 17001 are the vendor's; the others are the
+emulator's."""
+
+AMOUNT_CODES = {
+    "insufficient_balance": (codes.EMULATOR_CONFLICT, 17001),
+    "insufficient_available": (codes.EMULATOR_CONFLICT, 17002),
+    "no_such_member": (codes.EMULATOR_NOT_FOUND, 17003),
+    "not_joined": (codes.EMULATOR_CONFLICT, 17004),
+}
+"""SetCompShareTeamAmount's per-member failures: (default code, ``chinese-errors`` code)."""
 
 _ZH_COMMON = {
     codes.MISSING_ACTION: "缺少 Action 参数",
@@ -366,6 +380,8 @@ _OPERATE_TYPE_LABELS = {
     "Reject": "拒绝邀请",
     "RemoveMember": "移除成员",
     "UpdateRemarkName": "更新备注名",
+    "AllocateAmount": "分配额度",
+    "WithdrawAmount": "回收额度",
 }
 _LOG_STATUS_LABELS = {"Success": "成功", "Failed": "失败"}
 IMAGE_ACTIONS = frozenset(
@@ -373,6 +389,7 @@ IMAGE_ACTIONS = frozenset(
         "DescribeCompShareImageShareAccounts",
         "ModifyCompShareImageShareAccount",
         "DescribeCompShareCustomImages",
+        "DescribeCompShareSharingImages",
     }
 )
 
@@ -563,6 +580,8 @@ class EmulatorState:
         self.clock = clock
         self.accounts: dict[int, Account] = {a.company_id: a for a in seed.accounts}
         self.by_public_key: dict[str, Account] = {a.public_key: a for a in seed.accounts}
+        self.balances: dict[int, int] = {a.company_id: a.balance for a in seed.accounts}
+        """Each account's balance in fen: what a team owner can still allocate to members."""
         now = self.now()
         self.teams: dict[int, Team] = {
             t.id: Team(t.id, t.owner, t.name, t.description) for t in seed.teams
@@ -583,10 +602,14 @@ class EmulatorState:
             "CreateCompShareTeamRelation": self.create_relations,
             "SetCompShareTeamRelation": self.set_relation,
             "ListCompShareTeamOperateLog": self.list_operate_log,
+            "SetCompShareTeamAmount": self.set_team_amount,
             "DescribeCompShareImageShareAccounts": self.describe_share_accounts,
             "ModifyCompShareImageShareAccount": self.modify_share_accounts,
             "DescribeCompShareCustomImages": self.describe_custom_images,
+            "DescribeCompShareSharingImages": self.describe_sharing_images,
         }
+        missing = set(ACTIONS) ^ set(self.handlers)
+        assert not missing, f"actions without a handler, or handlers without a model: {missing}"
 
     def now(self) -> int:
         """The current time in unix seconds."""
@@ -1079,6 +1102,139 @@ class EmulatorState:
             "StatusList": list(LOG_STATUSES),
         }
 
+    # ---------------------------------------------------------------- budgets
+
+    def set_team_amount(self, caller: Account, params: Params) -> dict[str, Any]:
+        """SetCompShareTeamAmount: allocate or withdraw ``Amount`` fen for each listed member.
+
+        The emulator's reading (``docs/budgets.md``): ``Amount`` is a **delta**, not a target.
+        The vendor's page calls the operations 分配额度 / 回收额度 (allocate / take back); the
+        admin guide says an allocation must not exceed the owner's balance, that the member's
+        balance updates and the owner's balance decreases, and that taking back returns the
+        member's *remaining* budget, fully or partly; compshare-cli names them ``quota grant`` /
+        ``quota reclaim`` with one ``--amount`` for every member. So:
+
+        - ``AllocateAmount`` moves ``Amount`` from the owner's balance to the member:
+          AllocateAmount += Amount, AvailableAmount += Amount. An owner whose balance is short
+          fails that member with 17001 额度不足 (8409 by default); members are served in the
+          order given, so a balance may run out part-way through the list.
+        - ``WithdrawAmount`` moves ``Amount`` of the member's unspent budget back to the owner:
+          AllocateAmount -= Amount, AvailableAmount -= Amount (AllocateAmount - AvailableAmount,
+          what the member spent, never changes). More than AvailableAmount fails that member
+          with 17002 (8409).
+        - A VirtualCompanyId that is not in the team fails with 17003 (8404); a member who is
+          not Joined (pending, rejected, canceled) with 17004 (8409).
+
+        Only the team's owner may call it (8403 / 16003 otherwise). Failures are per member in
+        ``FailedMembers`` (VirtualCompanyId -> {Code, Message}) with RetCode 0; a repeated
+        VirtualCompanyId counts once. Each success is logged (OperateType ``AllocateAmount`` /
+        ``WithdrawAmount``); an ``Amount`` of 0 changes nothing and logs nothing.
+        """
+        team_id = params.required_ident("TeamId")
+        members = [parse_id(key, value) for key, value in params.items("VirtualCompanyId")]
+        if not members:
+            raise _invalid("VirtualCompanyId.0", "required")
+        amount = params.integer("Amount", low=0, high=limits.AMOUNT_MAX)
+        raw = params.required_text("OperateType")
+        operation = next(
+            (op for op in AMOUNT_OPERATIONS if op.lower() == raw.strip().lower()), None
+        )
+        if operation is None:
+            raise _invalid("OperateType", f"must be one of {', '.join(AMOUNT_OPERATIONS)}")
+        team = self._owned_team(caller, team_id)
+        by_virtual = {r.virtual_company_id: r for r in team.relations.values()}
+        failed: dict[str, dict[str, Any]] = {}
+        for virtual_id in dict.fromkeys(members):
+            try:
+                self._move_amount(team, by_virtual.get(virtual_id), virtual_id, operation, amount)
+            except ApiError as e:
+                code, message = self._error_text(e)
+                failed[str(virtual_id)] = {"Code": code, "Message": message}
+        if "error-map-string" in self.dialects:
+            return {"FailedMembers": json.dumps(failed, ensure_ascii=False) if failed else ""}
+        return {"FailedMembers": failed}
+
+    def _move_amount(
+        self,
+        team: Team,
+        relation: Relation | None,
+        virtual_id: int,
+        operation: str,
+        amount: int,
+    ) -> None:
+        """Allocate or withdraw for one member; raise the member's ApiError (see AMOUNT_CODES)."""
+        if relation is None:
+            code, zh_code = AMOUNT_CODES["no_such_member"]
+            raise ApiError(
+                code,
+                f"virtual company {virtual_id} is not a member of team {team.id}",
+                zh="成员不存在",
+                zh_code=zh_code,
+            )
+        if relation.status != JOINED:
+            code, zh_code = AMOUNT_CODES["not_joined"]
+            raise ApiError(
+                code,
+                f"account {relation.user_company_id} (virtual company {virtual_id}) is "
+                f"{relation.status.lower()} in team {team.id}, not a joined member",
+                zh="成员未加入团队",
+                zh_code=zh_code,
+            )
+        if amount == 0:
+            return
+        if operation == "AllocateAmount":
+            balance = self.balances[team.owner]
+            if balance < amount:
+                code, zh_code = AMOUNT_CODES["insufficient_balance"]
+                raise ApiError(
+                    code,
+                    f"insufficient balance: account {team.owner} has {balance} fen, "
+                    f"{amount} fen asked for virtual company {virtual_id}",
+                    zh="额度不足",
+                    zh_code=zh_code,
+                )
+            self.balances[team.owner] = balance - amount
+            relation.allocate_amount += amount
+            relation.available_amount += amount
+            content = f"allocate {amount} fen to virtual company {virtual_id} in team {team.id}"
+        else:
+            if relation.available_amount < amount:
+                code, zh_code = AMOUNT_CODES["insufficient_available"]
+                raise ApiError(
+                    code,
+                    f"virtual company {virtual_id} has {relation.available_amount} fen "
+                    f"available, less than the {amount} fen to withdraw",
+                    zh="成员可用额度不足",
+                    zh_code=zh_code,
+                )
+            self.balances[team.owner] += amount
+            relation.allocate_amount -= amount
+            relation.available_amount -= amount
+            content = f"withdraw {amount} fen from virtual company {virtual_id} in team {team.id}"
+        self._log(team, operation, content)
+
+    def spend(self, team_id: int, user_company_id: int, fen: int) -> int:
+        """A member spends ``fen`` of their budget in a team (an order, as the console would
+        bill it): AvailableAmount goes down, AllocateAmount stays. Returns what is left.
+
+        Not an API action (spending is ordering instances); tests use it through
+        :meth:`pulumi_compshare.emulator.Emulator.spend`. ``ValueError`` if the account is not a
+        joined member of the team, ``fen`` is not positive, or more than is available.
+        """
+        if isinstance(fen, bool) or not isinstance(fen, int) or fen <= 0:
+            raise ValueError(f"spend a positive whole number of fen, got {fen!r}")
+        team = self.teams.get(team_id)
+        relation = None if team is None else team.relations.get(user_company_id)
+        if relation is None or relation.status != JOINED:
+            raise ValueError(f"account {user_company_id} is not a joined member of team {team_id}")
+        if relation.available_amount < fen:
+            raise ValueError(
+                f"account {user_company_id} has {relation.available_amount} fen available in "
+                f"team {team_id}, less than {fen}"
+            )
+        relation.available_amount -= fen
+        return relation.available_amount
+
     # ---------------------------------------------------------------- images
 
     def _image_id(self, params: Params) -> str:
@@ -1176,6 +1332,41 @@ class EmulatorState:
             "TotalCount": len(images),
         }
 
+    def describe_sharing_images(self, caller: Account, params: Params) -> dict[str, Any]:
+        """DescribeCompShareSharingImages: the images other accounts shared with the caller,
+        paged (Offset default 0, Limit default 20, at most 100), optionally one CompShareImageId;
+        each row names its owner (``Owner`` {AccountId, AccountName}, the SDK's model)."""
+        wanted = params.text("CompShareImageId")
+        params.text("Zone")
+        limit = params.integer(
+            "Limit",
+            default=DEFAULT_SHARING_IMAGES_LIMIT,
+            low=1,
+            high=limits.SHARING_IMAGES_LIMIT_MAX,
+        )
+        offset = params.integer("Offset", default=0, low=0)
+        images = [
+            i
+            for i in self.images.values()
+            if caller.company_id in i.shared_with and (not wanted or i.id == wanted)
+        ]
+        return {
+            "ImageSet": [
+                {
+                    "CompShareImageId": i.id,
+                    "Name": i.name,
+                    "ImageType": "Custom",
+                    "Status": "Available",
+                    "CreateTime": i.create_time,
+                    "Size": IMAGE_SIZE_MB,
+                    "Visibility": 0,
+                    "Owner": {"AccountId": i.owner, "AccountName": self.accounts[i.owner].name},
+                }
+                for i in images[offset : offset + limit]
+            ],
+            "TotalCount": len(images),
+        }
+
     # ---------------------------------------------------------------- inspection
 
     def snapshot(self) -> dict[str, Any]:
@@ -1183,7 +1374,12 @@ class EmulatorState:
         teams = sorted(self.teams.values(), key=lambda t: t.id)
         return {
             "accounts": [
-                {"company_id": a.company_id, "name": a.name, "public_key": a.public_key}
+                {
+                    "company_id": a.company_id,
+                    "name": a.name,
+                    "public_key": a.public_key,
+                    "balance": self.balances[a.company_id],
+                }
                 for a in self.accounts.values()
             ],
             "teams": [
