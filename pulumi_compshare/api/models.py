@@ -532,6 +532,13 @@ class SetTeamAmountRequest(ApiRequest):
     amount: int = Field(ge=1, le=limits.AMOUNT_MAX)
     operate_type: AmountOperation
 
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _fen(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("expected a whole number of fen, got a boolean")
+        return value
+
 
 class DescribeSharingImagesRequest(ApiRequest):
     """DescribeCompShareSharingImages: the images other accounts shared with the caller, paged."""

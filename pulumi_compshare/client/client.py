@@ -26,6 +26,8 @@ from pydantic.alias_generators import to_pascal
 from .._version import __version__
 from ..api import limits, wire
 from ..api.models import (
+    AmountFailure,
+    AmountOperation,
     ApiRequest,
     CreateTeamRelationRequest,
     CreateTeamRequest,
@@ -33,6 +35,7 @@ from ..api.models import (
     DeleteTeamRequest,
     DescribeCustomImagesRequest,
     DescribeImageShareAccountsRequest,
+    DescribeSharingImagesRequest,
     GetTeamInfoRequest,
     InviteFailure,
     InviteUser,
@@ -44,13 +47,16 @@ from ..api.models import (
     OperateLogPage,
     Relation,
     RelationAction,
+    SetTeamAmountRequest,
     SetTeamRelationRequest,
     ShareAccount,
+    SharedImagePage,
     Team,
     TeamInfo,
     UpdateTeamRequest,
     describe_validation,
     error_map,
+    failed_members,
 )
 from ._deadline import DeadlineBackend, deadline_of_this_thread
 from .credentials import Credentials
@@ -542,6 +548,39 @@ class CompShareClient:
         page: OperateLogPage = self._parse(request.action, OperateLogPage, self.call(request))
         return page
 
+    # ------------------------------------------------------------------ budgets
+
+    def set_team_amount(
+        self,
+        team_id: int | float | str,
+        operate_type: AmountOperation,
+        virtual_company_ids: Iterable[int | float | str],
+        amount: int,
+    ) -> dict[int, AmountFailure]:
+        """SetCompShareTeamAmount: allocate (``"AllocateAmount"``) or withdraw
+        (``"WithdrawAmount"``) ``amount`` fen (1/100 yuan, at least 1) for each member of a team,
+        named by VirtualCompanyId. One amount applies to every member listed, as on the wire.
+        Owner only.
+
+        Returns the per-member failures (FailedMembers) as ``{virtual company id: failure}``,
+        empty when every member succeeded; the API answers them with RetCode 0, from an object, a
+        JSON string holding one, or nothing. It moves money, so it is never retried blindly: a
+        lost answer raises :class:`OutcomeUnknownError` (read GetCompShareTeamInfo's
+        AllocateAmount / AvailableAmount to learn whether it was applied).
+        """
+        request = self._request(
+            SetTeamAmountRequest,
+            team_id=team_id,
+            operate_type=operate_type,
+            virtual_company_id=list(virtual_company_ids),
+            amount=amount,
+        )
+        data = self.call(request)
+        try:
+            return failed_members(data)
+        except (ValueError, RecursionError) as exc:
+            raise MalformedResponseError(request.action, f"unexpected answer: {exc}") from None
+
     # ------------------------------------------------------------------ images
 
     def describe_image_share_accounts(self, image_id: str) -> list[ShareAccount]:
@@ -595,6 +634,22 @@ class CompShareClient:
             DescribeCustomImagesRequest, zone=zone, image_id=image_id, limit=limit, offset=offset
         )
         page: CustomImagePage = self._parse(request.action, CustomImagePage, self.call(request))
+        return page
+
+    def describe_sharing_images(
+        self,
+        offset: int | None = None,
+        limit: int | None = None,
+        *,
+        image_id: str | None = None,
+    ) -> SharedImagePage:
+        """DescribeCompShareSharingImages: one page of the images other accounts shared with the
+        caller (``limit`` at most 100; the API's defaults: offset 0, limit 20), each with its
+        ``owner``; ``total_count`` counts them all."""
+        request = self._request(
+            DescribeSharingImagesRequest, offset=offset, limit=limit, image_id=image_id
+        )
+        page: SharedImagePage = self._parse(request.action, SharedImagePage, self.call(request))
         return page
 
 
