@@ -1,0 +1,313 @@
+"""The typed client's budget and shared-image methods over real HTTP: against the emulator in every
+dialect (one vocabulary out), never retrying SetCompShareTeamAmount blindly, and reading every
+shape of FailedMembers from a tiny canned server."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from pulumi_compshare.api.models import AmountFailure
+from pulumi_compshare.client import (
+    CompShareClient,
+    Credentials,
+    InvalidParameterError,
+    MalformedResponseError,
+    NotFoundError,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+    ThrottledError,
+)
+from pulumi_compshare.emulator import DIALECTS, Emulator
+
+from .kit import client_of
+
+OWNER, ALICE, BOB, CAROL = 50001, 50002, 50003, 50004
+TEAM = 1001
+
+ALL = ["", *DIALECTS, "strict", "lower-status,absent-text,team-gone-error"]
+
+
+@pytest.fixture(params=ALL, ids=[d or "default" for d in ALL])
+def any_em(request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    with Emulator(dialects=request.param) as emulator:
+        yield emulator
+        assert emulator.stats()["internal_errors"] == 0
+
+
+@pytest.fixture
+def em() -> Iterator[Emulator]:
+    with Emulator() as emulator:
+        yield emulator
+
+
+def joined(em: Emulator, *users: int) -> dict[int, int]:
+    """Invite and accept ``users`` with the client; ``{company id: virtual company id}``."""
+    owner = client_of(em, OWNER)
+    assert owner.create_team_relations(TEAM, [{"user_company_id": u} for u in users]) == {}
+    for user in users:
+        client_of(em, user).set_team_relation(TEAM, "Agree")
+    return {r.user_company_id: r.virtual_company_id for r in owner.get_team_info(TEAM).relations}
+
+
+def budget(em: Emulator, company_id: int) -> tuple[int, int]:
+    rows = client_of(em, OWNER).get_team_info(TEAM).relations
+    row = next(r for r in rows if r.user_company_id == company_id)
+    return row.allocate_amount, row.available_amount
+
+
+def owner_balance(em: Emulator) -> int:
+    found: int = next(a["balance"] for a in em.state()["accounts"] if a["company_id"] == OWNER)
+    return found
+
+
+# ------------------------------------------------------------------ every dialect, one vocabulary
+
+
+def test_the_client_reads_budgets_in_every_dialect(any_em: Emulator) -> None:
+    em = any_em
+    joined(em, ALICE)
+    owner = client_of(em, OWNER)
+    owner.create_team_relations(TEAM, [{"user_company_id": BOB}])
+    ids = {r.user_company_id: r.virtual_company_id for r in owner.get_team_info(TEAM).relations}
+
+    assert owner.set_team_amount(TEAM, "AllocateAmount", [ids[ALICE]], 50_000) == {}
+    em.spend(TEAM, ALICE, 10_000)
+    assert budget(em, ALICE) == (50_000, 40_000)
+
+    failures = owner.set_team_amount(TEAM, "AllocateAmount", [ids[ALICE], ids[BOB], 69999], 1)
+    assert sorted(failures) == sorted([ids[BOB], 69999])
+    assert all(type(key) is int for key in failures)
+    assert all(isinstance(f, AmountFailure) and f.code and f.message for f in failures.values())
+    assert budget(em, ALICE) == (50_001, 40_001)
+
+    over = owner.set_team_amount(TEAM, "WithdrawAmount", [ids[ALICE]], 40_002)
+    assert list(over) == [ids[ALICE]]
+    expected = 17002 if "chinese-errors" in em.dialects else 8409
+    assert over[ids[ALICE]].code == expected
+    assert owner.set_team_amount(TEAM, "WithdrawAmount", [ids[ALICE]], 40_001) == {}
+    assert budget(em, ALICE) == (10_000, 0)
+    assert owner_balance(em) == 1_000_000 - 10_000
+
+    # Not the owner; a team that is gone.
+    with pytest.raises(PermissionDeniedError):
+        client_of(em, ALICE).set_team_amount(TEAM, "AllocateAmount", [ids[ALICE]], 1)
+    with pytest.raises(NotFoundError):
+        owner.set_team_amount(4242, "AllocateAmount", [ids[ALICE]], 1)
+
+
+def test_the_client_reads_shared_images_in_every_dialect(any_em: Emulator) -> None:
+    em = any_em
+    owner, alice = client_of(em, OWNER), client_of(em, ALICE)
+    owner.modify_image_share_accounts("compshareImage-abc", add=[ALICE])
+    owner.modify_image_share_accounts("compshareImage-def", add=[ALICE, BOB])
+    page = alice.describe_sharing_images()
+    assert page.total_count == 2
+    assert [(i.image_id, i.name) for i in page.images] == [
+        ("compshareImage-abc", "cuda-12-base"),
+        ("compshareImage-def", "pytorch-2-base"),
+    ]
+    first = page.images[0]
+    assert first.owner is not None and first.owner.account_id == OWNER
+    assert type(first.owner.account_id) is int
+    named = not ({"null-text", "absent-text"} & em.dialects)
+    assert first.owner.account_name == ("demo-owner" if named else "")
+    assert first.status.lower() == "available" and first.size > 0
+
+    second = alice.describe_sharing_images(1, 1)
+    assert second.total_count == 2
+    assert [i.image_id for i in second.images] == ["compshareImage-def"]
+    only = alice.describe_sharing_images(image_id="compshareImage-def")
+    assert [i.image_id for i in only.images] == ["compshareImage-def"]
+    assert client_of(em, CAROL).describe_sharing_images().images == []
+    assert owner.describe_sharing_images().total_count == 0
+
+
+# ------------------------------------------------------------------ never retried blindly
+
+
+def test_a_lost_answer_is_outcome_unknown_and_not_retried(em: Emulator) -> None:
+    ids = joined(em, ALICE)
+    owner = client_of(em, OWNER)
+    fault = em.fail("SetCompShareTeamAmount", "applied_response_lost")
+    with pytest.raises(OutcomeUnknownError) as caught:
+        owner.set_team_amount(TEAM, "AllocateAmount", [ids[ALICE]], 700)
+    assert caught.value.action == "SetCompShareTeamAmount"
+    assert "may or may not have been applied" in str(caught.value)
+    assert fault.hits == 1
+    assert owner.calls["SetCompShareTeamAmount"] == 1
+    assert owner.retries["SetCompShareTeamAmount"] == 0
+    assert em.stats()["requests"]["SetCompShareTeamAmount"] == 1
+    # It was applied once, and only once: reading the team tells.
+    assert budget(em, ALICE) == (700, 700)
+    assert owner_balance(em) == 1_000_000 - 700
+
+
+@pytest.mark.parametrize("kind", ["http_503", "drop_connection"])
+def test_other_failures_after_sending_are_outcome_unknown_too(em: Emulator, kind: str) -> None:
+    ids = joined(em, ALICE)
+    owner = client_of(em, OWNER)
+    em.fail("SetCompShareTeamAmount", kind)
+    with pytest.raises(OutcomeUnknownError):
+        owner.set_team_amount(TEAM, "WithdrawAmount", [ids[ALICE]], 1)
+    assert owner.calls["SetCompShareTeamAmount"] == 1
+    assert em.stats()["requests"]["SetCompShareTeamAmount"] == 1
+    assert em.stats()["repeated_writes"] == {}
+
+
+def test_throttling_is_raised_not_retried(em: Emulator) -> None:
+    ids = joined(em, ALICE)
+    owner = client_of(em, OWNER)
+    em.fail("SetCompShareTeamAmount", "retcode", retcode=153, message="throttled")
+    with pytest.raises(ThrottledError):
+        owner.set_team_amount(TEAM, "AllocateAmount", [ids[ALICE]], 5)
+    assert owner.calls["SetCompShareTeamAmount"] == 1
+    assert budget(em, ALICE) == (0, 0)
+
+
+def test_the_sharing_images_read_is_retried(em: Emulator) -> None:
+    alice = client_of(em, ALICE)
+    em.fail("DescribeCompShareSharingImages", "http_503")
+    assert alice.describe_sharing_images().total_count == 0
+    assert alice.calls["DescribeCompShareSharingImages"] == 2
+    assert alice.retries["DescribeCompShareSharingImages"] == 1
+
+
+def test_bad_arguments_fail_before_any_call(em: Emulator) -> None:
+    owner = client_of(em, OWNER)
+    bad: list[tuple[Callable[[], object], str]] = [
+        (lambda: owner.set_team_amount(TEAM, "AllocateAmount", [], 1), "VirtualCompanyId"),
+        (lambda: owner.set_team_amount(TEAM, "AllocateAmount", [60001], 0), "Amount"),
+        (lambda: owner.set_team_amount(TEAM, "AllocateAmount", [60001], 1.5), "Amount"),  # type: ignore[arg-type]
+        (lambda: owner.set_team_amount(TEAM, "AllocateAmount", [60001], True), "Amount"),
+        (lambda: owner.set_team_amount(TEAM, "Give", [60001], 1), "OperateType"),  # type: ignore[arg-type]
+        (lambda: owner.set_team_amount(TEAM, "AllocateAmount", ["x"], 1), "VirtualCompanyId.0"),
+        (lambda: owner.set_team_amount(0, "AllocateAmount", [60001], 1), "TeamId"),
+        (lambda: owner.describe_sharing_images(limit=101), "Limit"),
+        (lambda: owner.describe_sharing_images(offset=-1), "Offset"),
+    ]
+    for run, name in bad:
+        with pytest.raises(InvalidParameterError) as caught:
+            run()
+        assert name in str(caught.value), str(caught.value)
+    assert owner.calls == {}
+    # Whole floats and digit text (what Pulumi and config hand over) are accepted.
+    failures = owner.set_team_amount("1001", "AllocateAmount", [69999.0], 2.0)  # type: ignore[arg-type]
+    assert list(failures) == [69999] and failures[69999].code == 8404
+
+
+# ------------------------------------------------------------------ FailedMembers shapes
+
+
+Answer = dict[str, Any]
+
+
+class _Canned(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _CannedServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        data = json.dumps(self.server.body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class _CannedServer(ThreadingHTTPServer):
+    daemon_threads = True
+    body: Answer
+
+
+@pytest.fixture
+def canned() -> Iterator[tuple[_CannedServer, CompShareClient]]:
+    server = _CannedServer(("127.0.0.1", 0), _Canned)
+    server.body = answer()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    host, port = server.server_address[:2]
+    client = CompShareClient(Credentials("pub", "priv"), base_url=f"http://{host!s}:{port}")
+    try:
+        yield server, client
+    finally:
+        client.close()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def answer(**fields: Any) -> Answer:
+    return {"Action": "SetCompShareTeamAmountResponse", "RetCode": 0, "Message": "", **fields}
+
+
+FAILURE = {"60002": {"Code": 17001, "Message": "额度不足"}}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (answer(FailedMembers=FAILURE), {60002: (17001, "额度不足")}),
+        (answer(FailedMembers=json.dumps(FAILURE)), {60002: (17001, "额度不足")}),
+        (answer(FailedMembers={"60002": {"Code": "17001", "Message": None}}), {60002: (17001, "")}),
+        (answer(FailedMembers={"60002": "额度不足"}), {60002: (0, "额度不足")}),
+        (answer(FailedMembers={}), {}),
+        (answer(FailedMembers=""), {}),
+        (answer(FailedMembers="{}"), {}),
+        (answer(FailedMembers=None), {}),
+        (answer(), {}),
+    ],
+    ids=["object", "string", "loose", "bare-text", "{}", "''", "'{}'", "null", "absent"],
+)
+def test_failed_members_shapes(
+    canned: tuple[_CannedServer, CompShareClient], body: Answer, expected: dict[int, Any]
+) -> None:
+    server, client = canned
+    server.body = body
+    failures = client.set_team_amount(TEAM, "AllocateAmount", [60002], 100)
+    assert {k: (f.code, f.message) for k, f in failures.items()} == expected
+
+
+@pytest.mark.parametrize(
+    ("failed", "message"),
+    [
+        (5, "FailedMembers must be an object keyed by VirtualCompanyId, got a number"),
+        ("oops{", "FailedMembers is text that is not a JSON object"),
+        ({"alice": {"Code": 1}}, "FailedMembers key 'alice'"),
+        ({"60002": [1]}, "FailedMembers.60002 must be an object, got a list"),
+        ({"60002": {"Code": "x"}}, "FailedMembers.60002.Code"),
+        ([], "FailedMembers must be an object keyed by VirtualCompanyId, got a list"),
+    ],
+)
+def test_malformed_failed_members(
+    canned: tuple[_CannedServer, CompShareClient], failed: Any, message: str
+) -> None:
+    server, client = canned
+    server.body = answer(FailedMembers=failed)
+    with pytest.raises(MalformedResponseError) as caught:
+        client.set_team_amount(TEAM, "AllocateAmount", [60002], 100)
+    assert caught.value.action == "SetCompShareTeamAmount"
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_malformed_shared_images(canned: tuple[_CannedServer, CompShareClient]) -> None:
+    server, client = canned
+    server.body = answer(ImageSet=[{"CompShareImageId": "compshareImage-a", "Owner": "x"}])
+    with pytest.raises(MalformedResponseError, match=r"ImageSet\.0\.Owner"):
+        client.describe_sharing_images()
+    server.body = answer(ImageSet=None, TotalCount="3")
+    assert client.describe_sharing_images().total_count == 3
+    server.body = answer(
+        ImageSet=[{"CompShareImageId": "compshareImage-a", "Owner": {}}], TotalCount=1
+    )
+    assert client.describe_sharing_images().images[0].owner is None
