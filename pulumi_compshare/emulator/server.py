@@ -97,10 +97,32 @@ class _BadRequest(Exception):
 class Emulator:
     """A local CompShare API server running in a background thread.
 
-    ``seed`` is a :class:`Seed`, seed JSON data (validated), or ``None`` for :func:`demo_seed`.
+    ``seed`` is a :class:`Seed` (e.g. from :func:`generate_seed`), seed data, or ``None`` for
+    :func:`demo_seed`. Seed data is a dict of exactly this shape (the seed file's), validated
+    with a one-line :class:`SeedError` naming the bad field::
+
+        {
+            "accounts": [  # required, at least one; company ids and public keys unique
+                {"company_id": 50001, "name": "owner", "public_key": "pk1", "private_key": "sk1",
+                 "balance": 1000000},  # balance optional: fen (1/100 yuan), DEFAULT_BALANCE
+            ],
+            "teams": [  # optional; owned by an account; no members yet; description optional
+                {"id": 1001, "owner": 50001, "name": "t", "description": ""},
+            ],
+            "images": [  # optional custom images, shared with nobody yet
+                {"id": "compshareImage-abc", "owner": 50001, "name": "cuda"},
+            ],
+            "dialects": ["string-ids"],  # optional
+        }
+
     ``dialects`` (``"a,b"`` or a list) are the readings of the API to answer in, added to the
     seed's own (see :data:`pulumi_compshare.emulator.state.DIALECTS`; ``ValueError`` for an
     unknown name). Use it as a context manager, or call :meth:`start` and :meth:`stop`.
+
+    What people do outside Pulumi (accept or reject an invite, remove a member, rename or delete
+    a team, share or unshare an image) are methods that call the API with that person's keys:
+    :meth:`accept_invite`, :meth:`reject_invite`, :meth:`remove_member`, :meth:`rename_team`,
+    :meth:`delete_team`, :meth:`share_image`, :meth:`unshare_image`.
     """
 
     def __init__(
@@ -295,6 +317,79 @@ class Emulator:
         """Forget every targeted fault (the random ``fault_rate`` is left as it is)."""
         with self._lock:
             self._targeted.clear()
+
+    # ---------------------------------------------------------------- the console
+    # What people do outside Pulumi, between two runs. Each goes through the API over HTTP with
+    # the keys of the account that would do it (the invitee for an answer to an invite, the
+    # owner for the rest), exactly as that person's console would: it counts in stats(), meets
+    # the latency, faults and dialects set, and fails with the client's one-line errors
+    # (pulumi_compshare.client: NotFoundError, CompShareAPIError...) when the API refuses.
+
+    def _console(self, company_id: int) -> Any:
+        """A client with the keys of seeded account ``company_id`` (``KeyError`` if none)."""
+        from pulumi_compshare.client import CompShareClient, Credentials, RetryPolicy
+
+        account = self.account(company_id)
+        return CompShareClient(
+            Credentials(account.public_key, account.private_key),
+            base_url=self.url,
+            retry=RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.1),
+        )
+
+    def _owner_of(self, kind: str, key: int | str) -> int:
+        """The company id owning team ``key`` (``kind="teams"``) or image ``key``."""
+        for item in self.state()[kind]:
+            if item["id"] == key:
+                return int(item["owner"])
+        raise KeyError(f"no {kind[:-1]} {key!r} in the emulator")
+
+    def accept_invite(self, team_id: int, company_id: int) -> None:
+        """Account ``company_id`` accepts its pending invite to ``team_id``
+        (SetCompShareTeamRelation ``Agree`` with the invitee's keys)."""
+        with self._console(company_id) as client:
+            client.set_team_relation(team_id, "Agree")
+
+    def reject_invite(self, team_id: int, company_id: int) -> None:
+        """Account ``company_id`` rejects its pending invite to ``team_id`` (``Reject``, with the
+        invitee's keys)."""
+        with self._console(company_id) as client:
+            client.set_team_relation(team_id, "Reject")
+
+    def remove_member(self, team_id: int, company_id: int) -> None:
+        """The team's owner cancels ``company_id``'s invite, or removes the member if joined
+        (``Cancel`` with the owner's keys; refused for a joined member under the
+        ``cancel-pending-only`` dialect)."""
+        with self._console(self._owner_of("teams", team_id)) as client:
+            client.set_team_relation(team_id, "Cancel", user_company_id=company_id)
+
+    def rename_team(self, team_id: int, name: str, description: str | None = None) -> None:
+        """The team's owner renames it, and changes its description if one is given
+        (UpdateCompShareTeam)."""
+        with self._console(self._owner_of("teams", team_id)) as client:
+            client.update_team(team_id, name=name, description=description)
+
+    def delete_team(self, team_id: int) -> None:
+        """The team's owner deletes it (DeleteCompShareTeam: refused while it has joined
+        members)."""
+        with self._console(self._owner_of("teams", team_id)) as client:
+            client.delete_team(team_id)
+
+    def share_image(self, image_id: str, *company_ids: int) -> list[int]:
+        """The image's owner shares it with ``company_ids`` (ModifyCompShareImageShareAccount,
+        10 accounts a call). Returns the accounts the API did not add (InvalidAccounts)."""
+        invalid: list[int] = []
+        with self._console(self._owner_of("images", image_id)) as client:
+            for start in range(0, len(company_ids), 10):
+                batch = company_ids[start : start + 10]
+                invalid += client.modify_image_share_accounts(image_id, add=batch)
+        return invalid
+
+    def unshare_image(self, image_id: str, *company_ids: int) -> None:
+        """The image's owner stops sharing it with ``company_ids`` (10 accounts a call)."""
+        with self._console(self._owner_of("images", image_id)) as client:
+            for start in range(0, len(company_ids), 10):
+                batch = company_ids[start : start + 10]
+                client.modify_image_share_accounts(image_id, remove=batch)
 
     # ---------------------------------------------------------------- request handling
 
