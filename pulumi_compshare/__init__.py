@@ -6,17 +6,20 @@ dynamic resources.
 """
 
 from ._version import __version__
-from .client import (
+from .client import CompShareClient, Credentials, RetryPolicy
+from .errors import (
+    AlreadyMemberError,
+    APIError,
     AuthenticationError,
     CompShareAPIError,
-    CompShareClient,
     CompShareError,
-    Credentials,
+    ConfigurationError,
     InvalidParameterError,
+    MalformedResponseError,
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
-    RetryPolicy,
+    ResourceError,
     ThrottledError,
     UnavailableError,
 )
@@ -34,28 +37,24 @@ from .lookups import (
     get_teams,
     get_teams_output,
 )
-from .resources import (
-    CompShareResourceError,
-    ConfigurationError,
-    ImageShare,
-    Team,
-    TeamInviteAccepter,
-    TeamMembership,
-)
+from .resources import ImageShare, Team, TeamInviteAccepter, TeamMembership
 
 __all__ = [
+    "APIError",
+    "AlreadyMemberError",
     "AuthenticationError",
     "CompShareAPIError",
     "CompShareClient",
     "CompShareError",
-    "CompShareResourceError",
     "ConfigurationError",
     "Credentials",
     "ImageShare",
     "InvalidParameterError",
+    "MalformedResponseError",
     "NotFoundError",
     "OutcomeUnknownError",
     "PermissionDeniedError",
+    "ResourceError",
     "RetryPolicy",
     "Team",
     "TeamInviteAccepter",

@@ -18,7 +18,7 @@ import pulumi
 
 from .api import limits, wire
 from .client import CompShareClient, InvalidParameterError
-from .resources._config import client_for, settings_from
+from .config import client_for, settings_from
 
 __all__ = [
     "GetImageShareAccountsResult",

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pulumi_compshare.resources._config import ConfigurationError, client_for, settings_from
+from pulumi_compshare.config import ConfigurationError, client_for, settings_from
 
 BASE = {"compshare:publicKey": "pk", "compshare:privateKey": "sk-secret"}
 

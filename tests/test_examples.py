@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from pulumi_compshare import demo
+from pulumi_compshare.config import CONFIG_KEYS
 from pulumi_compshare.emulator import Emulator
-from pulumi_compshare.resources._config import CONFIG_KEYS
 
 from .kit import Recorder
 

@@ -17,6 +17,7 @@ Real provider objects, configured exactly as the engine configures them; no mock
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
@@ -39,7 +40,7 @@ from pulumi_compshare.resources import (
     TeamMembershipProvider,
     TeamProvider,
 )
-from pulumi_compshare.resources._base import CompShareProvider
+from pulumi_compshare.resources._provider import CompShareProvider
 
 PROFILES = '{"alice": {"publicKey": "a", "privateKey": "b"}}'
 KNOWN_PROFILES = ("alice",)
@@ -211,6 +212,8 @@ VALID_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "exclusive": st.one_of(st.none(), st.booleans()),
     "image_id": valid_image_ids,
     "account_ids": valid_account_ids,
+    "adopt_team_id": st.one_of(st.none(), valid_ids),
+    "creation_marker": st.one_of(st.none(), st.text("0123456789abcdef", min_size=24, max_size=24)),
 }
 """Values every input accepts (``None`` only for optional inputs)."""
 
@@ -224,6 +227,8 @@ NEAR_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "team_id": near_ids,
     "user_company_id": near_ids,
     "remark_name": _around(limits.REMARK_NAME_MAX),
+    "adopt_team_id": near_ids,
+    "creation_marker": st.text("0123456789abcdefABCDEF", min_size=22, max_size=26),
     "reinvite_on_reject": st.sampled_from([0, 1, "true", "false", 1.0]),
     "exclusive": st.sampled_from([0, 1, "true", "false", 1.0]),
     "image_id": st.one_of(
@@ -340,6 +345,10 @@ def _expect_image_id(value: Any, out: Any) -> None:
     assert limits.IMAGE_ID_PATTERN.fullmatch(out), f"{out!r} is not a custom image id"
 
 
+def _expect_marker(value: Any, out: Any) -> None:
+    assert out == value and re.fullmatch("[0-9a-f]{24}", out), f"{out!r} is not a marker"
+
+
 def _expect_profile(value: Any, out: Any) -> None:
     assert out == value and out in KNOWN_PROFILES
 
@@ -355,10 +364,12 @@ EXPECT: dict[str, Callable[[Any, Any], None]] = {
     "exclusive": _expect_bool,
     "image_id": _expect_image_id,
     "account_ids": _expect_id_set,
+    "adopt_team_id": _expect_id,
+    "creation_marker": _expect_marker,
 }
 DEFAULTS: dict[str, Any] = {"reinvite_on_reject": False, "exclusive": False}
 INPUTS: dict[str, set[str]] = {
-    "Team": {"name", "description", "profile"},
+    "Team": {"name", "description", "profile", "adopt_team_id", "creation_marker"},
     "TeamMembership": {
         "team_id",
         "user_company_id",

@@ -34,7 +34,7 @@ import pulumi_compshare.lookups as lookups
 from pulumi_compshare.api import limits
 from pulumi_compshare.client import CompShareError, InvalidParameterError
 from pulumi_compshare.emulator import Emulator
-from pulumi_compshare.resources import ConfigurationError
+from pulumi_compshare.errors import ConfigurationError
 
 from .kit import client_of
 

@@ -372,16 +372,19 @@ def test_get_reads_existing_objects(em: Emulator, engine: Engine) -> None:
 
 
 def test_missing_credentials_say_what_to_set(em: Emulator) -> None:
+    """No key pair fails in preview (check), before any API call."""
     engine = Engine(
         {"compshare:baseUrl": em.url}, env={"COMPSHARE_PUBLIC_KEY": "", "UCLOUD_PUBLIC_KEY": ""}
     )
+    em.reset_stats()
     try:
         team = engine.new("Team", "t", TeamProvider())
-        with pytest.raises(ProviderCallError) as caught:
-            engine.create(team, {"name": "t"})
+        _, failures = engine.preview(team, {"name": "t"})
     finally:
         engine.close()
-    message = str(caught.value)
+    assert em.stats()["requests"] == {}
+    ((prop, message),) = failures
+    assert prop == ""
     for name in (
         "compshare:publicKey",
         "compshare:privateKey",

@@ -16,11 +16,13 @@ import hashlib
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 __all__ = [
+    "ACTIVE_STATUSES",
     "LOG_STATUSES",
     "RELATION_STATUSES",
+    "RelationStatus",
     "encode_value",
     "flatten",
     "normalize_log_status",
@@ -156,7 +158,11 @@ def to_int(value: Any) -> int:
     raise ValueError(f"expected an integer, got {type(value).__name__}")
 
 
-RELATION_STATUSES = ("Pending", "Joined", "Rejected", "Canceled")
+RelationStatus = Literal["Pending", "Joined", "Rejected", "Canceled"]
+"""The status vocabulary of a relation (an invite or a membership), whatever case the API uses."""
+RELATION_STATUSES: tuple[RelationStatus, ...] = ("Pending", "Joined", "Rejected", "Canceled")
+ACTIVE_STATUSES: frozenset[str] = frozenset({"Pending", "Joined"})
+"""Statuses of a relation that holds the account in the team: an open invite or a membership."""
 _STATUS_BY_LOWER = {s.lower(): s for s in RELATION_STATUSES}
 _STATUS_BY_LOWER["cancelled"] = "Canceled"
 

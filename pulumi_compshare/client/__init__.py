@@ -4,6 +4,7 @@ from .client import CompShareClient
 from .credentials import Credentials
 from .errors import (
     AlreadyMemberError,
+    APIError,
     AuthenticationError,
     CompShareAPIError,
     CompShareError,
@@ -18,6 +19,7 @@ from .errors import (
 from .retry import RetryPolicy
 
 __all__ = [
+    "APIError",
     "AlreadyMemberError",
     "AuthenticationError",
     "CompShareAPIError",

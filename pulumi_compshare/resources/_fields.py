@@ -1,5 +1,5 @@
-"""Input properties of the resources: one declaration per property, used by check, diff and every
-provider method.
+"""The properties of the resources: one declaration per property (:class:`Prop`), from which
+the output attribute, its documentation, check, diff and every provider method's parsing come.
 
 This is the single place where engine values become Python values: numbers arrive from the engine
 as floats (``50002.0``) and leave here as ints; id sets are de-duplicated and sorted; text is
@@ -29,9 +29,11 @@ __all__ = [
     "id_set",
     "image_id",
     "is_unknown",
+    "output",
     "parse_props",
     "positive_id",
     "profile_name",
+    "prop",
     "text",
 ]
 
@@ -56,16 +58,74 @@ Parser = Callable[[Any], Any]
 
 @dataclass(frozen=True)
 class Prop:
-    """An input property: how to parse it, whether it is required, and what a change means."""
+    """One property of a resource, declared once as an attribute of the resource class::
+
+        name: pulumi.Output[str] = prop("The team's name.", text(64), required=True)
+        team_id: pulumi.Output[int] = output("The team id.", from_id=0)
+
+    The declaration is the property's documentation (``help()`` shows it), its output
+    attribute (a descriptor over the value Pulumi sets), and, for inputs, how check, diff and
+    every provider method parse it. ``name`` is the attribute's name (set by ``__set_name__``).
+    """
 
     name: str
-    parse: Parser
+    parse: Parser | None
+    """How an input is parsed (``None``: an output only)."""
+    doc: str = ""
     required: bool = False
     default: Any = None
     replaces: bool = False
     """A change replaces the resource (identity properties)."""
     unmanaged_when_none: bool = False
     """``None`` means "leave as it is": no diff when the new value is ``None``."""
+    create_only: bool = False
+    """Read only when the resource is created: never diffed."""
+    from_id: int | None = None
+    """An output derived from the resource id (``n``: the n-th ``:``-separated part; ``-1``:
+    the whole id), so it stays known in previews of updates."""
+
+    @property
+    def is_input(self) -> bool:
+        return self.parse is not None
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "__doc__", self.doc)
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        try:
+            return instance.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
+    def __set__(self, instance: object, value: Any) -> None:
+        instance.__dict__[self.name] = value
+
+
+def prop(
+    doc: str,
+    parse: Parser,
+    *,
+    required: bool = False,
+    default: Any = None,
+    replaces: bool = False,
+    unmanaged_when_none: bool = False,
+    create_only: bool = False,
+) -> Any:
+    """Declare an input property (also an output of the same name)."""
+    return Prop("", parse, doc, required, default, replaces, unmanaged_when_none, create_only)
+
+
+def output(doc: str, *, from_id: int | None = None) -> Any:
+    """Declare an output-only property."""
+    return Prop("", None, doc, from_id=from_id)
+
+
+def _parser(prop: Prop) -> Parser:
+    assert prop.parse is not None, f"{prop.name} is an output, not an input"
+    return prop.parse
 
 
 def positive_id(value: Any) -> int:
@@ -213,7 +273,7 @@ def check_props(props: Sequence[Prop], news: Mapping[str, Any]) -> CheckResult:
             inputs[prop.name] = prop.default
             continue
         try:
-            inputs[prop.name] = prop.parse(value)
+            inputs[prop.name] = _parser(prop)(value)
         except Exception as exc:  # a parser's message, whatever it raised
             failures.append(CheckFailure(prop.name, f"{prop.name} {exc}"))
             inputs[prop.name] = value
@@ -232,7 +292,7 @@ def parse_props(kind: str, props: Sequence[Prop], values: Mapping[str, Any]) -> 
             parsed[prop.name] = prop.default
             continue
         try:
-            parsed[prop.name] = prop.parse(value)
+            parsed[prop.name] = _parser(prop)(value)
         except ValueError as exc:
             raise ValueError(f"{kind}: {prop.name} {exc}") from None
     return parsed
@@ -256,6 +316,8 @@ def diff_props(
     changed: list[str] = []
     replaces: list[str] = []
     for prop in props:
+        if prop.create_only:
+            continue
         new = news.get(prop.name)
         if is_unknown(new):
             differs = True
@@ -279,6 +341,6 @@ def _normal(prop: Prop, value: Any) -> Any:
     if value is None:
         return prop.default
     try:
-        return prop.parse(value)
+        return _parser(prop)(value)
     except ValueError:
         return value

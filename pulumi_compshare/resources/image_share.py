@@ -9,9 +9,12 @@ import pulumi
 import pulumi.dynamic
 
 from ..api import limits
-from ..client import CompShareClient, CompShareError, InvalidParameterError, NotFoundError
-from ._base import CompShareProvider, reads
-from ._fields import Prop, boolean, diff_props, id_set, image_id, profile_name
+from ..client import CompShareClient, InvalidParameterError, NotFoundError
+from ..errors import APIError
+from ._cache import reads
+from ._declare import CompShareResource
+from ._fields import boolean, diff_props, id_set, image_id, output, profile_name, prop
+from ._provider import CompShareProvider
 
 __all__ = ["ImageShare", "ImageShareProvider"]
 
@@ -27,13 +30,6 @@ class ImageShareProvider(CompShareProvider):
     """Shares a custom image with a set of accounts. Every write is computed against the live
     share list, so an interrupted or retried operation converges."""
 
-    kind = "ImageShare"
-    props = (
-        Prop("image_id", image_id, required=True, replaces=True),
-        Prop("account_ids", id_set, required=True),
-        Prop("exclusive", boolean, default=False),
-        Prop("profile", profile_name, replaces=True),
-    )
     state_key = "unmanaged_account_ids"
 
     def diff(
@@ -50,7 +46,7 @@ class ImageShareProvider(CompShareProvider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         args = self.parse(props)
-        with self.failing_as(args["image_id"]):
+        with self.failing_as(args["image_id"], existed=False):
             client = self.client(args["profile"])
             live = self._converge(client, args, stop_managing=set())
             return pulumi.dynamic.CreateResult(args["image_id"], _outputs(args, live))
@@ -124,7 +120,7 @@ class ImageShareProvider(CompShareProvider):
                     )
                 for batch in _batches(sorted(unwanted)):
                     client.modify_image_share_accounts(image, remove=batch)
-            except CompShareError as exc:
+            except APIError as exc:
                 raise _taken_back(
                     client, image, [a for a in sent if a not in invalid], exc
                 ) from None
@@ -157,16 +153,14 @@ class ImageShareProvider(CompShareProvider):
                 reads.wrote_image(client, image)
 
 
-def _taken_back(
-    client: CompShareClient, image: str, added: list[int], error: CompShareError
-) -> CompShareError:
+def _taken_back(client: CompShareClient, image: str, added: list[int], error: APIError) -> APIError:
     """``error``, after removing the accounts this operation added; the message says what was
     taken back, or which accounts stay shared if taking them back failed too."""
     if not added:
         return error
     try:
         ImageShareProvider._remove(client, image, added)
-    except CompShareError as again:
+    except APIError as again:
         note = (
             f"{error.message}; removing the accounts this operation added failed too "
             f"({again.action}: {again.message}), so {_ids(added)} stay shared: run `pulumi up` "
@@ -190,7 +184,9 @@ def _outputs(args: dict[str, Any], live: set[int]) -> dict[str, Any]:
     }
 
 
-class ImageShare(pulumi.dynamic.Resource, module="compshare", name="ImageShare"):
+class ImageShare(
+    CompShareResource, module="compshare", name="ImageShare", provider=ImageShareProvider
+):
     """Shares a custom image with a set of accounts.
 
     ``account_ids`` is a set: order and duplicates never cause a diff. By default sharing is
@@ -199,24 +195,44 @@ class ImageShare(pulumi.dynamic.Resource, module="compshare", name="ImageShare")
     whole list and also removes every account not listed.
 
     Writes are computed against the live share list (adds before removes, at most 10 of each per
-    API call), so a retried or interrupted update converges. If the API reports invalid accounts,
-    what that operation added is removed again and it fails naming them. Refresh shows accounts
-    removed elsewhere as drift, which the next ``pulumi up`` restores; an image that no longer
-    exists leaves the state. Delete removes the accounts the resource manages.
+    API call), so a retried or interrupted update converges; when anything fails after an add,
+    what that operation added is removed again. Refresh shows accounts removed elsewhere as
+    drift, which the next ``pulumi up`` restores; an image that no longer exists leaves the
+    state. Delete removes the accounts the resource manages.
 
     The Pulumi id is the image id.
+
+    Example Usage::
+
+        import pulumi_compshare as compshare
+
+        share = compshare.ImageShare(
+            "cuda-base", image_id="compshareImage-abc", account_ids=[50002, 50003]
+        )
+        existing = compshare.ImageShare.get("seen", id="compshareImage-def")
     """
 
-    image_id: pulumi.Output[str]
-    """The custom image."""
-    account_ids: pulumi.Output[list[int]]
-    """The managed accounts that really have access (sorted)."""
-    exclusive: pulumi.Output[bool]
-    """Whether accounts not listed are removed."""
-    profile: pulumi.Output[str | None]
-    """The image owner's named credential set; ``None``: the default one."""
-    unmanaged_account_ids: pulumi.Output[list[int]]
-    """Accounts the image is shared with that this resource does not manage (sorted)."""
+    image_id: pulumi.Output[str] = prop(
+        'The custom image, e.g. ``"compshareImage-abc"``.', image_id, required=True, replaces=True
+    )
+    account_ids: pulumi.Output[list[int]] = prop(
+        "The company ids of the accounts to share with; as an output, the managed accounts that "
+        "really have access (sorted).",
+        id_set,
+        required=True,
+    )
+    exclusive: pulumi.Output[bool] = prop(
+        "Also remove every account not listed.", boolean, default=False
+    )
+    profile: pulumi.Output[str | None] = prop(
+        "The image owner's named credential set from ``compshare:profiles``; ``None``: the "
+        "default one.",
+        profile_name,
+        replaces=True,
+    )
+    unmanaged_account_ids: pulumi.Output[list[int]] = output(
+        "Accounts the image is shared with that this resource does not manage (sorted)."
+    )
 
     def __init__(
         self,
@@ -227,48 +243,29 @@ class ImageShare(pulumi.dynamic.Resource, module="compshare", name="ImageShare")
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """
-        :param resource_name: the Pulumi resource name.
-        :param image_id: the custom image, e.g. ``"compshareImage-abc"``.
-        :param account_ids: the company ids of the accounts to share with.
-        :param exclusive: also remove every account not listed.
-        :param profile: the image owner's named credential set from ``compshare:profiles``.
-        :param opts: Pulumi resource options.
-        """
-        super().__init__(
-            ImageShareProvider(),
+        self._register(
             resource_name,
-            _props(image_id, account_ids, exclusive, profile),
             opts,
+            image_id=image_id,
+            account_ids=account_ids,
+            exclusive=exclusive,
+            profile=profile,
         )
 
-    @staticmethod
+    @classmethod
     def get(
+        cls,
         resource_name: str,
         id: pulumi.Input[str],
-        account_ids: pulumi.Input[Sequence[pulumi.Input[int]]] | None = None,
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        account_ids: pulumi.Input[Sequence[pulumi.Input[int]]] | None = None,
     ) -> ImageShare:
         """Reference an existing image's share list read-only (``id`` is the image id); fails if
         the image does not exist. ``account_ids`` says which accounts count as managed; unset:
         none."""
-        share = ImageShare.__new__(ImageShare)
-        pulumi.dynamic.Resource.__init__(
-            share,
-            ImageShareProvider(),
-            resource_name,
-            _props(id, account_ids or [], None, profile),
-            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
+        share: ImageShare = cls._lookup(
+            resource_name, id, opts, image_id=id, account_ids=account_ids or [], profile=profile
         )
         return share
-
-
-def _props(image: Any, account_ids: Any, exclusive: Any, profile: Any) -> dict[str, Any]:
-    return {
-        "image_id": image,
-        "account_ids": account_ids,
-        "exclusive": exclusive,
-        "profile": profile,
-        "unmanaged_account_ids": None,
-    }

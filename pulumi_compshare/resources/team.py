@@ -22,13 +22,15 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..api import limits
 from ..api.models import Team as ApiTeam
 from ..client import CompShareClient, NotFoundError
-from ._base import CompShareProvider, id_output, reads, write_and_confirm
-from ._fields import Prop, is_unknown, positive_id, profile_name, text
+from ._cache import reads
+from ._declare import CompShareResource
+from ._fields import output, positive_id, profile_name, prop, text
+from ._provider import CompShareProvider
+from ._writes import write_and_confirm
 
 __all__ = ["Team", "TeamProvider", "creation_marker"]
 
@@ -54,48 +56,26 @@ def creation_marker(resource_name: str, opts: pulumi.ResourceOptions | None) -> 
     return of(None) if parent is None else parent.urn.apply(of)
 
 
+def _marker(value: Any) -> str:
+    if not (isinstance(value, str) and _MARKER.fullmatch(value)):
+        raise ValueError("is set by Team itself (24 hex digits)")
+    return value
+
+
 class TeamProvider(CompShareProvider):
     """CRUD of a team. The Pulumi id is the team id."""
 
-    kind = "Team"
-    props = (
-        Prop("name", text(limits.TEAM_NAME_MAX, allow_empty=False), required=True),
-        Prop("description", text(limits.TEAM_DESCRIPTION_MAX, multiline=True)),
-        Prop("profile", profile_name, replaces=True),
-    )
     state_key = "team_id"
-
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        result = super().check(olds, news)
-        marker = news.get("creation_marker")
-        if marker is not None and not is_unknown(marker):
-            if isinstance(marker, str) and _MARKER.fullmatch(marker):
-                result.inputs["creation_marker"] = marker
-            else:
-                result.failures.append(
-                    CheckFailure("creation_marker", "creation_marker is set by Team itself")
-                )
-        adopt = news.get("adopt_team_id")
-        if adopt is not None and not is_unknown(adopt):
-            try:
-                result.inputs["adopt_team_id"] = positive_id(adopt)
-            except ValueError as exc:
-                result.failures.append(CheckFailure("adopt_team_id", f"adopt_team_id {exc}"))
-        elif adopt is not None:
-            result.inputs["adopt_team_id"] = adopt
-        return result
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         args = self.parse(props)
-        with self.failing_as(repr(args["name"])):
+        with self.failing_as(repr(args["name"]), existed=False):
             client = self.client(args["profile"])
-            adopt = props.get("adopt_team_id")
-            if adopt is not None:
-                team = self._adopt(client, positive_id(adopt))
+            if args["adopt_team_id"] is not None:
+                team = self._adopt(client, args["adopt_team_id"])
             else:
-                marker = props.get("creation_marker")
-                if not (isinstance(marker, str) and _MARKER.fullmatch(marker)):
-                    marker = uuid.uuid4().hex[:24]  # no URN-based marker: no leftover to find
+                # No URN-based marker (the resource was not declared by Team): no leftover to find.
+                marker = args["creation_marker"] or uuid.uuid4().hex[:24]
                 team = self._create(client, args["name"], _TAG.format(marker))
             client.update_team(team.id, name=args["name"], description=args["description"] or "")
             reads.wrote_team(client, team.id)
@@ -189,7 +169,7 @@ class TeamProvider(CompShareProvider):
         return {**args, "team_id": team.id, "company_id": team.company_id}
 
 
-class Team(pulumi.dynamic.Resource, module="compshare", name="Team"):
+class Team(CompShareResource, module="compshare", name="Team", provider=TeamProvider):
     """A CompShare team owned by the account whose credentials the provider uses.
 
     Create calls CreateCompShareTeam and finds the new team by a creation marker unique to this
@@ -204,20 +184,43 @@ class Team(pulumi.dynamic.Resource, module="compshare", name="Team"):
 
     Example Usage::
 
+        import pulumi_compshare as compshare
+
         team = compshare.Team("ml", name="ml-research", description="GPU budget for ML")
-        existing = compshare.Team.get("legacy", id="1001")
+        legacy = compshare.Team("legacy", name="legacy", adopt_team_id=1001)
+        existing = compshare.Team.get("existing", id="1002")
     """
 
-    name: pulumi.Output[str]
-    """The team's name."""
-    description: pulumi.Output[str | None]
-    """The team's description."""
-    profile: pulumi.Output[str | None]
-    """The named credential set used (``compshare:profiles``); ``None``: the default one."""
-    team_id: pulumi.Output[int]
-    """The team id (the Pulumi id as a number; known in previews of updates)."""
-    company_id: pulumi.Output[int]
-    """The company (account) id of the team's owner."""
+    name: pulumi.Output[str] = prop(
+        "The team's name (1 to 64 characters).",
+        text(limits.TEAM_NAME_MAX, allow_empty=False),
+        required=True,
+    )
+    description: pulumi.Output[str | None] = prop(
+        "The team's description (at most 256 characters; may span lines).",
+        text(limits.TEAM_DESCRIPTION_MAX, multiline=True),
+    )
+    profile: pulumi.Output[str | None] = prop(
+        "A named credential set from ``compshare:profiles``; ``None``: the default one.",
+        profile_name,
+        replaces=True,
+    )
+    adopt_team_id: pulumi.Output[int | None] = prop(
+        "Take over this existing team of the account on create instead of making a new one "
+        "(its name and description become the declared ones; destroy deletes it unless "
+        "``retain_on_delete``). Read only when the resource is created.",
+        positive_id,
+        create_only=True,
+    )
+    creation_marker: pulumi.Output[str] = prop(
+        "Set by Team itself: a hash of the resource's URN that identifies the team it creates.",
+        _marker,
+        create_only=True,
+    )
+    team_id: pulumi.Output[int] = output(
+        "The team id (the Pulumi id as a number; known in previews of updates).", from_id=-1
+    )
+    company_id: pulumi.Output[int] = output("The company (account) id of the team's owner.")
 
     def __init__(
         self,
@@ -228,48 +231,12 @@ class Team(pulumi.dynamic.Resource, module="compshare", name="Team"):
         adopt_team_id: pulumi.Input[int] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """
-        :param resource_name: the Pulumi resource name.
-        :param name: the team's name (1 to 64 characters).
-        :param description: the team's description (at most 256 characters).
-        :param profile: a named credential set from ``compshare:profiles``; default: the
-            provider's default credentials.
-        :param adopt_team_id: take over this existing team of the account on create instead of
-            making a new one (its name and description become the declared ones; destroy
-            deletes it unless ``retain_on_delete``). Read only when the resource is created.
-        :param opts: Pulumi resource options.
-        """
-        props = _props(name, description, profile)
-        props["creation_marker"] = creation_marker(resource_name, opts)
-        props["adopt_team_id"] = adopt_team_id
-        super().__init__(TeamProvider(), resource_name, props, opts)
-        self.team_id = id_output(self.id)
-
-    @staticmethod
-    def get(
-        resource_name: str,
-        id: pulumi.Input[str],
-        profile: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> Team:
-        """Reference an existing team read-only by its team id; fails if it does not exist."""
-        team = Team.__new__(Team)
-        pulumi.dynamic.Resource.__init__(
-            team,
-            TeamProvider(),
+        self._register(
             resource_name,
-            _props(None, None, profile),
-            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
+            opts,
+            name=name,
+            description=description,
+            profile=profile,
+            adopt_team_id=adopt_team_id,
+            creation_marker=creation_marker(resource_name, opts),
         )
-        team.team_id = id_output(team.id)
-        return team
-
-
-def _props(name: Any, description: Any, profile: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "description": description,
-        "profile": profile,
-        "team_id": None,
-        "company_id": None,
-    }

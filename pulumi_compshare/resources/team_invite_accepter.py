@@ -8,9 +8,12 @@ import pulumi
 import pulumi.dynamic
 
 from ..api.models import Relation
-from ..client import CompShareClient, CompShareError, NotFoundError
-from ._base import CompShareProvider, id_output, reads, relation_id
-from ._fields import Prop, positive_id, profile_name
+from ..client import CompShareClient, NotFoundError
+from ..errors import APIError
+from ._cache import reads
+from ._declare import CompShareResource
+from ._fields import output, positive_id, profile_name, prop
+from ._provider import CompShareProvider, relation_id, relation_id_of
 
 __all__ = ["TeamInviteAccepter", "TeamInviteAccepterProvider"]
 
@@ -18,17 +21,12 @@ __all__ = ["TeamInviteAccepter", "TeamInviteAccepterProvider"]
 class TeamInviteAccepterProvider(CompShareProvider):
     """Agrees to the caller's pending invite to a team (SetCompShareTeamRelation Agree)."""
 
-    kind = "TeamInviteAccepter"
-    props = (
-        Prop("team_id", positive_id, required=True, replaces=True),
-        Prop("profile", profile_name, replaces=True),
-    )
     state_key = "status"
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         args = self.parse(props)
         team_id = args["team_id"]
-        with self.failing_as(f"team {team_id}"):
+        with self.failing_as(f"team {team_id}", existed=False):
             client = self.client(args["profile"])
             joined = self._joined(client, team_id)
             if joined is None:
@@ -47,7 +45,7 @@ class TeamInviteAccepterProvider(CompShareProvider):
                 invite = self._invite(client, team_id)
                 owner = invite.team_use_company_id if invite else 0
             return pulumi.dynamic.CreateResult(
-                f"{team_id}:{joined.user_company_id}", _outputs(args, joined, owner)
+                relation_id_of(team_id, joined.user_company_id), _outputs(args, joined, owner)
             )
 
     def _agree(self, client: CompShareClient, team_id: int) -> Relation:
@@ -56,7 +54,7 @@ class TeamInviteAccepterProvider(CompShareProvider):
         time although the account has joined: the listing decides."""
         try:
             client.set_team_relation(team_id, "Agree")
-        except CompShareError:
+        except APIError:
             reads.wrote_team(client, team_id)
             joined = self._joined(client, team_id)
             if joined is not None:
@@ -127,32 +125,51 @@ def _outputs(args: dict[str, Any], joined: Relation, owner: Any) -> dict[str, An
     }
 
 
-class TeamInviteAccepter(pulumi.dynamic.Resource, module="compshare", name="TeamInviteAccepter"):
+class TeamInviteAccepter(
+    CompShareResource,
+    module="compshare",
+    name="TeamInviteAccepter",
+    provider=TeamInviteAccepterProvider,
+):
     """Accepts the caller's pending invite to a team — the invitee's side of a membership.
 
     Usually used with ``profile`` naming the invitee's credentials, so one program can act as
     the team owner (``TeamMembership``) and as the invitee. Create finds the caller's pending
-    invite to ``team_id`` and agrees; an account that already joined is success; no invite is an
-    error. Refresh removes the resource from the state once the account is no longer Joined.
-    Delete does nothing: removing a member is the owner's ``TeamMembership`` delete.
+    invite to ``team_id`` and agrees, then confirms from the teams the account joined; an account
+    that already joined is success; no invite is an error. Refresh removes the resource from the
+    state once the account is no longer Joined. Delete does nothing: removing a member is the
+    owner's ``TeamMembership`` delete.
 
     The Pulumi id is ``"<team_id>:<user_company_id>"``.
+
+    Example Usage::
+
+        import pulumi_compshare as compshare
+
+        member = compshare.TeamMembership("bob", team_id=1001, user_company_id=50003)
+        joined = compshare.TeamInviteAccepter("bob-joins", team_id=member.team_id, profile="bob")
     """
 
-    team_id: pulumi.Output[int]
-    """The team joined."""
-    profile: pulumi.Output[str | None]
-    """The invitee's named credential set; ``None``: the default one."""
-    user_company_id: pulumi.Output[int]
-    """The invitee's company id (from the Pulumi id; known in previews of updates)."""
-    virtual_company_id: pulumi.Output[int]
-    """The invitee's virtual company id in the team."""
-    team_name: pulumi.Output[str]
-    """The team's name."""
-    owner_company_id: pulumi.Output[int]
-    """The company id of the team's owner."""
-    status: pulumi.Output[str]
-    """Joined once accepted."""
+    team_id: pulumi.Output[int] = prop(
+        "The team whose invite to accept (e.g. ``membership.team_id``, which also orders this "
+        "after the invite).",
+        positive_id,
+        required=True,
+        replaces=True,
+    )
+    profile: pulumi.Output[str | None] = prop(
+        "The invitee's named credential set from ``compshare:profiles``; ``None``: the default "
+        "one.",
+        profile_name,
+        replaces=True,
+    )
+    user_company_id: pulumi.Output[int] = output(
+        "The invitee's company id (from the Pulumi id; known in previews of updates).", from_id=1
+    )
+    virtual_company_id: pulumi.Output[int] = output("The invitee's virtual company id in the team.")
+    team_name: pulumi.Output[str] = output("The team's name.")
+    owner_company_id: pulumi.Output[int] = output("The company id of the team's owner.")
+    status: pulumi.Output[str] = output("Joined once accepted.")
 
     def __init__(
         self,
@@ -161,47 +178,4 @@ class TeamInviteAccepter(pulumi.dynamic.Resource, module="compshare", name="Team
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """
-        :param resource_name: the Pulumi resource name.
-        :param team_id: the team whose invite to accept (e.g. ``membership.team_id``, which also
-            orders this after the invite).
-        :param profile: the invitee's named credential set from ``compshare:profiles``.
-        :param opts: Pulumi resource options.
-        """
-        super().__init__(
-            TeamInviteAccepterProvider(), resource_name, _props(team_id, profile), opts
-        )
-        self.user_company_id = id_output(self.id, part=1)
-
-    @staticmethod
-    def get(
-        resource_name: str,
-        id: pulumi.Input[str],
-        profile: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> TeamInviteAccepter:
-        """Reference an accepted invite ``"<team_id>:<user_company_id>"`` read-only, as seen by
-        the invitee (``profile``: the invitee's credentials); fails unless that account has
-        joined the team."""
-        accepter = TeamInviteAccepter.__new__(TeamInviteAccepter)
-        pulumi.dynamic.Resource.__init__(
-            accepter,
-            TeamInviteAccepterProvider(),
-            resource_name,
-            _props(None, profile),
-            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
-        )
-        accepter.user_company_id = id_output(accepter.id, part=1)
-        return accepter
-
-
-def _props(team_id: Any, profile: Any) -> dict[str, Any]:
-    return {
-        "team_id": team_id,
-        "profile": profile,
-        "user_company_id": None,
-        "virtual_company_id": None,
-        "team_name": None,
-        "owner_company_id": None,
-        "status": None,
-    }
+        self._register(resource_name, opts, team_id=team_id, profile=profile)

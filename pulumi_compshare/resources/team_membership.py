@@ -8,40 +8,25 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from ..api import limits
+from ..api import limits, wire
 from ..api.models import InviteFailure, InviteUser, Relation
 from ..client import CompShareAPIError, CompShareClient, MalformedResponseError, NotFoundError
 from ..client.errors import error_for_retcode
-from ._base import (
-    CompShareProvider,
-    CompShareResourceError,
-    reads,
-    relation_id,
-    write_and_confirm,
-)
-from ._fields import Prop, boolean, diff_props, positive_id, profile_name, text
+from ..errors import ResourceError
+from ._cache import reads
+from ._declare import CompShareResource
+from ._fields import boolean, diff_props, output, positive_id, profile_name, prop, text
+from ._provider import CompShareProvider, relation_id, relation_id_of
+from ._writes import write_and_confirm
 
-__all__ = ["TeamMembership", "TeamMembershipProvider", "membership_id"]
+__all__ = ["TeamMembership", "TeamMembershipProvider"]
 
-ACTIVE = ("Pending", "Joined")
-
-
-def membership_id(value: str) -> tuple[int, int]:
-    """``"<team_id>:<user_company_id>"`` -> ``(team_id, user_company_id)``."""
-    return relation_id("TeamMembership", value)
+ACTIVE = wire.ACTIVE_STATUSES
 
 
 class TeamMembershipProvider(CompShareProvider):
     """Invites an account to a team, or adopts its pending invite or membership."""
 
-    kind = "TeamMembership"
-    props = (
-        Prop("team_id", positive_id, required=True, replaces=True),
-        Prop("user_company_id", positive_id, required=True, replaces=True),
-        Prop("remark_name", text(limits.REMARK_NAME_MAX), unmanaged_when_none=True),
-        Prop("reinvite_on_reject", boolean, default=False),
-        Prop("profile", profile_name, replaces=True),
-    )
     state_key = "status"
 
     def diff(
@@ -57,8 +42,8 @@ class TeamMembershipProvider(CompShareProvider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         args = self.parse(props)
-        ident = f"{args['team_id']}:{args['user_company_id']}"
-        with self.failing_as(ident):
+        ident = relation_id_of(args["team_id"], args["user_company_id"])
+        with self.failing_as(ident, existed=False):
             client = self.client(args["profile"])
             relation = self._converge(client, args)
             if relation.status == "Rejected":
@@ -73,7 +58,7 @@ class TeamMembershipProvider(CompShareProvider):
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         """Refresh: Canceled or gone leaves the state; Rejected stays, with status Rejected."""
         with self.failing_as(id_):
-            team_id, user = membership_id(id_)
+            team_id, user = relation_id(self.kind, id_)
             profile = self.profile_of(props)
             relation = reads.relation(self.client(profile), team_id, user)
             if relation is None or relation.status == "Canceled":
@@ -100,7 +85,7 @@ class TeamMembershipProvider(CompShareProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Pending or Joined -> Cancel (removes a member); Rejected, Canceled or gone -> nothing."""
         with self.failing_as(id_):
-            team_id, user = membership_id(id_)
+            team_id, user = relation_id(self.kind, id_)
             client = self.client(self.profile_of(props))
             relation = reads.relation(client, team_id, user)
             if relation is None or relation.status not in ACTIVE:
@@ -115,7 +100,7 @@ class TeamMembershipProvider(CompShareProvider):
                     raise
                 # The vendor defines Cancel only for pending invites: the API may refuse to
                 # remove a joined member, and no other action is documented for it.
-                raise CompShareResourceError(
+                raise ResourceError(
                     f"TeamMembership {id_}: account {user} has joined team {team_id} and the "
                     f"API refused to remove them ({exc.action} Cancel: {exc.message}); remove "
                     "them in the CompShare console and run the command again, or set "
@@ -205,7 +190,12 @@ def _outputs(args: dict[str, Any], relation: Relation) -> dict[str, Any]:
     }
 
 
-class TeamMembership(pulumi.dynamic.Resource, module="compshare", name="TeamMembership"):
+class TeamMembership(
+    CompShareResource,
+    module="compshare",
+    name="TeamMembership",
+    provider=TeamMembershipProvider,
+):
     """An account's membership of a team, managed from the team owner's side.
 
     Create invites the account (CreateCompShareTeamRelation). If the account already has a
@@ -220,30 +210,48 @@ class TeamMembership(pulumi.dynamic.Resource, module="compshare", name="TeamMemb
     a pending invite or removes a joined member.
 
     The Pulumi id is ``"<team_id>:<user_company_id>"``.
+
+    Example Usage::
+
+        import pulumi_compshare as compshare
+
+        team = compshare.Team("ml", name="ml-research")
+        alice = compshare.TeamMembership(
+            "alice", team_id=team.team_id, user_company_id=50002, remark_name="Alice"
+        )
+        existing = compshare.TeamMembership.get("bob", id="1001:50003")
     """
 
-    team_id: pulumi.Output[int]
-    """The team."""
-    user_company_id: pulumi.Output[int]
-    """The invited account's company id."""
-    remark_name: pulumi.Output[str | None]
-    """The member's remark name in the team."""
-    reinvite_on_reject: pulumi.Output[bool]
-    """Whether ``pulumi up`` invites again after the account rejected the invite."""
-    profile: pulumi.Output[str | None]
-    """The named credential set used (the team owner's); ``None``: the default one."""
-    status: pulumi.Output[str]
-    """Pending, Joined, Rejected or Canceled."""
-    virtual_company_id: pulumi.Output[int]
-    """The member's virtual company id in the team."""
-    team_name: pulumi.Output[str]
-    """The team's name."""
-    allocate_amount: pulumi.Output[int]
-    """Credit allocated to the member, in fen (1/100 yuan)."""
-    available_amount: pulumi.Output[int]
-    """Credit still available to the member, in fen."""
-    create_time: pulumi.Output[int]
-    """When the invite was sent (unix seconds)."""
+    team_id: pulumi.Output[int] = prop(
+        "The team to invite to (e.g. ``team.team_id``).", positive_id, required=True, replaces=True
+    )
+    user_company_id: pulumi.Output[int] = prop(
+        "The company id of the account to invite.", positive_id, required=True, replaces=True
+    )
+    remark_name: pulumi.Output[str | None] = prop(
+        "The member's remark name in the team (at most 64 characters); unset: left as it is.",
+        text(limits.REMARK_NAME_MAX),
+        unmanaged_when_none=True,
+    )
+    reinvite_on_reject: pulumi.Output[bool] = prop(
+        "Whether ``pulumi up`` invites again after the account rejected the invite.",
+        boolean,
+        default=False,
+    )
+    profile: pulumi.Output[str | None] = prop(
+        "The team owner's named credential set from ``compshare:profiles``; ``None``: the "
+        "default one.",
+        profile_name,
+        replaces=True,
+    )
+    status: pulumi.Output[str] = output("Pending, Joined, Rejected or Canceled.")
+    virtual_company_id: pulumi.Output[int] = output("The member's virtual company id in the team.")
+    team_name: pulumi.Output[str] = output("The team's name.")
+    allocate_amount: pulumi.Output[int] = output(
+        "Credit allocated to the member, in fen (1/100 yuan)."
+    )
+    available_amount: pulumi.Output[int] = output("Credit still available to the member, in fen.")
+    create_time: pulumi.Output[int] = output("When the invite was sent (unix seconds).")
 
     def __init__(
         self,
@@ -255,61 +263,12 @@ class TeamMembership(pulumi.dynamic.Resource, module="compshare", name="TeamMemb
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """
-        :param resource_name: the Pulumi resource name.
-        :param team_id: the team to invite to (e.g. ``team.team_id``).
-        :param user_company_id: the company id of the account to invite.
-        :param remark_name: the member's remark name (at most 64 characters); unset: left alone.
-        :param reinvite_on_reject: invite again on ``pulumi up`` after the account rejected.
-        :param profile: the team owner's named credential set from ``compshare:profiles``.
-        :param opts: Pulumi resource options.
-        """
-        super().__init__(
-            TeamMembershipProvider(),
+        self._register(
             resource_name,
-            {
-                "team_id": team_id,
-                "user_company_id": user_company_id,
-                "remark_name": remark_name,
-                "reinvite_on_reject": reinvite_on_reject,
-                "profile": profile,
-                **dict.fromkeys(_OUTPUT_ONLY),
-            },
             opts,
+            team_id=team_id,
+            user_company_id=user_company_id,
+            remark_name=remark_name,
+            reinvite_on_reject=reinvite_on_reject,
+            profile=profile,
         )
-
-    @staticmethod
-    def get(
-        resource_name: str,
-        id: pulumi.Input[str],
-        profile: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> TeamMembership:
-        """Reference an existing membership ``"<team_id>:<user_company_id>"`` read-only; fails if
-        the account has no Pending, Joined or Rejected relation with the team."""
-        membership = TeamMembership.__new__(TeamMembership)
-        pulumi.dynamic.Resource.__init__(
-            membership,
-            TeamMembershipProvider(),
-            resource_name,
-            {
-                "team_id": None,
-                "user_company_id": None,
-                "remark_name": None,
-                "reinvite_on_reject": None,
-                "profile": profile,
-                **dict.fromkeys(_OUTPUT_ONLY),
-            },
-            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
-        )
-        return membership
-
-
-_OUTPUT_ONLY = (
-    "status",
-    "virtual_company_id",
-    "team_name",
-    "allocate_amount",
-    "available_amount",
-    "create_time",
-)

@@ -1,25 +1,34 @@
-"""Provider configuration: stack config (``compshare:*``), named profiles and the environment.
+"""Configuration: stack config (``compshare:*``), named profiles, the environment, and the
+pooled clients, for the resources' providers and the lookup functions alike.
 
-Credentials are read in ``ResourceProvider.configure()`` inside the provider process and kept in
-memory only; the serialized provider never holds them. Clients are pooled per credential set for
-the life of the process.
+Credentials are read in ``ResourceProvider.configure()`` inside the provider process (or, for
+lookups, from the program's stack config) and kept in memory only; the serialized provider never
+holds them. Clients are pooled per credential set for the life of the process.
+
+>>> from pulumi_compshare.config import settings_from
+>>> settings = settings_from({"compshare:publicKey": "pk", "compshare:privateKey": "sk"}, {})
+>>> settings.profile(None).region
+'cn-wlcb'
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..api import limits, wire
-from ..client import CompShareClient, Credentials, RetryPolicy
-from ..client.client import DEFAULT_TIMEOUT, MAX_TIMEOUT, base_url_problem
+from .api import limits, wire
+from .client import CompShareClient, Credentials, RetryPolicy
+from .client.client import DEFAULT_TIMEOUT, MAX_TIMEOUT, base_url_problem
+from .errors import ConfigurationError
 
 __all__ = [
+    "CONFIG_KEYS",
     "ConfigurationError",
     "Profile",
     "Settings",
@@ -27,7 +36,7 @@ __all__ = [
     "settings_from",
 ]
 
-CONFIG_KEYS = (
+CONFIG_KEYS: tuple[str, ...] = (
     "compshare:publicKey",
     "compshare:privateKey",
     "compshare:region",
@@ -52,10 +61,6 @@ _HOW_TO_SET = (
     "or the environment variables COMPSHARE_PUBLIC_KEY and COMPSHARE_PRIVATE_KEY "
     "(or UCLOUD_PUBLIC_KEY and UCLOUD_PRIVATE_KEY)"
 )
-
-
-class ConfigurationError(Exception):
-    """The provider's configuration is missing or malformed (one line, says what to set)."""
 
 
 @dataclass(frozen=True)
@@ -99,10 +104,11 @@ class Settings:
         found = self.profiles.get(name)
         if found is None:
             known = ", ".join(repr(p) for p in sorted(self.profiles)) or "none"
-            example = json.dumps({name: {"publicKey": "...", "privateKey": "..."}})
+            path = f"compshare:profiles.{json.dumps(name)[1:-1]}"
             raise ConfigurationError(
                 f"profile {name!r} is not defined in compshare:profiles (defined: {known}); "
-                f"add it with `pulumi config set --secret compshare:profiles '{example}'`"
+                f"add it with `pulumi config set --path '{path}.publicKey' <public key>` and "
+                f"`pulumi config set --secret --path '{path}.privateKey' <private key>`"
             )
         return found
 
@@ -113,6 +119,8 @@ class Settings:
 def settings_from(
     config: Callable[[str], Any] | Mapping[str, Any] | None,
     environ: Mapping[str, str] | None = None,
+    *,
+    keys: Iterable[str] | None = None,
 ) -> Settings:
     """Build settings from stack config (a ``compshare:*`` mapping or a getter) and the environment.
 
@@ -121,9 +129,14 @@ def settings_from(
     Region, project and base URL come from config, then ``UCLOUD_REGION`` / ``UCLOUD_PROJECT_ID``
     / ``COMPSHARE_BASE_URL``, then the defaults; the call deadline from
     ``compshare:timeoutSeconds``, then ``COMPSHARE_TIMEOUT_SECONDS``, then 60 s. A base URL that
-    can never work (no scheme, ``file://``, ``ftp://``) is a :class:`ConfigurationError`.
+    can never work (no scheme, ``file://``, ``ftp://``) is a :class:`ConfigurationError`, and so
+    is a ``compshare:*`` key this package does not know (``keys``: every key of the stack config;
+    by default those of a mapping ``config``), naming the close one.
     """
     env = os.environ if environ is None else environ
+    if keys is None and isinstance(config, Mapping):
+        keys = config.keys()
+    _check_keys(keys or ())
     if config is None:
         get: Callable[[str], Any] = lambda _key: None  # noqa: E731
     elif isinstance(config, Mapping):
@@ -175,6 +188,17 @@ def settings_from(
         text("compshare:profiles"), region, project_id, base_url, max_retries, timeout
     )
     return Settings(default=default, profiles=profiles, source=source)
+
+
+def _check_keys(keys: Iterable[str]) -> None:
+    for key in keys:
+        if isinstance(key, str) and key.startswith("compshare:") and key not in CONFIG_KEYS:
+            close = difflib.get_close_matches(key, CONFIG_KEYS, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(CONFIG_KEYS)}"
+            raise ConfigurationError(
+                f"{wire.short(key)} is not a pulumi-compshare setting: {hint} "
+                f"(`pulumi config rm {wire.short(key)}`)"
+            )
 
 
 def _max_retries(raw: str | None) -> int:

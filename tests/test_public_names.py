@@ -1,0 +1,68 @@
+"""``__all__`` lists exactly the public names of each public module, and they import."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pydoc
+import types
+
+import pytest
+
+PUBLIC_MODULES = [
+    "pulumi_compshare",
+    "pulumi_compshare.config",
+    "pulumi_compshare.errors",
+    "pulumi_compshare.client",
+    "pulumi_compshare.resources",
+    "pulumi_compshare.emulator",
+    "pulumi_compshare.testing",
+]
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_all_lists_exactly_the_public_names(name: str) -> None:
+    """Every public class and function a module defines (a package: exposes) is in
+    ``__all__``, and everything in ``__all__`` exists."""
+    module = importlib.import_module(name)
+    is_package = hasattr(module, "__path__")
+    exported = set(module.__all__) - {"__version__"}
+    public = {
+        attr
+        for attr, value in vars(module).items()
+        if not attr.startswith("_")
+        and isinstance(value, (type, types.FunctionType))
+        and (value.__module__.startswith(f"{name}.") if is_package else value.__module__ == name)
+    }
+    assert public <= exported, sorted(public - exported)
+    for attr in module.__all__:
+        assert hasattr(module, attr), attr
+
+
+def test_every_error_has_one_root() -> None:
+    errors = importlib.import_module("pulumi_compshare.errors")
+    for attr in errors.__all__:
+        cls = getattr(errors, attr)
+        if isinstance(cls, type):
+            assert issubclass(cls, errors.CompShareError), attr
+
+
+@pytest.mark.parametrize("kind", ["Team", "TeamMembership", "TeamInviteAccepter", "ImageShare"])
+def test_help_shows_every_property_with_its_doc_and_an_example(kind: str) -> None:
+    """Each property is declared once: its annotation, its doc in ``help()``, the provider's
+    inputs, and the ``:param`` docs of ``__init__`` all come from that declaration."""
+    compshare = importlib.import_module("pulumi_compshare")
+    cls = getattr(compshare, kind)
+    text = pydoc.render_doc(cls, renderer=pydoc.plaintext)
+    assert "Example Usage" in (cls.__doc__ or "")
+    declared = cls._declared
+    assert {p.name for p in declared} <= set(cls.__annotations__) | {"creation_marker"}
+    for prop in declared:
+        assert prop.doc and prop.doc.split()[0] in text, prop.name
+    provider = cls._provider_class
+    assert provider.kind == kind
+    assert [p.name for p in provider.props] == [p.name for p in declared if p.is_input]
+    init_doc = cls.__init__.__doc__ or ""
+    for name in inspect.signature(cls.__init__).parameters:
+        if name != "self":
+            assert f":param {name}:" in init_doc, name
