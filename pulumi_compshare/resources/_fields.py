@@ -9,6 +9,7 @@ provider methods parse the same way and fail loudly on anything check would have
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ __all__ = [
     "boolean",
     "check_props",
     "diff_props",
+    "fen",
     "id_set",
     "image_id",
     "is_unknown",
@@ -231,6 +233,22 @@ def id_set(value: Any) -> list[int]:
         except ValueError as exc:
             raise ValueError(f"item {index}: {exc}") from None
     return sorted(ids)
+
+
+FEN_MAX = min(limits.AMOUNT_MAX, 2**53)
+"""The largest budget in fen: numbers cross the engine as floats, exact up to 2**53."""
+
+
+def fen(value: Any) -> int:
+    """An amount of money in fen (1/100 yuan): a non-negative whole number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"must be a whole number of fen (1/100 yuan), got {_kind(value)}")
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        raise ValueError(f"must be a whole number of fen (1/100 yuan), got {value!r}")
+    number = int(value)
+    if not 0 <= number <= FEN_MAX:
+        raise ValueError(f"must be from 0 to {FEN_MAX} fen, got {number}")
+    return number
 
 
 def profile_name(value: Any) -> str:

@@ -13,9 +13,10 @@ from ..api.models import InviteFailure, InviteUser, Relation
 from ..client import CompShareAPIError, CompShareClient, MalformedResponseError, NotFoundError
 from ..client.errors import error_for_retcode
 from ..errors import ResourceError
+from ._budget import converge_budget, withdraw_unspent
 from ._cache import reads
 from ._declare import CompShareResource
-from ._fields import boolean, diff_props, output, positive_id, profile_name, prop, text
+from ._fields import boolean, diff_props, fen, output, positive_id, profile_name, prop, text
 from ._provider import CompShareProvider, relation_id, relation_id_of
 from ._writes import write_and_confirm
 
@@ -33,11 +34,19 @@ class TeamMembershipProvider(CompShareProvider):
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> pulumi.dynamic.DiffResult:
         reinvite = olds.get("status") == "Rejected" and news.get("reinvite_on_reject") is True
+        # A budget that waits for the member to join: every up looks whether they have.
+        waiting = olds.get("budget_pending") is True and news.get("allocated_amount") is not None
+        # No longer managing a budget: the state must say so (delete then withdraws nothing).
+        released = olds.get("allocated_amount") is not None and news.get("allocated_amount") is None
         same_member = all(olds.get(key) == news.get(key) for key in ("team_id", "user_company_id"))
         # Replacing with the same team and account (another profile) must cancel before it
         # invites again, or the new resource would adopt the membership the old one then cancels.
         return diff_props(
-            self.props, olds, news, also_changed=reinvite, delete_before_replace=same_member
+            self.props,
+            olds,
+            news,
+            also_changed=reinvite or waiting or released,
+            delete_before_replace=same_member,
         )
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
@@ -71,6 +80,7 @@ class TeamMembershipProvider(CompShareProvider):
                 "remark_name": props.get("remark_name"),
                 "reinvite_on_reject": reinvite if isinstance(reinvite, bool) else False,
                 "profile": profile,
+                "allocated_amount": _stored_fen(props.get("allocated_amount")),
             }
             return pulumi.dynamic.ReadResult(id_, _outputs(args, relation))
 
@@ -83,13 +93,23 @@ class TeamMembershipProvider(CompShareProvider):
             return pulumi.dynamic.UpdateResult(_outputs(args, relation))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        """Pending or Joined -> Cancel (removes a member); Rejected, Canceled or gone -> nothing."""
+        """Pending or Joined -> Cancel (removes a member); Rejected, Canceled or gone -> nothing.
+        With a managed budget, what the member has not spent is withdrawn first."""
         with self.failing_as(id_):
             team_id, user = relation_id(self.kind, id_)
             client = self.client(self.profile_of(props))
             relation = reads.relation(client, team_id, user)
             if relation is None or relation.status not in ACTIVE:
                 return
+            withdrawn = 0
+            if _stored_fen(props.get("allocated_amount")) is not None:
+                withdrawn = withdraw_unspent(client, id_, relation)
+                if withdrawn:
+                    print(
+                        f"TeamMembership {id_}: withdrew {withdrawn} fen account {user} had not "
+                        "spent before removing them",
+                        file=sys.stderr,
+                    )
             try:
                 client.set_team_relation(team_id, "Cancel", user)
             except NotFoundError:
@@ -100,10 +120,11 @@ class TeamMembershipProvider(CompShareProvider):
                     raise
                 # The vendor defines Cancel only for pending invites: the API may refuse to
                 # remove a joined member, and no other action is documented for it.
+                done = f" (their unspent {withdrawn} fen was withdrawn first)" if withdrawn else ""
                 raise ResourceError(
                     f"TeamMembership {id_}: account {user} has joined team {team_id} and the "
-                    f"API refused to remove them ({exc.action} Cancel: {exc.message}); remove "
-                    "them in the CompShare console and run the command again, or set "
+                    f"API refused to remove them ({exc.action} Cancel: {exc.message}){done}; "
+                    "remove them in the CompShare console and run the command again, or set "
                     "retain_on_delete=True to leave them in the team"
                 ) from None
             except BaseException:
@@ -138,6 +159,10 @@ class TeamMembershipProvider(CompShareProvider):
                 raise
             reads.wrote_relation(client, team_id, user, remark_name=remark)
             relation = relation.model_copy(update={"remark_name": remark})
+        budget = args["allocated_amount"]
+        if budget is not None and relation.status == "Joined":
+            ident = relation_id_of(team_id, user)
+            relation = converge_budget(client, ident, relation, budget)
         return relation
 
     def _invite(
@@ -187,7 +212,28 @@ def _outputs(args: dict[str, Any], relation: Relation) -> dict[str, Any]:
         "allocate_amount": relation.allocate_amount,
         "available_amount": relation.available_amount,
         "create_time": relation.create_time,
+        **_budget_outputs(args.get("allocated_amount"), relation),
     }
+
+
+def _budget_outputs(desired: int | None, relation: Relation) -> dict[str, Any]:
+    """``allocated_amount``: the live budget once the member has joined; before that, the
+    declared one (nothing can be granted yet, so no diff). ``budget_pending``: a declared budget
+    waits for the member to join."""
+    if desired is None:
+        return {"allocated_amount": None, "budget_pending": False}
+    if relation.status == "Joined":
+        return {"allocated_amount": relation.allocate_amount, "budget_pending": False}
+    pending = relation.status == "Pending" and desired != relation.allocate_amount
+    return {"allocated_amount": desired, "budget_pending": pending}
+
+
+def _stored_fen(value: Any) -> int | None:
+    """A budget kept in state (a float after the engine), or ``None``."""
+    try:
+        return None if value is None else fen(value)
+    except ValueError:
+        return None
 
 
 class TeamMembership(
@@ -244,7 +290,20 @@ class TeamMembership(
         profile_name,
         replaces=True,
     )
+    allocated_amount: pulumi.Output[int | None] = prop(
+        "The budget granted to the member, in fen (1/100 yuan); ``None``: budgets are not "
+        "managed. Once the member has joined, ``pulumi up`` allocates or withdraws the "
+        "difference to the live amount (never more than the member has not spent); until then "
+        "nothing is granted and ``budget_pending`` is true. Deleting the membership first "
+        "withdraws what the member has not spent.",
+        fen,
+        unmanaged_when_none=True,
+    )
     status: pulumi.Output[str] = output("Pending, Joined, Rejected or Canceled.")
+    budget_pending: pulumi.Output[bool] = output(
+        "Whether ``allocated_amount`` waits for the member to join (every ``pulumi up`` looks "
+        "again, and grants it once they have)."
+    )
     virtual_company_id: pulumi.Output[int] = output("The member's virtual company id in the team.")
     team_name: pulumi.Output[str] = output("The team's name.")
     allocate_amount: pulumi.Output[int] = output(
@@ -261,6 +320,7 @@ class TeamMembership(
         remark_name: pulumi.Input[str] | None = None,
         reinvite_on_reject: pulumi.Input[bool] = False,
         profile: pulumi.Input[str] | None = None,
+        allocated_amount: pulumi.Input[int] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         self._register(
@@ -271,4 +331,5 @@ class TeamMembership(
             remark_name=remark_name,
             reinvite_on_reject=reinvite_on_reject,
             profile=profile,
+            allocated_amount=allocated_amount,
         )
