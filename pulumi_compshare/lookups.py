@@ -23,12 +23,14 @@ from .config import client_for, settings_from
 __all__ = [
     "GetImageShareAccountsResult",
     "GetJoinedTeamsResult",
+    "GetSharedImagesResult",
     "GetTeamInvitesResult",
     "GetTeamOperateLogsResult",
     "GetTeamResult",
     "GetTeamsResult",
     "ImageShareAccount",
     "OperateLogEntry",
+    "SharedImage",
     "TeamInvite",
     "TeamMember",
     "TeamSummary",
@@ -36,6 +38,8 @@ __all__ = [
     "get_image_share_accounts_output",
     "get_joined_teams",
     "get_joined_teams_output",
+    "get_shared_images",
+    "get_shared_images_output",
     "get_team",
     "get_team_invites",
     "get_team_invites_output",
@@ -142,6 +146,29 @@ class GetImageShareAccountsResult:
     image_id: str
     accounts: list[ImageShareAccount]
     account_ids: list[int]
+
+
+@dataclass(frozen=True)
+class SharedImage:
+    """A custom image another account shared with the caller."""
+
+    image_id: str
+    name: str
+    status: str
+    owner_account_id: int | None
+    """The sharing account (``None`` when the API leaves it out)."""
+    owner_account_name: str
+    create_time: int
+
+
+@dataclass(frozen=True)
+class GetSharedImagesResult:
+    """One page of the images others shared with the caller (DescribeCompShareSharingImages)."""
+
+    images: list[SharedImage]
+    total: int
+    offset: int
+    limit: int
 
 
 @dataclass(frozen=True)
@@ -368,6 +395,33 @@ def get_image_share_accounts(
     )
 
 
+def get_shared_images(
+    offset: int = 0, limit: int = 20, profile: str | None = None
+) -> GetSharedImagesResult:
+    """One page of the custom images other accounts shared with the caller (the invitee's view;
+    ``offset`` from 0, ``limit`` 1 to 100); ``total`` counts them all."""
+    fn = "get_shared_images"
+    start = _count(fn, "offset", offset, 0)
+    size = _count(fn, "limit", limit, 1, limits.SHARING_IMAGES_LIMIT_MAX)
+    page = _client(fn, profile).describe_sharing_images(start, size)
+    return GetSharedImagesResult(
+        images=[
+            SharedImage(
+                image_id=i.image_id,
+                name=i.name,
+                status=i.status,
+                owner_account_id=i.owner.account_id if i.owner else None,
+                owner_account_name=i.owner.account_name if i.owner else "",
+                create_time=i.create_time,
+            )
+            for i in page.images
+        ],
+        total=page.total_count,
+        offset=start,
+        limit=size,
+    )
+
+
 def get_team_operate_logs(
     team_id: int,
     begin_time: int,
@@ -460,6 +514,15 @@ def get_image_share_accounts_output(
 ) -> pulumi.Output[GetImageShareAccountsResult]:
     """:func:`get_image_share_accounts` taking Inputs; the result is an Output."""
     return pulumi.Output.all(image_id, profile).apply(lambda a: get_image_share_accounts(*a))
+
+
+def get_shared_images_output(
+    offset: pulumi.Input[int] = 0,
+    limit: pulumi.Input[int] = 20,
+    profile: pulumi.Input[str | None] = None,
+) -> pulumi.Output[GetSharedImagesResult]:
+    """:func:`get_shared_images` taking Inputs; the result is an Output."""
+    return pulumi.Output.all(offset, limit, profile).apply(lambda a: get_shared_images(*a))
 
 
 def get_team_operate_logs_output(

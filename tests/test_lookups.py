@@ -142,14 +142,16 @@ def test_output_forms_take_inputs(em: Emulator, mocks: None) -> Any:
     team = compshare.get_team_output(team_id=pulumi.Output.from_input(1001))
     invites = compshare.get_team_invites_output(team_id=1001, limit=pulumi.Output.from_input(1))
     shares = compshare.get_image_share_accounts_output(image_id="compshareImage-def")
+    shared = compshare.get_shared_images_output(limit=pulumi.Output.from_input(1))
 
     def check(values: list[Any]) -> None:
-        team_result, invite_page, share_result = values
+        team_result, invite_page, share_result, shared_page = values
         assert team_result.name == "demo-team"
         assert invite_page.total == 3 and len(invite_page.invites) == 1
         assert share_result.account_ids == []
+        assert (shared_page.total, shared_page.limit) == (0, 1)  # the owner's own are not listed
 
-    return pulumi.Output.all(team, invites, shares).apply(check)
+    return pulumi.Output.all(team, invites, shares, shared).apply(check)
 
 
 @pytest.mark.parametrize("dialects", ["strict", "operate-log-maps,lower-status,absent-text"])
@@ -176,3 +178,27 @@ def test_lookups_read_every_dialect(monkeypatch: pytest.MonkeyPatch, dialects: s
         assert "InviteMember" in logs.operate_types
         assert {s.lower() for s in logs.statuses} == {"success", "failed"}
         assert logs.status_names[logs.statuses[0]] == "成功"
+
+
+def test_shared_images_are_the_invitees_view_paged(
+    em: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    em.share_image("compshareImage-abc", ALICE)
+    em.share_image("compshareImage-def", ALICE)
+    monkeypatch.setenv("COMPSHARE_PUBLIC_KEY", em.account(ALICE).public_key)
+    monkeypatch.setenv("COMPSHARE_PRIVATE_KEY", em.account(ALICE).private_key)
+    everything = compshare.get_shared_images()
+    assert everything.total == 2
+    assert {i.image_id for i in everything.images} == {"compshareImage-abc", "compshareImage-def"}
+    assert {i.owner_account_id for i in everything.images} == {OWNER}
+    first, second = compshare.get_shared_images(limit=1), compshare.get_shared_images(offset=1)
+    assert first.total == 2 and len(first.images) == len(second.images) == 1
+    assert first.images[0].image_id != second.images[0].image_id
+
+
+@pytest.mark.parametrize("args", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"limit": "5"}])
+def test_shared_images_arguments_fail_before_any_call(em: Emulator, args: dict[str, Any]) -> None:
+    em.reset_stats()
+    with pytest.raises(InvalidParameterError, match="get_shared_images"):
+        compshare.get_shared_images(**args)
+    assert em.stats()["requests"] == {}
