@@ -238,7 +238,15 @@ def _lifecycle(player: Player, lines: list[str], store_dir: Path) -> None:
         "float",
     )
     assert player.outputs == {"team_id": "e-1", "size": 1.0}
-    assert lines == [f"  + {ECHO} team create", "Resources: 1 created"]
+    # one line per step (the class name, not the whole type token), the outputs with whole
+    # numbers as ints (they cross the engine as floats), then the summary
+    assert lines == [
+        "  + Echo team create",
+        "Outputs:",
+        "    size: 1",
+        '    team_id: "e-1"',
+        "Resources: 1 created",
+    ]
 
     # up again, nothing changed: Check + Diff only
     n = len(player.calls)
@@ -250,14 +258,15 @@ def _lifecycle(player: Player, lines: list[str], store_dir: Path) -> None:
     n = len(player.calls)
     result = player.up(program(2))
     assert result.ops() == {"team": "update"}
-    assert result.step("team").line == f"  ~ {ECHO} team update [diff: ~size]"
+    assert result.step("team").line == "  ~ Echo team update [size: 1 => 2]"
+    assert result.step("team").diff == ("~size",)
     assert calls(player, n) == [("Check", "team"), ("Diff", "team"), ("Update", "team")]
     assert player.resource("team").outputs["size"] == 2.0 and player.outputs["size"] == 2.0
 
     # change the identity: replace = Create new, then Delete old
     n = len(player.calls)
     result = player.up(program(2, name="ml2"))
-    assert result.step("team").line == f"  +- {ECHO} team replace [diff: ~name]"
+    assert result.step("team").line == '  +- Echo team replace [name: "ml" => "ml2"]'
     assert result.summary() == "Resources: 1 replaced"
     # a replacement re-runs Check with no old inputs before creating
     assert calls(player, n) == [
@@ -276,7 +285,7 @@ def _lifecycle(player: Player, lines: list[str], store_dir: Path) -> None:
     n = len(player.calls)
     result = player.refresh()
     assert calls(player, n) == [("Read", "team"), ("Diff", "team")]  # Diff after Read
-    assert result.step("team").line == f"  ~ {ECHO} team refresh (drift: ~size)"
+    assert result.step("team").line == "  ~ Echo team refresh [size: 2 => 9.5]"
     assert result.summary() == "Resources: 1 updated"
     assert player.resource("team").outputs["size"] == 9.5
     assert player.resource("team").inputs["size"] == 2.0  # Echo's read returns no inputs
@@ -304,7 +313,7 @@ def test_refresh_drops_resources_gone_out_of_band(player: Player, store_dir: Pat
         del data["objects"][player.resource("a").id]
     result = player.refresh()
     assert result.ops() == {"a": "delete", "b": "same"}
-    assert result.step("a").line == f"  - {ECHO} a refresh (gone)"
+    assert result.step("a").line == "  - Echo a refresh (gone)"
     assert [s.name for s in player.resources.values()] == ["b"]
     n = len(player.calls)
     assert player.up(program).ops() == {"a": "create", "b": "same"}

@@ -2,7 +2,8 @@
 
 - :class:`Player` plays a whole Pulumi program — ``preview``, ``up``, ``refresh``, ``destroy`` —
   through the real dynamic-provider server (``python -m pulumi.dynamic`` over gRPC), the way the
-  Pulumi engine drives it.
+  Pulumi engine drives it. A program is a function or a Pulumi project folder
+  (``Player.from_project("examples/quickstart")``, :class:`Project`).
 - :class:`ProviderServer` makes single engine calls (Configure, Check, Diff, Create, Read,
   Update, Delete) for finer tests.
 - :class:`ResourceDriver` makes the engine's steps for one resource at a time, and
@@ -15,11 +16,12 @@
 >>> from pulumi_compshare.emulator import Emulator
 >>> from pulumi_compshare.testing import Player
 >>> with Emulator() as em, Player(config={...}) as player:  # doctest: +SKIP
-...     player.up(my_program)
+...     player.up(my_program)  # or a project folder: player.up("examples/quickstart")
 """
 
 from .lifecycle import LifeCycleTest, Operation, ResourceDriver, StepRecord, TrackedResource
 from .player import Player
+from .project import Project, ProjectError
 from .results import Plan, ResourceState, Result, Step, StepError
 from .server import (
     ProviderCallError,
@@ -36,6 +38,8 @@ __all__ = [
     "Operation",
     "Plan",
     "Player",
+    "Project",
+    "ProjectError",
     "ProviderCallError",
     "ProviderDiff",
     "ProviderRead",

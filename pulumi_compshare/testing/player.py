@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -13,16 +14,27 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import rules
+from .display import describe_changes
 from .program import Program, play_program
+from .project import Project, ProjectError
 from .registration import Run
 from .results import Plan, ResourceState, Result, Step, StepError
 from .rules import EngineError
 from .server import ProviderCallError, ProviderServer, ProviderServerError
 from .wire import Props, make_urn, name_of
 
-__all__ = ["Player"]
+__all__ = ["Player", "ProgramOrProject"]
 
 _T = TypeVar("_T")
+
+ProgramOrProject = Program | str | os.PathLike[str]
+"""What the player plays: a program function, or a Pulumi project folder (``Pulumi.yaml``)."""
+
+
+def _stdout_line(line: str) -> None:
+    """The default printer: the whole line in one write, so concurrent lines never mix."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 class Player:
@@ -38,17 +50,31 @@ class Player:
     Programs run one at a time per process (the SDK's runtime settings are global), each on a
     fresh thread and event loop; registrations, and so provider calls, run concurrently.
 
+    A program is a function, or a **Pulumi project folder**: ``player.up("examples/quickstart")``
+    or ``Player.from_project("examples/quickstart")`` then ``player.up()``. The folder's
+    ``Pulumi.yaml`` gives the project name (so ``pulumi.Config()`` keys resolve), its ``config:``
+    defaults and values (under the stack ``config``, which wins) and ``main:``; the program file
+    runs as ``__main__`` with the folder first on ``sys.path``, and the folder is the provider
+    server's working directory (unless ``cwd`` is given). See
+    :class:`~pulumi_compshare.testing.project.Project`.
+
+    Printing (``printer`` or ``print_plan``): one line per step as it completes (``+ Team t
+    create``, ``~ ImageShare s update [account_ids: +50004 -50003]``), each line in one call under
+    a lock so concurrent steps never mix; after an ``up`` the stack outputs (whole numbers as ints,
+    secrets as ``[secret]``); the ``Resources:`` summary; then every failed step, one line each.
+
     Not modelled: invokes, explicit providers, non-dynamic resources, aliases, targets, plans,
     resource hooks, ``replace_with``/replacement triggers, array paths in ``ignore_changes``.
 
-    :param project: project name (``pulumi.get_project()`` and the URNs).
+    :param project: project name (``pulumi.get_project()`` and the URNs); by default the played
+        project folder's name, else ``"test"``.
     :param stack: stack name.
     :param config: the stack config, ``{"ns:key": value}``: sent to Configure and visible to the
-        program through ``pulumi.Config``.
+        program through ``pulumi.Config`` (a bare ``key`` is the played project's own).
     :param server: a started :class:`ProviderServer` to use (not stopped by the player); by default
         the player starts its own with ``cwd``, ``env`` and ``pythonpath``.
     :param parallel: at most this many provider calls at a time (the real server serves 4).
-    :param printer: called with each printed line (step lines and the summary).
+    :param printer: called with each printed line (never two at once).
     :param print_plan: print lines to stdout (when no ``printer`` is given).
     :param restart_per_operation: start a fresh provider process for each operation, as the CLI
         does (only for a player-owned server): no provider-side cache outlives a command.
@@ -57,7 +83,7 @@ class Player:
     def __init__(
         self,
         *,
-        project: str = "test",
+        project: str | None = None,
         stack: str = "dev",
         config: Mapping[str, Any] | None = None,
         server: ProviderServer | None = None,
@@ -69,21 +95,28 @@ class Player:
         print_plan: bool = False,
         restart_per_operation: bool = True,
     ) -> None:
-        self.project = project
+        self.project = project or "test"
         self.stack = stack
         self.config: dict[str, Any] = dict(config or {})
+        """The stack config (a played project's ``Pulumi.yaml`` config goes under it)."""
+        self.project_folder: Project | None = None
+        """The project folder last played (``Player.from_project`` or ``up(path)``)."""
+        self._project_named = project is not None
+        self._cwd_given = cwd is not None
         self.parallel = max(1, parallel)
         self.restart_per_operation = restart_per_operation
         self.calls: list[tuple[str, str]] = []
         """Every engine call made, as ``(method, resource name)``; Configure has name ``""``."""
         self.last_result: Result | None = None
-        self._printer = printer if printer is not None else (print if print_plan else None)
+        self._printer = printer if printer is not None else (_stdout_line if print_plan else None)
+        self._print_lock = threading.Lock()
+        self._secret_outputs: set[str] = set()
         self._own_server = server is None
         self._server = server
         self._server_args: dict[str, Any] = {
             "cwd": cwd,
             "env": env,
-            "project": project,
+            "project": self.project,
             "pythonpath": pythonpath,
         }
         self._configured = False
@@ -93,6 +126,65 @@ class Player:
         self._lock = threading.RLock()
         self._op_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.parallel)
+
+    @classmethod
+    def from_project(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        stack: str = "dev",
+        config: Mapping[str, Any] | None = None,
+        **options: Any,
+    ) -> Player:
+        """A player for the Pulumi project in folder ``path``: ``preview()``, ``up()`` and the
+        rest play it without a program argument. ``options`` are the constructor's. Raises
+        :class:`~pulumi_compshare.testing.project.ProjectError` for a folder without a usable
+        ``Pulumi.yaml``."""
+        project = Project.load(path)
+        player = cls(project=project.name, stack=stack, config=config, **options)
+        player._use_project(project)
+        return player
+
+    def _use_project(self, project: Project) -> None:
+        """Play ``project`` from now on: its name, config and folder."""
+        with self._lock:
+            taken = self._project_named or self._state or self.project_folder is not None
+            if project.name != self.project and taken:
+                raise ProjectError(
+                    f"{project.path}: project {project.name!r} cannot play in this player's "
+                    f"stack of project {self.project!r} (one stack, one project)"
+                )
+            self.project = project.name
+            self.project_folder = project
+        self._server_args["project"] = project.name
+        if not self._cwd_given and self._server_args.get("cwd") != project.path:
+            self._server_args["cwd"] = project.path
+            if self._own_server and self._server is not None:  # restart it in the folder
+                self._server.stop()
+                self._server = None
+
+    def _program(self, program: ProgramOrProject | None) -> Program:
+        """A program function for ``program`` (a project folder is loaded and remembered)."""
+        if program is None:
+            if self.project_folder is None:
+                raise TypeError(
+                    "no program: pass a program function or a project folder, or make the "
+                    "player with Player.from_project(folder)"
+                )
+            project = Project.load(self.project_folder.path)  # re-read: it may have changed
+        elif isinstance(program, (str, os.PathLike)):
+            project = Project.load(program)
+        else:
+            return program
+        self._use_project(project)
+        return project.program()
+
+    def stack_config(self) -> dict[str, Any]:
+        """The config sent to Configure and seen by the program: the played project's
+        ``Pulumi.yaml`` config under :attr:`config`."""
+        if self.project_folder is None:
+            return dict(self.config)
+        return self.project_folder.stack_config(self.config, self.stack)
 
     # -- public state ------------------------------------------------------------------------------
 
@@ -173,7 +265,7 @@ class Player:
             self._server = ProviderServer(**self._server_args).start()
             self._configured = False
         if not self._configured:
-            self._server.configure(self.config)
+            self._server.configure(self.stack_config())
             with self._lock:
                 self.calls.append(("Configure", ""))
             self._configured = True
@@ -202,17 +294,29 @@ class Player:
 
     # -- printing ----------------------------------------------------------------------------------
 
+    def _say(self, line: str) -> None:
+        """Print one line (one printer call under a lock: lines never interleave)."""
+        if self._printer is not None:
+            with self._print_lock:
+                self._printer(line)
+
     def _emit(self, result: Result, step: Step) -> None:
         with self._lock:
             result.steps.append(step)
-        if self._printer is not None and step.op != "same":
-            self._printer(step.line)
+        if step.op != "same":
+            self._say(step.line)
 
     def _finish(self, result: Result) -> Result:
-        """Print the summary; raise the first error (carrying the result) if any."""
+        """Print the outputs (after an up), the summary and every failure; raise the first error
+        (carrying the result, so ``err.errors`` lists them all) if any."""
         self.last_result = result
         if self._printer is not None:
-            self._printer(result.summary())
+            lines = []
+            if result.operation == "up":
+                lines += result.output_lines(self._secret_outputs)
+            lines += [result.summary(), *result.error_lines()]
+            for line in lines:
+                self._say(line)
         if result.errors:
             err = result.errors[0]
             err.result = result
@@ -221,12 +325,16 @@ class Player:
 
     # -- operations --------------------------------------------------------------------------------
 
-    def preview(self, program: Program, *, continue_on_error: bool = False) -> Plan:
+    def preview(
+        self, program: ProgramOrProject | None = None, *, continue_on_error: bool = False
+    ) -> Plan:
         """Plan the program without changing anything: Check and Diff for every resource (reads,
         imports and the Diffs of delete-before-replace dependents call the provider too, as in
         the engine). New, updated and replaced resources give unknown outputs to their
-        dependents; resources no longer in the program are planned as deletes."""
+        dependents; resources no longer in the program are planned as deletes. ``program`` is a
+        function or a project folder (by default the one this player plays)."""
         with self._op_lock:
+            program = self._program(program)
             self._begin_operation()
             run = Run(self, "preview", continue_on_error=continue_on_error)
             self._play(program, run)
@@ -238,10 +346,15 @@ class Player:
             return plan
 
     def up(
-        self, program: Program, *, refresh: bool = False, continue_on_error: bool = False
+        self,
+        program: ProgramOrProject | None = None,
+        *,
+        refresh: bool = False,
+        continue_on_error: bool = False,
     ) -> Result:
         """Create, update and replace the program's resources, then delete the ones it no longer
-        declares (and replaced ones) in reverse dependency order.
+        declares (and replaced ones) in reverse dependency order. ``program`` is a function or a
+        project folder (by default the one this player plays).
 
         :param refresh: refresh every resource first, in the same command (``pulumi up
             --refresh``); a failed refresh stops the update.
@@ -249,9 +362,10 @@ class Player:
             running the steps that do not depend on it. Without it, as in the engine, no new step
             starts after a failure (the ones under way finish).
 
-        Raises :class:`StepError` (the first failure; ``err.result.errors`` has them all). The
-        state keeps everything that succeeded."""
+        Raises :class:`StepError` (the first failure; ``err.errors`` has them all, and all are
+        printed). The state keeps everything that succeeded."""
         with self._op_lock:
+            program = self._program(program)
             self._begin_operation()
             result = Result("up")
             if refresh:
@@ -344,7 +458,12 @@ class Player:
                         state, id=outcome.id, inputs=outcome.inputs, outputs=outcome.outputs
                     )
                     self._replace_state(state, new)
-            step = Step(outcome.op, state.urn, state.type, state.name, tuple(outcome.drift), True)
+            changes = describe_changes(
+                state.outputs, outcome.outputs, keys=outcome.drift, secrets=state.secrets
+            )
+            step = Step(
+                outcome.op, state.urn, state.type, state.name, tuple(outcome.drift), True, changes
+            )
             self._emit(result, step)
 
     def _replace_state(self, old: ResourceState, new: ResourceState | None) -> None:
@@ -464,20 +583,23 @@ class Player:
         def on_loop(loop: Any) -> None:
             run.loop = loop
 
+        secret_exports: set[str] = set()
         exports, failure = play_program(
             program,
             run,
             project=self.project,
             stack=self.stack,
-            config=self.config,
+            config=self.stack_config(),
             preview=run.preview,
             on_loop=on_loop,
+            secret_exports=secret_exports,
         )
         if run.preview:
             run.result.outputs = exports or {}
         elif exports is not None and not run.result.errors:
             with self._lock:
                 self._outputs = exports
+                self._secret_outputs = secret_exports
             run.result.outputs = exports
         else:
             run.result.outputs = self.outputs

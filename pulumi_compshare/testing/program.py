@@ -17,7 +17,7 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import Settings, get_project, get_root_resource, get_stack
 from pulumi.runtime.stack import massage, run_pulumi_func
 
-from .wire import Props, config_strings, from_struct, to_struct
+from .wire import Props, config_strings, from_struct, holds_secret, to_struct
 
 __all__ = ["STACK_TYPE", "Program", "Registrar", "play_program"]
 
@@ -110,11 +110,13 @@ def play_program(
     config: Mapping[str, Any],
     preview: bool,
     on_loop: Callable[[asyncio.AbstractEventLoop], None],
+    secret_exports: set[str] | None = None,
 ) -> tuple[Props | None, BaseException | None]:
     """Run ``program`` on a fresh thread and event loop under mocks whose monitor is ``run``.
 
-    Returns the stack exports (None if the program did not finish) and the program's exception.
-    Programs run one at a time per process: the SDK's runtime settings are global."""
+    Returns the stack exports (None if the program did not finish; secrets unwrapped, their keys
+    added to ``secret_exports``) and the program's exception. Programs run one at a time per
+    process: the SDK's runtime settings are global."""
     failure: list[BaseException] = []
     exports: list[Props] = []
 
@@ -150,6 +152,9 @@ def play_program(
                 values = getattr(root, "outputs", {})
                 struct = await rpc.serialize_properties(massage(values, []), {})
                 exports.append(from_struct(struct))
+                if secret_exports is not None:
+                    raw = rpc.deserialize_properties(struct, keep_unknowns=True)
+                    secret_exports.update(k for k, v in raw.items() if holds_secret(v))
 
             loop.run_until_complete(play())
         except BaseException as exc:  # reported to the caller

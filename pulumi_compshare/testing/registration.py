@@ -11,10 +11,20 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import rules
+from .display import describe_update
 from .results import Plan, ResourceState, Result, Step, StepError
 from .rules import EngineError
 from .server import ProviderCallError
-from .wire import UNKNOWN, Props, diff_keys, mark_secret, name_of, secret_keys, to_wire_value
+from .wire import (
+    UNKNOWN,
+    Props,
+    diff_keys,
+    holds_secret,
+    mark_secret,
+    name_of,
+    secret_keys,
+    to_wire_value,
+)
 
 if TYPE_CHECKING:
     from .player import Player
@@ -109,8 +119,11 @@ class Run:
             err = StepError(op, urn, exc.message, exc.details, exc.method)
         raise self.fail(err, halt=not self.continue_on_error) from None
 
-    def _step(self, op: str, urn: str, type_: str, diff: Iterable[str] = ()) -> None:
-        self.player._emit(self.result, Step(op, urn, type_, name_of(urn), tuple(diff)))
+    def _step(
+        self, op: str, urn: str, type_: str, diff: Iterable[str] = (), changes: Iterable[str] = ()
+    ) -> None:
+        step = Step(op, urn, type_, name_of(urn), tuple(diff), changes=tuple(changes))
+        self.player._emit(self.result, step)
 
     def _record(self, state: ResourceState) -> None:
         """Commit a step's new state (a preview changes nothing)."""
@@ -173,6 +186,7 @@ class Run:
             message = f"{type_}: only pulumi.dynamic resources are supported here"
             raise self.fail(StepError("create", urn, message))
         secret = secret_keys(raw_inputs) | set(request.additionalSecretOutputs)
+        hidden = sorted(secret | {k for k, v in raw_inputs.items() if holds_secret(v)})
         news: Props = to_wire_value(raw_inputs)
         dbr_option = (
             bool(request.deleteBeforeReplace)
@@ -191,7 +205,13 @@ class Run:
             deleted_with=goal.deleted_with,
             ignore_changes=list(request.ignoreChanges),
             replace_on_changes=list(request.replaceOnChanges),
+            secrets=hidden,
         )
+
+        def changes(old: ResourceState, keys: Iterable[str], inputs: Props) -> tuple[str, ...]:
+            """What a reviewer reads on the step's line (``display.describe_update``)."""
+            shown = set(hidden) | set(old.secrets)
+            return describe_update(list(keys), old.inputs, old.outputs, inputs, secrets=shown)
 
         def new_state(id_: str, inputs: Props, outs: Props, **extra: Any) -> ResourceState:
             return dataclasses.replace(template, id=id_, inputs=inputs, outputs=outs, **extra)
@@ -222,8 +242,9 @@ class Run:
                     self.deleting.discard(urn)
                     self.replaced.add(urn)
             keys = diff_keys(old.inputs, inputs) if old is not None else []
+            shown = changes(old, keys, inputs) if old is not None else ()
             if self.preview:  # provider_plugin.go: Create (no provider preview: outputs = inputs)
-                self._step(op, urn, type_, keys)
+                self._step(op, urn, type_, keys, shown)
                 return "", mark_secret(inputs, secret)
             # step.go: CreateStep.Apply: a failed Create records nothing
             id_, outs = self._apply(
@@ -232,7 +253,7 @@ class Run:
             if old is not None and old.external:
                 self._pend_delete(old)  # its DeleteStep is a no-op: "discard-replaced"
             self._record(new_state(id_, inputs, outs))
-            self._step(op, urn, type_, keys)
+            self._step(op, urn, type_, keys, shown)
             return id_, mark_secret(outs, secret)
 
         # step_generator.go: diff: its DeletedWith resource is being replaced
@@ -274,9 +295,10 @@ class Run:
                 self._step("same", urn, type_)
             return old.id, mark_secret(old.outputs, secret)
 
+        shown = changes(current, decision.keys, decision.inputs)
         if decision.op == "update":
             if self.preview:  # provider_plugin.go: Update (no provider preview: outputs = inputs)
-                self._step("update", urn, type_, decision.keys)
+                self._step("update", urn, type_, decision.keys, shown)
                 return old.id, mark_secret(decision.inputs, secret)
             # step.go: UpdateStep.Apply: a failed Update leaves the old state as it was
             outs = self._apply(
@@ -291,7 +313,7 @@ class Run:
                 ),
             )
             self._record(new_state(old.id, decision.inputs, outs, import_id=old.import_id))
-            self._step("update", urn, type_, decision.keys)
+            self._step("update", urn, type_, decision.keys, shown)
             return old.id, mark_secret(outs, secret)
 
         with self.player._lock:
@@ -301,7 +323,7 @@ class Run:
         if decision.delete_before_replace:
             self._delete_before_replace(old)
         if self.preview:
-            self._step("replace", urn, type_, decision.keys)
+            self._step("replace", urn, type_, decision.keys, shown)
             return "", mark_secret(decision.inputs, secret)
         id_, outs = self._apply(
             "replace",
@@ -311,7 +333,7 @@ class Run:
         if not decision.delete_before_replace and not old.pending_replacement:
             self._pend_delete(old)  # step.go: CreateStep.Apply (replacing && pendingDelete)
         self._record(new_state(id_, decision.inputs, outs))
-        self._step("replace", urn, type_, decision.keys)
+        self._step("replace", urn, type_, decision.keys, shown)
         return id_, mark_secret(outs, secret)
 
     def _component(
@@ -434,6 +456,7 @@ class Run:
         parent = request.parent if request.parent != self.stack_urn else ""
         state = ResourceState(urn, type_, name_of(urn), id_, props, outs, deps, parent=parent)
         state.external = True
+        state.secrets = sorted(secret | {k for k, v in raw_props.items() if holds_secret(v)})
         if old is not None and not old.external and old.id != requested:
             # NewReadReplacementStep: the managed resource it replaces is deleted at the end
             with self.player._lock:

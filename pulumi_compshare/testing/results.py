@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
+from .display import render_value
 from .wire import Props, name_of
 
 __all__ = [
@@ -36,6 +37,8 @@ class StepError(Exception):
         self.urn = urn
         self.name = name_of(urn)
         self.type = urn.rsplit("::", 2)[-2] if urn.count("::") >= 3 else ""
+        self.short_type = self.type.rsplit("$", 1)[-1].rsplit(":", 1)[-1]
+        """The resource class's name (``TeamMembership``); empty if the URN has no type."""
         self.message = " ".join(message.split("\n"))
         """What a user reads, on one line (the last line of the provider traceback, the check
         failures, or the engine's message)."""
@@ -89,6 +92,8 @@ class ResourceState:
     import_id: str = ""
     pending_replacement: bool = False
     """Deleted by a delete-before-replace whose create has not happened yet."""
+    secrets: list[str] = field(default_factory=list)
+    """Properties the program marked secret (at any depth): printed as ``[secret]``."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -153,19 +158,38 @@ class Step:
     type: str
     name: str
     diff: tuple[str, ...] = ()
-    """Changed properties as ``~key``, ``+key``, ``-key`` (drifted outputs for a refresh)."""
+    """Changed properties as ``~key``, ``+key``, ``-key`` (drifted outputs for a refresh): the
+    engine's changed keys, old inputs against new ones."""
     refresh: bool = False
+    changes: tuple[str, ...] = ()
+    """What changes, one phrase per property (:mod:`~pulumi_compshare.testing.display`):
+    ``account_ids: +50004 -50003``, ``remark_name: "A" => "B"``. For an update or replace the
+    live values (old outputs) against the new inputs, since that is what the provider changes;
+    for a refresh the old outputs against the refreshed ones."""
+
+    @property
+    def short_type(self) -> str:
+        """The resource class's name: the last part of the type token (``ImageShare`` for
+        ``pulumi-python:dynamic/compshare:ImageShare``)."""
+        return self.type.rsplit("$", 1)[-1].rsplit(":", 1)[-1] or self.type
 
     @property
     def line(self) -> str:
-        """The line pulumi would print for this step."""
-        head = f"  {_SYMBOLS[self.op]} {self.type} {self.name}"
+        """The line printed for this step, e.g. ``~ ImageShare s update [account_ids: +50004
+        -50003]`` or ``+ Team t create``. Changes are joined with ``; ``; without them the
+        changed keys are shown as ``[diff: ~key]``."""
+        head = f"  {_SYMBOLS[self.op]} {self.short_type} {self.name}"
+        if self.changes:
+            detail = f" [{'; '.join(self.changes)}]"
+        elif self.diff:
+            detail = f" [diff: {', '.join(self.diff)}]"
+        else:
+            detail = ""
         if self.refresh:
             if self.op == "delete":
                 return f"{head} refresh (gone)"
-            return f"{head} refresh (drift: {', '.join(self.diff)})"
-        tail = f" [diff: {', '.join(self.diff)}]" if self.diff else ""
-        return f"{head} {self.op}{tail}"
+            return f"{head} refresh{detail}"
+        return f"{head} {self.op}{detail}"
 
 
 @dataclass
@@ -222,9 +246,31 @@ class Result:
             parts.append(f"{counts.get('same', 0)} unchanged")
         return "Resources: " + ", ".join(parts)
 
+    def output_lines(self, secrets: Iterable[str] = ()) -> list[str]:
+        """``Outputs:`` and one line per stack output (whole floats as ints; ``[secret]`` for
+        the ``secrets``), as ``pulumi up`` prints them; nothing if there are none."""
+        if not self.outputs:
+            return []
+        hidden = set(secrets)
+        return ["Outputs:"] + [
+            f"    {key}: {'[secret]' if key in hidden else render_value(value, limit=1000)}"
+            for key, value in sorted(self.outputs.items())
+        ]
+
+    def error_lines(self) -> list[str]:
+        """Every failure of the operation, one line each, after a header: ``Errors (2):`` then
+        ``  TeamMembership member-50002 create: <message>``; nothing if all went well."""
+        if not self.errors:
+            return []
+        return [f"Errors ({len(self.errors)}):"] + [
+            f"  {e.short_type + ' ' if e.short_type else ''}{e.name} {e.op}: {e.message}"
+            for e in self.errors
+        ]
+
     def lines(self) -> list[str]:
-        """Printed lines: one per changing step, then the summary."""
-        return [s.line for s in self.steps if s.op != "same"] + [self.summary()]
+        """Printed lines: one per changing step, the summary, then every failure."""
+        changed = [s.line for s in self.steps if s.op != "same"]
+        return [*changed, self.summary(), *self.error_lines()]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())

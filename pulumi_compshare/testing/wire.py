@@ -31,6 +31,7 @@ __all__ = [
     "config_strings",
     "diff_keys",
     "from_struct",
+    "holds_secret",
     "make_urn",
     "mark_secret",
     "name_of",
@@ -125,6 +126,17 @@ def from_struct(struct: struct_pb2.Struct) -> Props:
 def secret_keys(props: Mapping[str, Any]) -> set[str]:
     """Top-level keys whose value is a secret."""
     return {k for k, v in props.items() if rpc.is_rpc_secret(v)}
+
+
+def holds_secret(value: Any) -> bool:
+    """Whether ``value`` is a secret or holds one at any depth (never to be printed)."""
+    if rpc.is_rpc_secret(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(holds_secret(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(holds_secret(v) for v in value)
+    return False
 
 
 def mark_secret(props: Mapping[str, Any], keys: Iterable[str]) -> Props:
