@@ -61,8 +61,8 @@ from ..api.models import (
 from ._deadline import DeadlineBackend, deadline_of_this_thread
 from .credentials import Credentials
 from .errors import (
+    APIError,
     CompShareAPIError,
-    CompShareError,
     InvalidParameterError,
     MalformedResponseError,
     NotFoundError,
@@ -101,7 +101,7 @@ class _Failure(Exception):
 
     def __init__(
         self,
-        error: CompShareError,
+        error: APIError,
         applied_maybe: bool,
         retry_after: float = 0.0,
         reached: bool = True,
