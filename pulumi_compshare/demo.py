@@ -2,19 +2,21 @@
 
 ``python -m pulumi_compshare.demo``
 
-It starts the emulator, then plays ``examples/quickstart`` — a team, two memberships and an image
+It starts the emulator, then plays the quickstart project — a team, two memberships and an image
 share — through preview, up, an out-of-band change (the invitee accepts; someone removes an
 account from the image share in the console), refresh, up again (which repairs the drift) and
-destroy, and ends with a summary. With the Pulumi CLI on PATH it does this through the Automation
-API on a local file backend in a temporary directory; without it, it plays the same program with
-the same providers through the engine protocol (``python -m pulumi.dynamic`` over gRPC), and says
-how to install the CLI. Exit status 0 means every step did what it should.
+destroy, and ends with a summary. The project ships inside the package
+(:mod:`pulumi_compshare.examples`, the same files as the repository's ``examples/quickstart``), so
+this works from an installed wheel in any directory. With the Pulumi CLI on PATH it does this
+through the Automation API on a local file backend in a temporary directory; without it, it says
+so (with how to install the CLI) and plays the same project with the same providers through the
+engine protocol (``python -m pulumi.dynamic`` over gRPC, :class:`~pulumi_compshare.testing.Player`).
+Exit status 0 means every step did what it should.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import runpy
 import shutil
@@ -25,11 +27,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .client import CompShareClient, Credentials
 from .emulator import Emulator
-from .testing.engine import Player
+from .examples import project_folder
+from .testing import Player
+from .testing.display import render_value
 
-__all__ = ["main", "quickstart_program"]
+__all__ = ["main", "quickstart_program", "quickstart_project"]
 
 PROJECT = "compshare-quickstart"
 STACK = "dev"
@@ -38,14 +41,14 @@ IMAGE = "compshareImage-abc"
 INSTALL_HINT = "install it with `curl -fsSL https://get.pulumi.com | sh` (https://www.pulumi.com/docs/install/)"
 
 
+def quickstart_project() -> Path:
+    """The quickstart project folder shipped in the package (``Pulumi.yaml``, ``__main__.py``)."""
+    return project_folder("quickstart")
+
+
 def quickstart_program() -> Path:
-    """The quickstart program file of this checkout."""
-    path = Path(__file__).resolve().parent.parent / "examples" / "quickstart" / "__main__.py"
-    if not path.is_file():
-        raise SystemExit(
-            f"the quickstart program is not at {path}: run the demo from a clone of the repository"
-        )
-    return path
+    """The quickstart program file shipped in the package."""
+    return quickstart_project() / "__main__.py"
 
 
 def _quickstart() -> Callable[[], None]:
@@ -67,19 +70,13 @@ def _stack_config(em: Emulator) -> dict[str, str]:
     }
 
 
-def _client(em: Emulator, company_id: int) -> CompShareClient:
-    account = em.account(company_id)
-    return CompShareClient(Credentials(account.public_key, account.private_key), base_url=em.url)
-
-
 def _out_of_band(em: Emulator, say: Callable[[str], None]) -> None:
-    """What happens outside Pulumi between two runs."""
-    with _client(em, ALICE) as alice:
-        team_id = next(r.team_id for r in alice.list_team_invites() if r.status == "Pending")
-        alice.set_team_relation(team_id, "Agree")
+    """What happens outside Pulumi between two runs, through the API with each person's keys."""
+    teams, _, _ = _state_summary(em)
+    team_id = int(teams[0]["id"])
+    em.accept_invite(team_id, ALICE)
     say(f"  alice (50002) accepted the invite to team {team_id}")
-    with _client(em, OWNER) as owner:
-        owner.modify_image_share_accounts(IMAGE, remove=[BOB])
+    em.unshare_image(IMAGE, BOB)
     say(f"  someone removed bob (50003) from the share list of {IMAGE} in the console")
 
 
@@ -124,27 +121,25 @@ def _verify_destroyed(em: Emulator, checks: _Checks) -> None:
 
 
 def run_with_engine_protocol(em: Emulator, say: Callable[[str], None]) -> list[str]:
-    """Play the quickstart through ``python -m pulumi.dynamic`` with the test kit's Player."""
-    program = _quickstart()
+    """Play the quickstart project through ``python -m pulumi.dynamic`` with the test kit's
+    Player (which prints each step, the outputs and the summary)."""
     checks = _Checks(say)
-    with Player(
-        project=PROJECT,
+    with Player.from_project(
+        quickstart_project(),
         stack=STACK,
         config=_stack_config(em),
         printer=say,
         restart_per_operation=True,
-        cwd=quickstart_program().parent,
     ) as player:
         say(f"\nPreviewing update ({STACK}):")
-        plan = player.preview(program)
+        plan = player.preview()
         checks.expect(plan.counts().get("create") == 4, "preview plans 4 creates")
         checks.expect(
             not em.stats()["requests"].get("CreateCompShareTeam"), "preview changed nothing"
         )
 
         say(f"\nUpdating ({STACK}):")
-        result = player.up(program)
-        _print_outputs(say, result.outputs)
+        player.up()
         _verify_up(em, checks, after_drift=False)
 
         say("\nOut-of-band changes:")
@@ -161,9 +156,8 @@ def run_with_engine_protocol(em: Emulator, say: Callable[[str], None]) -> list[s
         )
 
         say(f"\nUpdating ({STACK}):")
-        result = player.up(program)
+        result = player.up()
         checks.expect(result.ops().get("cuda-base") == "update", "up restores the share list")
-        _print_outputs(say, result.outputs)
         _verify_up(em, checks, after_drift=True)
 
         say(f"\nDestroying ({STACK}):")
@@ -234,22 +228,12 @@ def run_with_cli(em: Emulator, say: Callable[[str], None]) -> list[str]:
     return checks.failed
 
 
-def _plain(value: Any) -> Any:
-    """Engine numbers are floats: show whole ones as ints, as `pulumi` prints them."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _print_outputs(say: Callable[[str], None], outputs: Mapping[str, Any]) -> None:
+    """Stack outputs, whole numbers as ints (engine numbers are floats), as `pulumi` prints them."""
     if outputs:
         say("Outputs:")
         for key in sorted(outputs):
-            say(f"    {key}: {json.dumps(_plain(outputs[key]), ensure_ascii=False)}")
+            say(f"    {key}: {render_value(outputs[key], limit=1000)}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,10 +1,14 @@
 """The user surface: every example and README snippet registers what it should under
-``pulumi.runtime.set_mocks``; the Pulumi.yaml files are valid project files; the main job runs."""
+``pulumi.runtime.set_mocks``; the Pulumi.yaml files are valid project files; the classroom example
+plays through the offline engine against the emulator; the quickstart shipped in the package is
+the repository's; the main job runs; the docs list every config key."""
 
 from __future__ import annotations
 
+import json
 import re
 import runpy
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +17,33 @@ import pytest
 import yaml
 
 from pulumi_compshare import demo
-from pulumi_compshare.config import CONFIG_KEYS
-from pulumi_compshare.emulator import Emulator
+from pulumi_compshare.emulator import Emulator, generate_seed
+from pulumi_compshare.examples import project_folder
+from pulumi_compshare.testing import Player
+from pulumi_compshare.testing.project import Project
 
-from .kit import Recorder
+from .kit import Recorder, stack_config
+
+try:  # the public home of the key list; older trees kept it with the resources
+    from pulumi_compshare.config import CONFIG_KEYS
+except ImportError:  # pragma: no cover
+    from pulumi_compshare.resources._config import (  # type: ignore[import-not-found,no-redef]
+        CONFIG_KEYS,
+    )
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_program(source: Path | str) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Run a program file (or source text) under mocks and return what it registered."""
+def run_program(
+    source: Path | str, project: str = "examples", config: Mapping[str, Any] | None = None
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Run a program file (or source text) under mocks, with ``config`` as the stack config, and
+    return what it registered."""
     recorder = Recorder()
-    pulumi.runtime.set_mocks(recorder, project="examples", stack="test", preview=False)
+    pulumi.runtime.set_all_config(
+        {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()}
+    )
+    pulumi.runtime.set_mocks(recorder, project=project, stack="test", preview=False)
 
     @pulumi.runtime.test
     def play() -> Any:
@@ -34,7 +53,10 @@ def run_program(source: Path | str) -> dict[str, tuple[str, dict[str, Any]]]:
             exec(compile(source, "README.md", "exec"), {"__name__": "__main__"})
         return pulumi.Output.from_input(None)
 
-    play()
+    try:
+        play()
+    finally:
+        pulumi.runtime.set_all_config({})
     return {
         name: (recorder.kinds()[name], inputs) for name, (_, inputs) in recorder.registered.items()
     }
@@ -90,9 +112,124 @@ def test_readme_python_examples_run(index: int, monkeypatch: pytest.MonkeyPatch)
         assert {typ for typ, _ in reg.values()} == {"Team", "TeamMembership", "ImageShare"}
 
 
+def test_classroom_registers_a_team_per_course_and_one_image_share() -> None:
+    folder = ROOT / "examples" / "classroom"
+    project = Project.load(folder)  # Pulumi.yaml's defaults, as the CLI applies them
+    reg = run_program(folder / "__main__.py", project.name, project.stack_config({}))
+    kinds = {name: typ for name, (typ, _) in reg.items()}
+    assert [n for n, k in kinds.items() if k == "Team"] == [
+        "course-cv-101",
+        "course-nlp-201",
+        "course-rl-301",
+    ]
+    assert reg["course-cv-101"][1]["name"] == "cv-101 Computer Vision"
+    members = {n: inputs for n, (k, inputs) in reg.items() if k == "TeamMembership"}
+    assert len(members) == 8  # 3 + 3 + 2, Bo Li and Alice Chen in two courses each
+    assert members["nlp-201-50003"]["remark_name"] == "Bo Li"
+    assert members["nlp-201-50003"]["team_id"] == 1002
+    assert [n for n, k in kinds.items() if k == "ImageShare"] == ["course-image"]
+    share = reg["course-image"][1]
+    assert share["image_id"] == "compshareImage-abc"
+    assert share["account_ids"] == [50002, 50003, 50004, 50005, 50006, 50007]
+
+
+def test_classroom_rejects_a_bad_course_list_before_creating_anything() -> None:
+    folder = ROOT / "examples" / "classroom"
+    project = Project.load(folder)
+    twice = [{"code": "a", "title": "A", "students": []}] * 2
+    config = project.stack_config({"courses": json.dumps(twice)})
+    with pytest.raises(Exception, match="course code 'a' appears twice"):
+        run_program(folder / "__main__.py", project.name, config)
+
+
+def test_classroom_plays_against_the_emulator() -> None:
+    """The classroom through the offline engine: up, students accept, someone unshares the
+    image in the console, refresh, up repairs it, a student leaves a course, destroy."""
+    seed = generate_seed(accounts=9, images=1)
+    image = seed.images[0].id
+    folder = ROOT / "examples" / "classroom"
+    lines: list[str] = []
+    with Emulator(seed) as em:
+        config = {**stack_config(em), "courseImage": image}
+        with Player.from_project(folder, config=config, printer=lines.append) as player:
+            result = player.up()
+            assert result.counts() == {"create": 12}  # 3 teams, 8 memberships, 1 share
+            names = {
+                "cv-101 Computer Vision",
+                "nlp-201 Natural Language Processing",
+                "rl-301 Reinforcement Learning",
+            }
+            teams = {t["name"]: t["id"] for t in em.state()["teams"] if t["name"] in names}
+            assert set(teams) == names
+            nlp = teams["nlp-201 Natural Language Processing"]
+            invited = {
+                r["user_company_id"]: r["remark_name"]
+                for r in em.state()["relations"]
+                if r["team_id"] == nlp
+            }
+            assert invited == {50003: "Bo Li", 50005: "Dan Zhao", 50006: "Eva Sun"}
+            (row,) = em.state()["images"]
+            assert sorted(row["shared_with"]) == list(range(50002, 50008))
+            outputs = player.outputs
+            assert outputs["teams"]["nlp-201"] == nlp
+            assert outputs["members"]["cv-101"] == {
+                "50002": "Pending",
+                "50003": "Pending",
+                "50004": "Pending",
+            }
+            assert f"    image_shared_with: {list(range(50002, 50008))}" in lines
+
+            # students accept; someone removes one from the image in the console
+            em.accept_invite(nlp, 50005)
+            em.unshare_image(image, 50006)
+            refreshed = player.refresh()
+            assert refreshed.step("course-image").line == (
+                "  ~ ImageShare course-image refresh [account_ids: -50006]"
+            )
+            result = player.up()
+            assert result.step("course-image").line == (
+                "  ~ ImageShare course-image update [account_ids: +50006]"
+            )
+            assert player.outputs["members"]["nlp-201"]["50005"] == "Joined"
+
+            # Eva leaves nlp-201, her only course; Frank (50008) joins it
+            courses = Project.load(folder).stack_config({})["compshare-classroom:courses"]
+            students = courses[1]["students"]
+            students[:] = [s for s in students if s["companyId"] != 50006]
+            students.append({"companyId": 50008, "remarkName": "Frank Zhou"})
+            player.config["courses"] = json.dumps(courses)
+            plan = player.preview()
+            assert plan.step("course-image").line == (
+                "  ~ ImageShare course-image update [account_ids: +50008 -50006]"
+            )
+            assert plan.ops()["nlp-201-50006"] == "delete"
+            assert plan.ops()["nlp-201-50008"] == "create"
+            player.up()
+            (row,) = em.state()["images"]
+            assert sorted(row["shared_with"]) == [*range(50002, 50006), 50007, 50008]
+
+            player.destroy()
+            assert player.resources == {}
+        course_teams = [t for t in em.state()["teams"] if t["id"] in teams.values()]
+        assert len(course_teams) == 3 and all(t["deleted"] for t in course_teams)
+
+
+def test_the_registry_overview_example_runs() -> None:
+    (source,) = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "_index.md").read_text(), re.S)
+    reg = run_program(source)
+    assert {typ for typ, _ in reg.values()} == {"Team", "TeamMembership", "ImageShare"}
+    assert reg["course-image"][1]["account_ids"] == [50002, 50003]
+
+
 @pytest.mark.parametrize(
     "path",
-    ["Pulumi.yaml", "examples/quickstart/Pulumi.yaml", "examples/two-accounts/Pulumi.yaml"],
+    [
+        "Pulumi.yaml",
+        "examples/quickstart/Pulumi.yaml",
+        "examples/two-accounts/Pulumi.yaml",
+        "examples/classroom/Pulumi.yaml",
+        "pulumi_compshare/examples/quickstart/Pulumi.yaml",
+    ],
 )
 def test_pulumi_yaml_is_a_valid_project(path: str) -> None:
     project = yaml.safe_load((ROOT / path).read_text())
@@ -116,5 +253,29 @@ def test_main_job_runs_the_quickstart_offline(capsys: pytest.CaptureFixture[str]
     assert "CompShare emulator listening on http://127.0.0.1:" in out
     for header in ("Previewing update", "Updating", "Refreshing", "Destroying", "Summary:"):
         assert header in out
-    assert "refresh (drift: ~account_ids)" in out
+    assert "  ~ ImageShare cuda-base refresh [account_ids: -50003]" in out
+    assert "  ~ ImageShare cuda-base update [account_ids: +50003]" in out
+    assert "    team_id: 1002" in out  # an int, though numbers cross the engine as floats
     assert "FAILED" not in out and "every check passed" in out
+
+
+def test_the_packaged_quickstart_is_the_repository_example() -> None:
+    """The main job plays the copy shipped in the package; users read examples/quickstart."""
+    shipped = project_folder("quickstart")
+    assert shipped == demo.quickstart_project()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        assert (shipped / name).read_bytes() == (
+            ROOT / "examples" / "quickstart" / name
+        ).read_bytes()
+    assert sorted(p.name for p in shipped.iterdir() if p.name != "__pycache__") == [
+        "Pulumi.yaml",
+        "__main__.py",
+    ]
+
+
+def test_installation_doc_lists_exactly_the_config_keys() -> None:
+    text = (ROOT / "docs" / "installation-configuration.md").read_text()
+    listed = set(re.findall(r"^\| `(compshare:\w+)` \|", text, flags=re.MULTILINE))
+    assert listed == set(CONFIG_KEYS)
+    mentioned = set(re.findall(r"compshare:\w+", text))
+    assert mentioned <= set(CONFIG_KEYS), mentioned - set(CONFIG_KEYS)
