@@ -8,7 +8,7 @@ A seed is what the emulator starts from. It comes from one of three places:
   ``{"accounts": [{"company_id", "name", "public_key", "private_key", "balance"}],
   "teams": [{"id", "owner", "name", "description"}], "images": [{"id", "owner", "name"}],
   "dialects": ["<name>", ...]}`` (``dialects`` optional: the readings of the API to answer in,
-  see :data:`pulumi_compshare.emulator.state.DIALECTS`; ``balance`` optional: the account's
+  see :data:`pulumi_compshare.emulator.dialects.DIALECTS`; ``balance`` optional: the account's
   balance in fen, 1/100 yuan, default :data:`DEFAULT_BALANCE`, which a team owner allocates to
   members with SetCompShareTeamAmount).
 
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from pulumi_compshare.api import limits
+from pulumi_compshare.emulator.dialects import parse_dialects
 
 __all__ = [
     "DEFAULT_BALANCE",
@@ -152,8 +153,6 @@ class _SeedParser:
         return Seed(accounts=accounts, teams=teams, images=images, dialects=dialects)
 
     def parse_dialects(self, value: Any) -> tuple[str, ...]:
-        from pulumi_compshare.emulator.state import parse_dialects
-
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail("dialects must be a list of dialect names")
         try:

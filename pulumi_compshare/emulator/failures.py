@@ -1,0 +1,54 @@
+"""The emulator's failed actions: a RetCode and a one-line message (and the ``chinese-errors``
+dialect's Chinese text and code).
+
+Codes chosen by the emulator (the vendor does not document them): not found 8404, permission
+denied 8403, conflict 8409; invalid parameters are 230 with a message naming the parameter.
+"""
+
+from __future__ import annotations
+
+from pulumi_compshare.api import codes
+
+__all__ = ["ApiError", "conflict", "denied", "invalid", "not_found", "one_line"]
+
+
+class ApiError(Exception):
+    """A failed action: a RetCode and a one-line message.
+
+    ``zh`` / ``zh_code`` are what the ``chinese-errors`` dialect answers instead (the emulator's
+    CompShare-style codes; see :data:`ZH_CODES`)."""
+
+    def __init__(
+        self, code: int, message: str, *, zh: str | None = None, zh_code: int | None = None
+    ) -> None:
+        message = one_line(message)
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.zh = one_line(zh) if zh is not None else None
+        self.zh_code = zh_code
+
+
+def one_line(text: str) -> str:
+    """Messages echo request values: escape line breaks so a message stays one line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def invalid(name: str, reason: str, zh: str = "取值不合法") -> ApiError:
+    if reason == "required":
+        zh = "缺少必填参数"
+    return ApiError(
+        codes.PARAM_ERROR, f"Params [{name}] not available: {reason}", zh=f"参数 [{name}] {zh}"
+    )
+
+
+def not_found(message: str, zh: str, zh_code: int) -> ApiError:
+    return ApiError(codes.EMULATOR_NOT_FOUND, message, zh=zh, zh_code=zh_code)
+
+
+def denied(message: str, zh: str, zh_code: int) -> ApiError:
+    return ApiError(codes.EMULATOR_PERMISSION_DENIED, message, zh=zh, zh_code=zh_code)
+
+
+def conflict(message: str, zh: str, zh_code: int) -> ApiError:
+    return ApiError(codes.EMULATOR_CONFLICT, message, zh=zh, zh_code=zh_code)
