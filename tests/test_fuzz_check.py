@@ -213,6 +213,9 @@ VALID_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "image_id": valid_image_ids,
     "account_ids": valid_account_ids,
     "adopt_team_id": st.one_of(st.none(), valid_ids),
+    "allocated_amount": st.one_of(
+        st.none(), st.integers(0, 2**53), st.integers(0, 2**40).map(float)
+    ),
     "creation_marker": st.one_of(st.none(), st.text("0123456789abcdef", min_size=24, max_size=24)),
 }
 """Values every input accepts (``None`` only for optional inputs)."""
@@ -228,6 +231,10 @@ NEAR_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "user_company_id": near_ids,
     "remark_name": _around(limits.REMARK_NAME_MAX),
     "adopt_team_id": near_ids,
+    "allocated_amount": st.one_of(
+        st.sampled_from([-1, 2**53 + 1, 0.5, "100", True, float("inf"), float("nan")]),
+        st.integers(-(2**60), 2**60),
+    ),
     "creation_marker": st.text("0123456789abcdefABCDEF", min_size=22, max_size=26),
     "reinvite_on_reject": st.sampled_from([0, 1, "true", "false", 1.0]),
     "exclusive": st.sampled_from([0, 1, "true", "false", 1.0]),
@@ -345,6 +352,10 @@ def _expect_image_id(value: Any, out: Any) -> None:
     assert limits.IMAGE_ID_PATTERN.fullmatch(out), f"{out!r} is not a custom image id"
 
 
+def _expect_fen(value: Any, out: Any) -> None:
+    assert type(out) is int and 0 <= out <= 2**53 and out == value, f"{value!r} -> {out!r}"
+
+
 def _expect_marker(value: Any, out: Any) -> None:
     assert out == value and re.fullmatch("[0-9a-f]{24}", out), f"{out!r} is not a marker"
 
@@ -365,6 +376,7 @@ EXPECT: dict[str, Callable[[Any, Any], None]] = {
     "image_id": _expect_image_id,
     "account_ids": _expect_id_set,
     "adopt_team_id": _expect_id,
+    "allocated_amount": _expect_fen,
     "creation_marker": _expect_marker,
 }
 DEFAULTS: dict[str, Any] = {"reinvite_on_reject": False, "exclusive": False}
@@ -376,6 +388,7 @@ INPUTS: dict[str, set[str]] = {
         "remark_name",
         "reinvite_on_reject",
         "profile",
+        "allocated_amount",
     },
     "TeamInviteAccepter": {"team_id", "profile"},
     "ImageShare": {"image_id", "account_ids", "exclusive", "profile"},
