@@ -117,7 +117,7 @@ def test_classroom_registers_a_team_per_course_and_one_image_share() -> None:
     project = Project.load(folder)  # Pulumi.yaml's defaults, as the CLI applies them
     reg = run_program(folder / "__main__.py", project.name, project.stack_config({}))
     kinds = {name: typ for name, (typ, _) in reg.items()}
-    assert [n for n, k in kinds.items() if k == "Team"] == [
+    assert sorted(n for n, k in kinds.items() if k == "Team") == [
         "course-cv-101",
         "course-nlp-201",
         "course-rl-301",

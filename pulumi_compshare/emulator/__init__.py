@@ -10,6 +10,10 @@ envelope, and can inject latency and faults. ``Emulator(dialects=...)`` answers 
 readings of the API where the vendor's sources leave a question open (``docs/dialects.md``).
 Every account has a balance in fen that a team owner allocates to members
 (``SetCompShareTeamAmount``); :meth:`Emulator.spend` lets a member spend (``docs/budgets.md``).
+What people do outside Pulumi (accept an invite, remove a member, rename a team, unshare an
+image...) are :class:`Emulator` methods that call the API with that person's keys
+(``docs/testing.md``). ``Emulator(seed={...})`` takes seed data of the seed file's shape (see
+the :class:`Emulator` docstring); :func:`generate_seed` makes many accounts.
 See :mod:`.state` for the behaviour of each action and :mod:`.server` for the HTTP side;
 ``python -m pulumi_compshare.emulator`` runs it from the command line.
 """
