@@ -118,7 +118,8 @@ class Project:
 
     def program(self) -> Callable[[], None]:
         """The program as a callable for the player: runs :attr:`main` as ``__main__`` with the
-        project folder (and the program's own folder) first on ``sys.path`` while it runs."""
+        project folder (and the program's own folder) first on ``sys.path`` while it runs. The
+        process's working directory is not changed (the player runs programs on a thread)."""
         main = str(self.main)
         folders = list(dict.fromkeys([str(self.path), str(self.main.parent)]))
 
