@@ -127,6 +127,9 @@ def test_classroom_registers_a_team_per_course_and_one_image_share() -> None:
     assert len(members) == 8  # 3 + 3 + 2, Bo Li and Alice Chen in two courses each
     assert members["nlp-201-50003"]["remark_name"] == "Bo Li"
     assert members["nlp-201-50003"]["team_id"] == 1002
+    assert members["cv-101-50002"]["allocated_amount"] == 20000  # the course's budget
+    assert members["cv-101-50003"]["allocated_amount"] == 50000  # the student's own
+    assert "allocated_amount" not in members["nlp-201-50003"]  # no budget: unmanaged
     assert [n for n, k in kinds.items() if k == "ImageShare"] == ["course-image"]
     share = reg["course-image"][1]
     assert share["image_id"] == "compshareImage-abc"
@@ -179,8 +182,13 @@ def test_classroom_plays_against_the_emulator() -> None:
             }
             assert f"    image_shared_with: {list(range(50002, 50008))}" in lines
 
+            cv = teams["cv-101 Computer Vision"]
+            assert outputs["budgets"]["cv-101"]["50003"] == [0, 0, True]  # waits for Bo Li
+            assert balance(em) == 1_000_000
+
             # students accept; someone removes one from the image in the console
             em.accept_invite(nlp, 50005)
+            em.accept_invite(cv, 50003)
             em.unshare_image(image, 50006)
             refreshed = player.refresh()
             assert refreshed.step("course-image").line == (
@@ -191,6 +199,10 @@ def test_classroom_plays_against_the_emulator() -> None:
                 "  ~ ImageShare course-image update [account_ids: +50006]"
             )
             assert player.outputs["members"]["nlp-201"]["50005"] == "Joined"
+            budgets = player.outputs["budgets"]["cv-101"]
+            assert budgets["50003"] == [50000, 50000, False]  # granted once Bo Li joined
+            assert budgets["50002"] == [0, 0, True]  # Alice has not accepted yet
+            assert balance(em) == 1_000_000 - 50000
 
             # Eva leaves nlp-201, her only course; Frank (50008) joins it
             courses = Project.load(folder).stack_config({})["compshare-classroom:courses"]
@@ -208,10 +220,17 @@ def test_classroom_plays_against_the_emulator() -> None:
             (row,) = em.state()["images"]
             assert sorted(row["shared_with"]) == [*range(50002, 50006), 50007, 50008]
 
+            em.spend(cv, 50003, 12000)
             player.destroy()
             assert player.resources == {}
+            assert balance(em) == 1_000_000 - 12000  # Bo Li's unspent budget came back
         course_teams = [t for t in em.state()["teams"] if t["id"] in teams.values()]
         assert len(course_teams) == 3 and all(t["deleted"] for t in course_teams)
+
+
+def balance(em: Emulator, company_id: int = 50001) -> int:
+    (account,) = [a for a in em.state()["accounts"] if a["company_id"] == company_id]
+    return int(account["balance"])
 
 
 def test_the_registry_overview_example_runs() -> None:

@@ -38,18 +38,33 @@ def load_courses(raw: Any) -> list[dict[str, Any]]:
         if code in codes:
             raise ValueError(f"{where}: course code {code!r} appears twice")
         codes.add(code)
-        students: dict[int, str] = {}
+        budget = load_budget(course.get("budget"), f"{where}.budget")
+        students: dict[int, tuple[str, int | None]] = {}
         for number, student in enumerate(course.get("students") or []):
+            at = f"{where}.students[{number}]"
             try:
                 company_id = int(student["companyId"])
             except (TypeError, KeyError, ValueError):
-                raise ValueError(f"{where}.students[{number}]: companyId is required") from None
+                raise ValueError(f"{at}: companyId is required") from None
             if company_id in students:
-                raise ValueError(f"{where}.students[{number}]: {company_id} is listed twice")
-            students[company_id] = str(student.get("remarkName") or f"student {company_id}")
+                raise ValueError(f"{at}: {company_id} is listed twice")
+            remark = str(student.get("remarkName") or f"student {company_id}")
+            own = load_budget(student.get("budget"), f"{at}.budget")
+            students[company_id] = (remark, own if own is not None else budget)
         name = f"{code} {title}"[:TEAM_NAME_MAX]
         courses.append({"code": code, "name": name, "students": students})
     return courses
+
+
+def load_budget(raw: Any, where: str) -> int | None:
+    """A budget in fen (1/100 yuan), or ``None`` (not managed)."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise ValueError(
+            f"config {where}: expected a whole number of fen (1/100 yuan), got {raw!r}"
+        )
+    return raw
 
 
 config = pulumi.Config()
@@ -68,19 +83,18 @@ for course in courses:
     )
     teams[code] = team
     members[code] = {}
-    for company_id, remark_name in course["students"].items():
+    for company_id, (remark_name, budget) in course["students"].items():
+        # Each student's GPU budget in this course's team: granted once they accept the invite
+        # (until then `budget_pending`), raised or lowered with the config, and what they have
+        # not spent is withdrawn when they leave the course.
         members[code][company_id] = compshare.TeamMembership(
             f"{code}-{company_id}",
             team_id=team.team_id,
             user_company_id=company_id,
             remark_name=remark_name,
+            allocated_amount=budget,
         )
         enrolled.add(company_id)
-
-        # --- Per-student budgets ---------------------------------------------------------------
-        # Not yet: a later version allocates each student's GPU budget in their course team here
-        # (from an optional `budget` of the student in the courses config), next to the
-        # membership it belongs to. Nothing is allocated by this version.
 
 # Everyone enrolled in any course gets the course image; nobody else is touched (additive).
 course_image_share = compshare.ImageShare(
@@ -92,6 +106,16 @@ pulumi.export(
     "members",
     {
         code: {str(cid): m.status for cid, m in by_student.items()}
+        for code, by_student in members.items()
+    },
+)
+pulumi.export(
+    "budgets",
+    {
+        code: {
+            str(cid): pulumi.Output.all(m.allocate_amount, m.available_amount, m.budget_pending)
+            for cid, m in by_student.items()
+        }
         for code, by_student in members.items()
     },
 )
