@@ -4,20 +4,33 @@ Like generated Pulumi SDKs, each lookup has a plain form (``get_team(...)`` retu
 now) and an ``_output`` form (``get_team_output(...)`` takes Inputs and returns an Output).
 Credentials come from stack config (``pulumi.Config("compshare")``) or the same environment
 variables as the resources; ``profile`` names a set in ``compshare:profiles``. Bad arguments raise
-:class:`~pulumi_compshare.client.InvalidParameterError` before any API call.
+:class:`~pulumi_compshare.client.InvalidParameterError` before any credential lookup or API call:
+each lookup's arguments are checked by the request model they become (with the rules of
+:mod:`pulumi_compshare.api.fields`), and the message names the lookup and the argument.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import pulumi
+from pydantic import Field
 
-from .api import limits, wire
+from .api import limits
+from .api.fields import KnownStatus, Phrase, Switch, one_of, whole
+from .api.models import (
+    ApiRequest,
+    DescribeImageShareAccountsRequest,
+    DescribeSharingImagesRequest,
+    GetTeamInfoRequest,
+    ListJoinedTeamsRequest,
+    ListTeamInvitesRequest,
+    ListTeamOperateLogRequest,
+)
 from .client import CompShareClient, InvalidParameterError
+from .client.client import build_request
 from .config import client_for, settings_from
 
 __all__ = [
@@ -210,52 +223,46 @@ def _bad(function: str, message: str) -> InvalidParameterError:
     return InvalidParameterError(function, message)
 
 
-def _id(function: str, name: str, value: Any, *, optional: bool = False) -> int | None:
-    if value is None:
-        if optional:
-            return None
-        raise _bad(function, f"{name} is required")
-    try:
-        number = wire.to_int(value)
-    except ValueError:
-        raise _bad(function, f"{name} must be a positive integer, got {value!r}") from None
-    if isinstance(value, bool) or not 0 < number <= limits.MAX_ID:
-        raise _bad(function, f"{name} must be a positive integer, got {value!r}")
-    return number
+_R = TypeVar("_R", bound=ApiRequest)
 
 
-def _status(function: str, value: str | None) -> str | None:
-    if value is None:
-        return None
-    status = wire.normalize_status(value) if isinstance(value, str) else value
-    if status not in wire.RELATION_STATUSES:
-        raise _bad(
-            function, f"status must be one of {', '.join(wire.RELATION_STATUSES)}, got {value!r}"
-        )
-    return str(status)
+def _arguments(
+    function: str, model: type[_R], names: dict[str, str] | None = None, **values: Any
+) -> _R:
+    """The arguments of ``function`` checked by the request model they become (``names``: the
+    model's field -> the argument's name, where they differ): bad ones raise
+    :class:`InvalidParameterError` naming ``function`` and the argument, before any credential
+    lookup or API call."""
+    words = {field: field for field in model.model_fields}
+    words.update(names or {})
+    return build_request(model, values, caller=function, names=words)
 
 
-def _count(function: str, name: str, value: Any, low: int, high: int | None = None) -> int:
-    whole = isinstance(value, int) or (
-        isinstance(value, float) and math.isfinite(value) and value.is_integer()
-    )
-    if isinstance(value, bool) or not whole:
-        raise _bad(function, f"{name} must be an integer, got {value!r}")
-    number = int(value)
-    if number < low or (high is not None and number > high):
-        span = f"from {low} to {high}" if high is not None else f"at least {low}"
-        raise _bad(function, f"{name} must be {span}, got {number}")
-    return number
+class _TeamInvitesQuery(ListTeamInvitesRequest):
+    """get_team_invites' arguments: ListCompShareTeamInvite's, and the page cut from its answer
+    (``offset`` is the page number from 1)."""
+
+    status: KnownStatus | None = None
+    search: Phrase | None = None
+    order_by: Annotated[str, one_of(*INVITE_ORDER_FIELDS)] = "create_time"
+    descending: Switch = True
+    offset: Annotated[int, whole(1)] = 1
+    limit: Annotated[int, whole(1, INVITE_LIMIT_MAX)] = 10
 
 
-def _texts(function: str, name: str, value: Any) -> list[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise _bad(function, f"{name} must be a list of strings, got {value!r}")
-    if not all(isinstance(item, str) for item in value):
-        raise _bad(function, f"{name} must be a list of strings, got {list(value)!r}")
-    return list(value)
+class _SharedImagesQuery(DescribeSharingImagesRequest):
+    """get_shared_images' arguments: a page is always asked for."""
+
+    offset: Annotated[int, whole(0)] = 0
+    limit: Annotated[int, whole(1, limits.SHARING_IMAGES_LIMIT_MAX)] = 20
+
+
+class _OperateLogsQuery(ListTeamOperateLogRequest):
+    """get_team_operate_logs' arguments: a time window and an order are always given."""
+
+    begin_time: Annotated[int, whole(0)]
+    end_time: Annotated[int, whole(0)]
+    order_by_asc: Switch = Field(default=False, alias="OrderByASC")
 
 
 def _profile(function: str, value: Any) -> str | None:
@@ -289,11 +296,10 @@ def get_team(
 ) -> GetTeamResult:
     """A team and its members, by exactly one of ``team_id`` and ``virtual_company_id``."""
     fn = "get_team"
-    if (team_id is None) == (virtual_company_id is None):
-        raise _bad(fn, "give exactly one of team_id and virtual_company_id")
-    tid = _id(fn, "team_id", team_id, optional=True)
-    vid = _id(fn, "virtual_company_id", virtual_company_id, optional=True)
-    info = _client(fn, profile).get_team_info(team_id=tid, virtual_company_id=vid)
+    request = _arguments(
+        fn, GetTeamInfoRequest, team_id=team_id, virtual_company_id=virtual_company_id
+    )
+    info = _client(fn, profile).get_team_info(request.team_id, request.virtual_company_id)
     return GetTeamResult(
         team_id=info.team.id,
         company_id=info.team.company_id,
@@ -327,8 +333,9 @@ def get_teams(profile: str | None = None) -> GetTeamsResult:
 
 def get_joined_teams(status: str | None = None, profile: str | None = None) -> GetJoinedTeamsResult:
     """The teams the caller was invited to or joined, optionally only those with ``status``."""
-    wanted = _status("get_joined_teams", status)
-    rows = _client("get_joined_teams", profile).list_joined_teams(status=wanted)
+    fn = "get_joined_teams"
+    request = _arguments(fn, ListJoinedTeamsRequest, status=status)
+    rows = _client(fn, profile).list_joined_teams(status=request.status)
     return GetJoinedTeamsResult(teams=[_invite(r) for r in rows])
 
 
@@ -351,30 +358,32 @@ def get_team_invites(
     ``order_by`` (``create_time``), newest first unless ``descending=False``.
     """
     fn = "get_team_invites"
-    tid = _id(fn, "team_id", team_id, optional=True)
-    wanted = _status(fn, status)
-    if search is not None and not isinstance(search, str):
-        raise _bad(fn, f"search must be a string, got {search!r}")
-    if order_by not in INVITE_ORDER_FIELDS:
-        raise _bad(
-            fn, f"order_by must be one of {', '.join(INVITE_ORDER_FIELDS)}, got {order_by!r}"
-        )
-    if not isinstance(descending, bool):
-        raise _bad(fn, f"descending must be true or false, got {descending!r}")
-    page = _count(fn, "offset", offset, 1)
-    size = _count(fn, "limit", limit, 1, INVITE_LIMIT_MAX)
-    rows = [_invite(r) for r in _client(fn, profile).list_team_invites(team_id=tid)]
-    if wanted is not None:
-        rows = [r for r in rows if r.status == wanted]
-    if search:
-        needle = search.strip().lower()
+    query = _arguments(
+        fn,
+        _TeamInvitesQuery,
+        team_id=team_id,
+        status=status,
+        search=search,
+        order_by=order_by,
+        descending=descending,
+        offset=offset,
+        limit=limit,
+    )
+    rows = [_invite(r) for r in _client(fn, profile).list_team_invites(team_id=query.team_id)]
+    if query.status is not None:
+        rows = [r for r in rows if r.status == query.status]
+    if query.search:
+        needle = query.search.strip().lower()
         rows = [
             r for r in rows if needle in r.remark_name.lower() or needle in str(r.user_company_id)
         ]
-    rows.sort(key=lambda r: (r.create_time, r.user_company_id), reverse=descending)
-    start = (page - 1) * size
+    rows.sort(key=lambda r: (r.create_time, r.user_company_id), reverse=query.descending)
+    start = (query.offset - 1) * query.limit
     return GetTeamInvitesResult(
-        invites=rows[start : start + size], total=len(rows), offset=page, limit=size
+        invites=rows[start : start + query.limit],
+        total=len(rows),
+        offset=query.offset,
+        limit=query.limit,
     )
 
 
@@ -382,16 +391,16 @@ def get_image_share_accounts(
     image_id: str, profile: str | None = None
 ) -> GetImageShareAccountsResult:
     """The accounts a custom image is shared with."""
-    if not limits.is_image_id(image_id):
-        raise _bad("get_image_share_accounts", f"image_id {image_id!r} is not a custom image id")
+    fn = "get_image_share_accounts"
+    request = _arguments(fn, DescribeImageShareAccountsRequest, image_id=image_id)
     accounts = [
         ImageShareAccount(a.account_id, a.account_name)
-        for a in _client("get_image_share_accounts", profile).describe_image_share_accounts(
-            image_id
-        )
+        for a in _client(fn, profile).describe_image_share_accounts(request.image_id)
     ]
     return GetImageShareAccountsResult(
-        image_id=image_id, accounts=accounts, account_ids=sorted(a.account_id for a in accounts)
+        image_id=request.image_id,
+        accounts=accounts,
+        account_ids=sorted(a.account_id for a in accounts),
     )
 
 
@@ -401,9 +410,8 @@ def get_shared_images(
     """One page of the custom images other accounts shared with the caller (the invitee's view;
     ``offset`` from 0, ``limit`` 1 to 100); ``total`` counts them all."""
     fn = "get_shared_images"
-    start = _count(fn, "offset", offset, 0)
-    size = _count(fn, "limit", limit, 1, limits.SHARING_IMAGES_LIMIT_MAX)
-    page = _client(fn, profile).describe_sharing_images(start, size)
+    query = _arguments(fn, _SharedImagesQuery, offset=offset, limit=limit)
+    page = _client(fn, profile).describe_sharing_images(query.offset, query.limit)
     return GetSharedImagesResult(
         images=[
             SharedImage(
@@ -417,8 +425,8 @@ def get_shared_images(
             for i in page.images
         ],
         total=page.total_count,
-        offset=start,
-        limit=size,
+        offset=query.offset,
+        limit=query.limit,
     )
 
 
@@ -435,27 +443,28 @@ def get_team_operate_logs(
 ) -> GetTeamOperateLogsResult:
     """One page of a team's operation log between two unix times (``limit`` 1 to 100)."""
     fn = "get_team_operate_logs"
-    tid = _id(fn, "team_id", team_id)
-    begin = _count(fn, "begin_time", begin_time, 0)
-    end = _count(fn, "end_time", end_time, 0)
-    if end <= begin:
-        raise _bad(fn, "end_time must be later than begin_time")
-    size = _count(fn, "limit", limit, 1, limits.OPERATE_LOG_LIMIT_MAX)
-    skip = _count(fn, "offset", offset, 0)
-    types = _texts(fn, "operate_types", operate_types)
-    states = _texts(fn, "statuses", statuses)
-    if not isinstance(ascending, bool):
-        raise _bad(fn, f"ascending must be true or false, got {ascending!r}")
-    assert tid is not None
-    page = _client(fn, profile).list_team_operate_logs(
-        tid,
-        begin,
-        end,
-        limit=size,
-        offset=skip,
-        operate_types=types,
-        statuses=states,
+    query = _arguments(
+        fn,
+        _OperateLogsQuery,
+        {"operate_type": "operate_types", "status": "statuses", "order_by_asc": "ascending"},
+        team_id=team_id,
+        begin_time=begin_time,
+        end_time=end_time,
+        operate_type=operate_types,
+        status=statuses,
+        limit=limit,
+        offset=offset,
         order_by_asc=ascending,
+    )
+    page = _client(fn, profile).list_team_operate_logs(
+        query.team_id,
+        query.begin_time,
+        query.end_time,
+        limit=query.limit,
+        offset=query.offset,
+        operate_types=query.operate_type,
+        statuses=query.status,
+        order_by_asc=query.order_by_asc,
     )
     return GetTeamOperateLogsResult(
         logs=[

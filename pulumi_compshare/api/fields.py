@@ -4,12 +4,18 @@ Field names are snake_case; the wire names are their PascalCase aliases (``team_
 ``TeamId``, :class:`WireModel`). Identifiers accept ints, numeric strings and whole floats
 (:func:`wire.to_int`); relation statuses are normalised case-insensitively
 (:func:`wire.normalize_status`).
+
+Responses are read leniently (:data:`Text`, :data:`Count`, :data:`Status`...); what a request
+accepts is checked strictly (:data:`PositiveId`, :func:`whole`, :data:`KnownStatus`,
+:data:`Switch`...), each rule failing with words that read after the parameter's name, whatever
+the caller calls it (the client: its wire name; a lookup: its argument).
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
@@ -21,13 +27,21 @@ __all__ = [
     "Count",
     "Flag",
     "Id",
+    "ImageId",
+    "KnownStatus",
     "LogStatus",
+    "Phrase",
+    "PositiveId",
     "Status",
+    "Switch",
     "Text",
+    "TextList",
     "WireModel",
     "describe_validation",
     "kind_of",
+    "one_of",
     "to_id",
+    "whole",
 ]
 
 
@@ -117,6 +131,89 @@ LogStatus = Annotated[str, BeforeValidator(_log_status)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Text = Annotated[str, BeforeValidator(_text)]
 """A text field: null or absent reads as ``""``."""
+
+
+# What a request accepts. Each rule fails with a message that reads after the parameter's name,
+# whatever the caller calls it: ``limit must be from 1 to 100, got 0``.
+
+
+def _positive_id(value: Any) -> int:
+    try:
+        return to_id(value)
+    except ValueError:
+        raise ValueError(
+            f"must be a positive integer up to {limits.MAX_ID}, got {wire.short(value)}"
+        ) from None
+
+
+def whole(low: int, high: int | None = None) -> BeforeValidator:
+    """A whole number from ``low`` (to ``high``): an int or a whole float (as Pulumi sends every
+    number), never a boolean, text, NaN or an infinity."""
+
+    def check(value: Any) -> int:
+        finite = isinstance(value, float) and math.isfinite(value) and value.is_integer()
+        if isinstance(value, bool) or not (isinstance(value, int) or finite):
+            raise ValueError(f"must be an integer, got {wire.short(value)}")
+        number = int(value)
+        if number < low or (high is not None and number > high):
+            span = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise ValueError(f"must be {span}, got {wire.short(number)}")
+        return number
+
+    return BeforeValidator(check)
+
+
+def one_of(*words: str, spelling: Callable[[str], str] | None = None) -> BeforeValidator:
+    """One of ``words``, after ``spelling`` (e.g. :func:`wire.normalize_status`) when given."""
+
+    def check(value: Any) -> str:
+        word = spelling(value) if spelling is not None and isinstance(value, str) else value
+        if not isinstance(word, str) or word not in words:
+            raise ValueError(f"must be one of {', '.join(words)}, got {wire.short(value)}")
+        return word
+
+    return BeforeValidator(check)
+
+
+def _switch(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, got {wire.short(value)}")
+    return value
+
+
+def _phrase(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, got {wire.short(value)}")
+    return value
+
+
+def _text_list(value: Any) -> list[str]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ValueError(f"must be a list of strings, got {wire.short(value)}")
+    if not all(isinstance(item, str) for item in value):
+        raise ValueError(f"must be a list of strings, got {wire.short(list(value))}")
+    return list(value)
+
+
+def _image_id(value: Any) -> str:
+    if not limits.is_image_id(value):
+        raise ValueError(f"{wire.short(value)} is not a custom image id")
+    return str(value)
+
+
+PositiveId = Annotated[int, BeforeValidator(_positive_id)]
+"""A team, company or virtual company id sent to the API (what :data:`Id` reads)."""
+KnownStatus = Annotated[str, one_of(*wire.RELATION_STATUSES, spelling=wire.normalize_status)]
+"""A relation status to filter by: Pending, Joined, Rejected or Canceled, in any case."""
+Switch = Annotated[bool, BeforeValidator(_switch)]
+"""True or false, and nothing that merely looks like it (``1``, ``"true"``)."""
+Phrase = Annotated[str, BeforeValidator(_phrase)]
+"""A string."""
+TextList = Annotated[list[str], BeforeValidator(_text_list)]
+"""A list (or tuple) of strings."""
+ImageId = Annotated[str, BeforeValidator(_image_id)]
+"""A custom image id: ``compshareImage-`` and letters, digits, ``-`` or ``_``
+(:func:`limits.is_image_id`)."""
 
 
 class WireModel(BaseModel):

@@ -36,6 +36,7 @@ from .requests import (
     SetTeamAmountRequest,
     SetTeamRelationRequest,
     UpdateTeamRequest,
+    request_problem,
 )
 from .responses import (
     AmountFailure,
@@ -92,4 +93,5 @@ __all__ = [
     "describe_validation",
     "error_map",
     "failed_members",
+    "request_problem",
 ]

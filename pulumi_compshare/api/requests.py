@@ -5,13 +5,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic.alias_generators import to_pascal
 
-from . import limits, wire
-from .fields import Id, Status, WireModel
+from . import limits
+from .fields import (
+    ImageId,
+    KnownStatus,
+    PositiveId,
+    Switch,
+    TextList,
+    WireModel,
+    whole,
+)
 
 __all__ = [
     "REQUESTS",
@@ -34,6 +44,7 @@ __all__ = [
     "SetTeamAmountRequest",
     "SetTeamRelationRequest",
     "UpdateTeamRequest",
+    "request_problem",
 ]
 
 
@@ -73,7 +84,7 @@ class UpdateTeamRequest(ApiRequest):
     action: ClassVar[str] = "UpdateCompShareTeam"
     writes: ClassVar[bool] = True
 
-    team_id: Id
+    team_id: PositiveId
     name: str | None = Field(default=None, min_length=1, max_length=limits.TEAM_NAME_MAX)
     description: str | None = Field(default=None, max_length=limits.TEAM_DESCRIPTION_MAX)
 
@@ -82,7 +93,7 @@ class DeleteTeamRequest(ApiRequest):
     action: ClassVar[str] = "DeleteCompShareTeam"
     writes: ClassVar[bool] = True
 
-    team_id: Id
+    team_id: PositiveId
 
 
 class ListTeamsRequest(ApiRequest):
@@ -92,8 +103,8 @@ class ListTeamsRequest(ApiRequest):
 class GetTeamInfoRequest(ApiRequest):
     action: ClassVar[str] = "GetCompShareTeamInfo"
 
-    team_id: Id | None = None
-    virtual_company_id: Id | None = None
+    team_id: PositiveId | None = None
+    virtual_company_id: PositiveId | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> GetTeamInfoRequest:
@@ -105,24 +116,17 @@ class GetTeamInfoRequest(ApiRequest):
 class ListTeamInvitesRequest(ApiRequest):
     action: ClassVar[str] = "ListCompShareTeamInvite"
 
-    team_id: Id | None = None
+    team_id: PositiveId | None = None
 
 
 class ListJoinedTeamsRequest(ApiRequest):
     action: ClassVar[str] = "ListCompShareTeamJoined"
 
-    status: Status | None = None
-
-    @field_validator("status")
-    @classmethod
-    def _known_status(cls, value: str | None) -> str | None:
-        if value is not None and value not in wire.RELATION_STATUSES:
-            raise ValueError(f"must be one of {', '.join(wire.RELATION_STATUSES)}")
-        return value
+    status: KnownStatus | None = None
 
 
 class InviteUser(WireModel):
-    user_company_id: Id
+    user_company_id: PositiveId
     remark_name: str | None = Field(default=None, max_length=limits.REMARK_NAME_MAX)
 
 
@@ -131,7 +135,7 @@ class CreateTeamRelationRequest(ApiRequest):
     writes: ClassVar[bool] = True
     idempotent: ClassVar[bool] = False
 
-    team_id: Id
+    team_id: PositiveId
     user_info: list[InviteUser] = Field(min_length=1)
 
 
@@ -142,9 +146,9 @@ class SetTeamRelationRequest(ApiRequest):
     action: ClassVar[str] = "SetCompShareTeamRelation"
     writes: ClassVar[bool] = True
 
-    team_id: Id
+    team_id: PositiveId
     status: RelationAction
-    user_company_id: Id | None = None
+    user_company_id: PositiveId | None = None
     remark_name: str | None = Field(default=None, max_length=limits.REMARK_NAME_MAX)
 
     def is_idempotent(self) -> bool:
@@ -167,14 +171,14 @@ class SetTeamRelationRequest(ApiRequest):
 class ListTeamOperateLogRequest(ApiRequest):
     action: ClassVar[str] = "ListCompShareTeamOperateLog"
 
-    team_id: Id
-    begin_time: int | None = Field(default=None, ge=0)
-    end_time: int | None = Field(default=None, ge=0)
-    limit: int | None = Field(default=None, ge=1, le=limits.OPERATE_LOG_LIMIT_MAX)
-    offset: int | None = Field(default=None, ge=0)
-    operate_type: list[str] | None = None
-    status: list[str] | None = None
-    order_by_asc: bool | None = Field(default=None, alias="OrderByASC")
+    team_id: PositiveId
+    begin_time: Annotated[int, whole(0)] | None = None
+    end_time: Annotated[int, whole(0)] | None = None
+    limit: Annotated[int, whole(1, limits.OPERATE_LOG_LIMIT_MAX)] | None = None
+    offset: Annotated[int, whole(0)] | None = None
+    operate_type: TextList | None = None
+    status: TextList | None = None
+    order_by_asc: Switch | None = Field(default=None, alias="OrderByASC")
 
     @model_validator(mode="after")
     def _ordered_times(self) -> ListTeamOperateLogRequest:
@@ -193,16 +197,18 @@ class ListTeamOperateLogRequest(ApiRequest):
 class DescribeImageShareAccountsRequest(ApiRequest):
     action: ClassVar[str] = "DescribeCompShareImageShareAccounts"
 
-    image_id: str = Field(alias="CompShareImageId", pattern=limits.IMAGE_ID_PATTERN.pattern)
+    image_id: ImageId = Field(alias="CompShareImageId")
 
 
 class ModifyImageShareAccountRequest(ApiRequest):
     action: ClassVar[str] = "ModifyCompShareImageShareAccount"
     writes: ClassVar[bool] = True
 
-    image_id: str = Field(alias="CompShareImageId", pattern=limits.IMAGE_ID_PATTERN.pattern)
-    add_accounts: list[Id] = Field(default_factory=list, max_length=limits.SHARE_BATCH_MAX)
-    remove_accounts: list[Id] = Field(default_factory=list, max_length=limits.SHARE_BATCH_MAX)
+    image_id: ImageId = Field(alias="CompShareImageId")
+    add_accounts: list[PositiveId] = Field(default_factory=list, max_length=limits.SHARE_BATCH_MAX)
+    remove_accounts: list[PositiveId] = Field(
+        default_factory=list, max_length=limits.SHARE_BATCH_MAX
+    )
 
     @model_validator(mode="after")
     def _not_both_empty(self) -> ModifyImageShareAccountRequest:
@@ -216,8 +222,8 @@ class DescribeCustomImagesRequest(ApiRequest):
 
     zone: str = Field(default=limits.ZONE_DEFAULT, min_length=1)
     image_id: str | None = Field(default=None, alias="CompShareImageId")
-    limit: int | None = Field(default=None, ge=1, le=limits.CUSTOM_IMAGES_LIMIT_MAX)
-    offset: int | None = Field(default=None, ge=0)
+    limit: Annotated[int, whole(1, limits.CUSTOM_IMAGES_LIMIT_MAX)] | None = None
+    offset: Annotated[int, whole(0)] | None = None
 
 
 AmountOperation = Literal["AllocateAmount", "WithdrawAmount"]
@@ -236,8 +242,8 @@ class SetTeamAmountRequest(ApiRequest):
     idempotent: ClassVar[bool] = False
     writes: ClassVar[bool] = True
 
-    team_id: Id
-    virtual_company_id: list[Id] = Field(min_length=1)
+    team_id: PositiveId
+    virtual_company_id: list[PositiveId] = Field(min_length=1)
     amount: int = Field(ge=1, le=limits.AMOUNT_MAX)
     operate_type: AmountOperation
 
@@ -255,8 +261,8 @@ class DescribeSharingImagesRequest(ApiRequest):
     action: ClassVar[str] = "DescribeCompShareSharingImages"
 
     image_id: str | None = Field(default=None, alias="CompShareImageId")
-    limit: int | None = Field(default=None, ge=1, le=limits.SHARING_IMAGES_LIMIT_MAX)
-    offset: int | None = Field(default=None, ge=0)
+    limit: Annotated[int, whole(1, limits.SHARING_IMAGES_LIMIT_MAX)] | None = None
+    offset: Annotated[int, whole(0)] | None = None
     zone: str | None = None
 
 
@@ -279,3 +285,36 @@ REQUESTS: tuple[type[ApiRequest], ...] = (
 )
 """Every request model, one per action: the emulator's action tables (``ACTIONS``,
 ``WRITE_ACTIONS``, the non-idempotent writes) are derived from these."""
+
+
+def request_problem(
+    model: type[ApiRequest], exc: ValidationError, names: Mapping[str, str] | None = None
+) -> str:
+    """The first problem of a request to ``model`` in one line of plain words.
+
+    Without ``names``, parameters go by their wire names (``Limit: must be from 1 to 100, got
+    0``); with them (field name -> the caller's word for it), by the caller's words, also inside
+    a message that names several (``limit must be from 1 to 100, got 0``; ``give exactly one of
+    team_id and virtual_company_id``).
+    """
+    first = exc.errors(include_url=False)[0]
+    loc = [str(part) for part in first["loc"]]
+    value_error = first.get("type") == "value_error"
+    what = str((first.get("ctx") or {}).get("error", "")) if value_error else ""
+    what = what or first["msg"]
+    if names is None:
+        where = ".".join(_wire_name(model, part) for part in loc) or "request"
+        return f"{where}: {what}"
+    words = {_wire_name(model, field): word for field, word in names.items()}
+    if not loc:
+        pattern = r"\b(" + "|".join(map(re.escape, words)) + r")\b"
+        return re.sub(pattern, lambda match: words[match.group(1)], what) if words else what
+    where = ".".join([names.get(loc[0], loc[0]), *loc[1:]])
+    return f"{where} {what}" if value_error else f"{where}: {what}"
+
+
+def _wire_name(model: type[ApiRequest], name: str) -> str:
+    field = model.model_fields.get(name)
+    if field is not None and field.alias:
+        return field.alias
+    return name if name.isdigit() else to_pascal(name)

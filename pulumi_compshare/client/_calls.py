@@ -18,11 +18,10 @@ from typing import Any, TypeVar
 import httpcore
 import httpx
 from pydantic import ValidationError
-from pydantic.alias_generators import to_pascal
 
 from .._version import __version__
 from ..api import limits, wire
-from ..api.models import ApiRequest, describe_validation
+from ..api.models import ApiRequest, describe_validation, request_problem
 from ._answers import describe_body, json_value, kind_of, ret_code_of, retry_after, size_text
 from ._deadline import DeadlineBackend, deadline_of_this_thread
 from .credentials import Credentials
@@ -45,6 +44,7 @@ __all__ = [
     "REQUEST_ID_HEADER",
     "ClientBase",
     "base_url_problem",
+    "build_request",
 ]
 
 DEFAULT_TIMEOUT = 60.0
@@ -80,6 +80,7 @@ class _Failure(Exception):
 
 
 _C = TypeVar("_C", bound="ClientBase")
+_R = TypeVar("_R", bound=ApiRequest)
 
 
 class ClientBase:
@@ -377,20 +378,25 @@ class ClientBase:
     @staticmethod
     def _request(model: type[ApiRequest], **values: Any) -> Any:
         """Build a request model, turning validation errors into one-line InvalidParameterError."""
-        try:
-            return model.model_validate(values)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            names = [_wire_name(model, str(p)) for p in first["loc"]]
-            where = ".".join(names) or "request"
-            raise InvalidParameterError(model.action, f"{where}: {first['msg']}") from None
+        return build_request(model, values)
 
 
-def _wire_name(model: type[ApiRequest], name: str) -> str:
-    field = model.model_fields.get(name)
-    if field is not None and field.alias:
-        return field.alias
-    return name if name.isdigit() else to_pascal(name)
+def build_request(
+    model: type[_R],
+    values: Mapping[str, Any],
+    *,
+    caller: str | None = None,
+    names: Mapping[str, str] | None = None,
+) -> _R:
+    """``model`` built from ``values``, or :class:`InvalidParameterError` naming the first bad
+    parameter (:func:`~pulumi_compshare.api.requests.request_problem`): by its wire name, or by
+    ``names`` (field name -> the caller's word) for a ``caller`` such as a lookup function, whose
+    name then stands for the action."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        message = request_problem(model, exc, names)
+        raise InvalidParameterError(caller or model.action, message) from None
 
 
 def base_url_problem(base_url: object) -> str | None:

@@ -44,7 +44,14 @@ from ..api.models import (
     failed_members,
 )
 from ._answers import kind_of
-from ._calls import DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES, MAX_TIMEOUT, ClientBase, base_url_problem
+from ._calls import (
+    DEFAULT_TIMEOUT,
+    MAX_RESPONSE_BYTES,
+    MAX_TIMEOUT,
+    ClientBase,
+    base_url_problem,
+    build_request,
+)
 from .errors import MalformedResponseError, NotFoundError
 
 __all__ = [
@@ -53,6 +60,7 @@ __all__ = [
     "MAX_TIMEOUT",
     "CompShareClient",
     "base_url_problem",
+    "build_request",
 ]
 
 
