@@ -1,19 +1,26 @@
 """Unit specifications of the two mechanisms every provider relies on: the single-flight read
-cache (and its generation rule: a read that may predate a write is never stored), and the
-write-and-confirm loop of non-idempotent writes (never re-sent blindly)."""
+cache (and its freshness rule: a read that may predate a write is never served to someone who
+needs that write, while a write's confirmation may share any read that started after the write
+completed), and the write-and-confirm loop of non-idempotent writes (never re-sent blindly)."""
 
 from __future__ import annotations
 
+import random
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from pulumi_compshare.client import RetryPolicy
+from pulumi_compshare.emulator import Emulator, generate_seed
 from pulumi_compshare.errors import NotFoundError, OutcomeUnknownError, ThrottledError
-from pulumi_compshare.resources import _writes
-from pulumi_compshare.resources._cache import ReadCache
+from pulumi_compshare.resources import TeamMembershipProvider, _writes
+from pulumi_compshare.resources._cache import ReadCache, _Reads
 from pulumi_compshare.resources._writes import write_and_confirm
+
+from .kit import Engine, client_of, stack_config
 
 
 def test_concurrent_reads_of_one_key_share_one_load() -> None:
@@ -67,13 +74,39 @@ def test_a_read_in_flight_when_its_key_is_invalidated_is_not_stored() -> None:
     assert cache.get("k", lambda: "after the write") == "after the write"
 
 
-def test_patch_updates_finished_reads_and_drops_reads_in_flight() -> None:
+def test_patch_updates_finished_reads() -> None:
     cache = ReadCache(ttl=5)
     cache.get("k", lambda: {"status": "Pending"})
-    cache.patch(lambda key: key == "k", lambda value: {**value, "status": "Canceled"})
-    assert cache.get("k", lambda: pytest.fail("patched reads need no call")) == {
+    cache.patch(lambda key: key == "k", lambda value: {**value, "status": "Canceled"}, ["x"])
+    assert cache.get("k", lambda: pytest.fail("patched reads need no call"), need=["x"]) == {
         "status": "Canceled"
     }
+
+
+def test_a_read_in_flight_during_a_patch_serves_only_readers_that_do_not_need_the_write() -> None:
+    """Changed with the freshness rule: a read in flight when a write is patched in used to be
+    dropped for everyone; now it still serves readers that do not need that write (the other
+    members' confirmations), and never one that does."""
+    cache = ReadCache(ttl=5)
+    started, release = threading.Event(), threading.Event()
+
+    def in_flight() -> str:
+        started.set()
+        release.wait(5)
+        return "before the cancel"
+
+    reader = threading.Thread(target=lambda: cache.get("k", in_flight))
+    reader.start()
+    started.wait(5)
+    cache.patch(lambda key: key == "k", lambda value: value, ["x"])
+    joined: list[str] = []
+    other = threading.Thread(target=lambda: joined.append(cache.get("k", _fail, need=["y"])))
+    other.start()
+    release.set()
+    reader.join()
+    other.join()
+    assert joined == ["before the cancel"]
+    assert cache.get("k", lambda: "after the cancel", need=["x"]) == "after the cancel"
 
 
 def test_a_failed_load_is_not_stored_and_reaches_every_waiter() -> None:
@@ -88,6 +121,280 @@ def test_ttl_zero_never_stores() -> None:
     values = iter([1, 2])
     assert cache.get("k", lambda: next(values)) == 1
     assert cache.get("k", lambda: next(values)) == 2
+
+
+def _fail() -> Any:
+    pytest.fail("this reader must have been served without a call")
+
+
+def _blocked_load(value: str) -> tuple[Any, threading.Event, threading.Event]:
+    started, release = threading.Event(), threading.Event()
+
+    def load() -> str:
+        started.set()
+        release.wait(5)
+        return value
+
+    return load, started, release
+
+
+def test_a_read_started_before_a_write_is_never_returned_to_its_confirmation() -> None:
+    cache = ReadCache(ttl=5)
+    stale, started, release = _blocked_load("before the write")
+    results: dict[str, str] = {}
+    early = threading.Thread(target=lambda: results.update(early=cache.get("k", stale)))
+    early.start()
+    started.wait(5)
+    done = cache.mark(["member 7"])  # the write completes while that read is in flight
+    confirm = threading.Thread(
+        target=lambda: results.update(
+            confirm=cache.get("k", lambda: "after the write", fresh_after=done)
+        )
+    )
+    confirm.start()
+    confirm.join(5)
+    release.set()
+    early.join(5)
+    assert results == {"early": "before the write", "confirm": "after the write"}
+    # The early read finished last, yet it is not kept over the newer one...
+    assert cache.get("k", _fail, need=["member 7"]) == "after the write"
+    # ...and a plain reader that needs the write never gets it either.
+    fresh = ReadCache(ttl=5)
+    stale, started, release = _blocked_load("before the write")
+    early = threading.Thread(target=lambda: fresh.get("k", stale))
+    early.start()
+    started.wait(5)
+    fresh.mark(["member 7"])
+    release.set()
+    early.join(5)
+    assert fresh.get("k", lambda: "after the write", need=["member 7"]) == "after the write"
+
+
+def test_confirmations_share_any_read_that_started_after_their_writes() -> None:
+    cache = ReadCache(ttl=5)
+    first = cache.mark(["member 1"])
+    second = cache.mark(["member 2"])
+    load, started, release = _blocked_load("both invites")
+    loads: list[int] = []
+
+    def counted() -> str:
+        loads.append(1)
+        return load()
+
+    results: list[str] = []
+    one = threading.Thread(
+        target=lambda: results.append(cache.get("k", counted, need=["member 1"], fresh_after=first))
+    )
+    one.start()
+    started.wait(5)
+    two = threading.Thread(
+        target=lambda: results.append(
+            cache.get("k", counted, need=["member 2"], fresh_after=second)
+        )
+    )
+    two.start()
+    later = cache.mark(["member 3"])  # completes after the shared read started: not served
+    three = threading.Thread(
+        target=lambda: results.append(
+            cache.get("k", lambda: "third invite", need=["member 3"], fresh_after=later)
+        )
+    )
+    three.start()
+    three.join(5)
+    release.set()
+    one.join(5)
+    two.join(5)
+    assert sorted(results) == ["both invites", "both invites", "third invite"]
+    assert len(loads) == 1
+
+
+def test_a_write_to_one_member_does_not_force_a_read_for_another() -> None:
+    cache = ReadCache(ttl=5)
+    cache.get("k", lambda: "team")
+    cache.mark(["member 1", "members"])
+    assert cache.get("k", _fail, need=["member 2"]) == "team"
+    assert cache.get("k", lambda: "re-read", need=["member 1"]) == "re-read"
+    cache.mark(["member 2", "members"])
+    assert cache.get("k", lambda: "read again", need=["members"]) == "read again"
+
+
+def test_a_patch_does_not_make_fresh_a_read_that_missed_an_earlier_write() -> None:
+    cache = ReadCache(ttl=5)
+    cache.get("k", lambda: "before the invite")
+    cache.mark(["member 1"])  # an invite, not patched in: its confirmation reads it back
+    cache.patch(lambda key: key == "k", lambda value: value, ["member 1"])
+    assert cache.get("k", lambda: "read back", need=["member 1"]) == "read back"
+
+
+def test_a_confirmation_waits_for_writes_in_flight_and_shares_their_read() -> None:
+    cache = ReadCache(ttl=5)
+    in_flight, finish = threading.Event(), threading.Event()
+    loads: list[str] = []
+    results: list[str] = []
+
+    def load(who: str) -> str:
+        loads.append(who)
+        return "after both"
+
+    def other_writer() -> None:
+        with cache.writing(["team"]) as write:
+            in_flight.set()
+            finish.wait(5)
+        results.append(cache.get("k", lambda: load("b"), fresh_after=write.done, gather="team"))
+
+    writer = threading.Thread(target=other_writer)
+    writer.start()
+    in_flight.wait(5)
+    with cache.writing(["team"]) as mine:
+        pass
+    waiting = threading.Thread(
+        target=lambda: results.append(
+            cache.get("k", lambda: load("a"), fresh_after=mine.done, gather="team")
+        )
+    )
+    waiting.start()
+    waiting.join(0.2)
+    assert waiting.is_alive() and not loads  # waits for the other write rather than reading
+    finish.set()
+    writer.join(5)
+    waiting.join(5)
+    assert results == ["after both", "after both"] and len(loads) == 1
+
+
+def test_gathering_is_bounded() -> None:
+    cache = ReadCache(ttl=5, gather_seconds=0.05)
+    hold = threading.Event()
+
+    def stuck_writer() -> None:
+        with cache.writing(["team"]):
+            hold.wait(5)
+
+    writer = threading.Thread(target=stuck_writer)
+    writer.start()
+    try:
+        done = cache.mark(["team"])
+        assert cache.get("k", lambda: "alone", fresh_after=done, gather="team") == "alone"
+    finally:
+        hold.set()
+        writer.join(5)
+
+
+def test_concurrent_writes_and_confirmations_always_see_their_own_write() -> None:
+    """Eight threads write to one object (each write a new version, applied by a stand-in
+    server) and confirm it; plain readers that follow read too. Every confirmation and every
+    later read returns at least its own version, and confirmations share reads."""
+    cache = ReadCache(ttl=5)
+    server = {"version": 0}
+    lock = threading.Lock()
+    loads: list[int] = []
+    rng = random.Random(7)
+    failures: list[str] = []
+
+    def pause() -> None:
+        time.sleep(rng.random() * 0.002)
+
+    def write() -> int:
+        pause()
+        with lock:
+            server["version"] += 1
+            version = server["version"]
+        pause()  # the answer travels back
+        return version
+
+    def load() -> int:
+        loads.append(1)
+        pause()  # the request travels
+        with lock:
+            version = server["version"]
+        pause()
+        return version
+
+    def worker(index: int) -> None:
+        for _ in range(25):
+            with cache.writing(["object"]) as w:
+                mine = write()
+            seen = cache.get("k", load, fresh_after=w.done, gather="object")
+            after = cache.get("k", load, need=["object"])
+            if seen < mine or after < mine:
+                failures.append(f"thread {index}: wrote {mine}, confirmed {seen}, read {after}")
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not failures
+    assert len(loads) < 2 * 8 * 25  # confirmations and reads were shared
+
+
+def test_invites_are_confirmed_by_one_team_read_through_the_api() -> None:
+    seed = generate_seed(accounts=4, teams=1, images=0)
+    owner, a, b, c = (account.company_id for account in seed.accounts)
+    team = seed.teams[0].id
+    reads = _Reads()
+    with Emulator(seed=seed) as em:
+        client = client_of(em, owner)
+        assert reads.relation(client, team, c) is None
+        em.reset_stats()
+        with reads.writing_team(client, team, member=a) as invite_a:
+            client.create_team_relations(team, [{"user_company_id": a}])
+        with reads.writing_team(client, team, member=b) as invite_b:
+            client.create_team_relations(team, [{"user_company_id": b}])
+        confirmed = [
+            reads.relation(client, team, a, fresh_after=invite_a.done),
+            reads.relation(client, team, b, fresh_after=invite_b.done),
+        ]
+        assert [r.status if r else None for r in confirmed] == ["Pending", "Pending"]
+        assert reads.relation(client, team, c) is None  # not written: any read of the team
+        info = reads.team_info(client, team)  # every member's writes: that read started after
+        assert info is not None and {r.user_company_id for r in info.relations} >= {a, b}
+        assert em.stats()["requests"] == {
+            "CreateCompShareTeamRelation": 2,
+            "GetCompShareTeamInfo": 1,
+        }
+
+        client.set_team_relation(team, "Cancel", a)
+        reads.wrote_relation(client, team, a, status="Canceled")  # write-through
+        canceled = reads.relation(client, team, a)
+        assert canceled is not None and canceled.status == "Canceled"
+        assert em.stats()["requests"]["GetCompShareTeamInfo"] == 1
+        reads.wrote_team(client, team, member=b)  # an unknown change to b: b reads afresh
+        assert reads.relation(client, team, b) is not None
+        assert em.stats()["requests"]["GetCompShareTeamInfo"] == 2
+
+
+def test_an_up_of_200_memberships_confirms_invites_with_shared_team_reads() -> None:
+    """Through the provider server, four calls at a time as the engine makes them: one invite
+    per member, far fewer team reads than members, and every member's own invite in its
+    outputs."""
+    seed = generate_seed(accounts=201, teams=2, images=0)
+    owner = seed.accounts[0].company_id
+    users = [account.company_id for account in seed.accounts[1:]]
+    teams = [t.id for t in seed.teams]
+    with Emulator(seed=seed, latency_ms=5) as em:
+        engine = Engine(stack_config(em, owner=owner))
+        try:
+            resources = [
+                (engine.new("TeamMembership", f"m{user}", TeamMembershipProvider()), user)
+                for user in users
+            ]
+            em.reset_stats()
+            with ThreadPoolExecutor(4) as pool:
+                created = list(
+                    pool.map(
+                        lambda pair: engine.create(
+                            pair[0], {"team_id": teams[pair[1] % 2], "user_company_id": pair[1]}
+                        ),
+                        resources,
+                    )
+                )
+            assert all(r.outputs["status"] == "Pending" for r in created)
+            assert all(r.outputs["virtual_company_id"] for r in created)
+            requests = em.stats()["requests"]
+            assert requests["CreateCompShareTeamRelation"] == len(users)
+            assert requests["GetCompShareTeamInfo"] <= 0.75 * len(users), requests
+        finally:
+            engine.close()
 
 
 @pytest.fixture(autouse=True)

@@ -70,11 +70,13 @@ def _move(
     verb = "grant" if operation == "AllocateAmount" else "withdraw"
 
     def send() -> dict[int, AmountFailure]:
-        return client.set_team_amount(team_id, operation, [member], amount)
+        with reads.writing_team(client, team_id, member=user):  # confirmations gather
+            return client.set_team_amount(team_id, operation, [member], amount)
 
     def confirm(answered: bool, failures: dict[int, AmountFailure] | None) -> Relation | None:
-        reads.wrote_team(client, team_id)
-        now = reads.relation(client, team_id, user)
+        # any read of the team that started after this write completed will do
+        done = reads.wrote_team(client, team_id, member=user)
+        now = reads.relation(client, team_id, user, fresh_after=done)
         if now is not None and now.allocate_amount == expected:
             return now
         if not answered and (now is None or now.allocate_amount == before):

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi.dynamic
 
-from ..api.models import Relation
-from ..client import CompShareClient, NotFoundError
-from ..errors import APIError
+from ..errors import APIError, NotFoundError
 from ._cache import reads
 from ._declare import CompShareResource
 from ._fields import output, positive_id, profile_name, prop
 from ._provider import CompShareProvider, relation_id, relation_id_of
+
+if TYPE_CHECKING:  # the client and the API models load with the first API call
+    from ..api.models import Relation
+    from ..client import CompShareClient
 
 __all__ = ["TeamInviteAccepter", "TeamInviteAccepterProvider"]
 
@@ -55,13 +57,13 @@ class TeamInviteAccepterProvider(CompShareProvider):
         try:
             client.set_team_relation(team_id, "Agree")
         except APIError:
-            reads.wrote_team(client, team_id)
-            joined = self._joined(client, team_id)
+            done = reads.wrote_team(client, team_id)
+            joined = self._joined(client, team_id, fresh_after=done)
             if joined is not None:
                 return joined
             raise
-        reads.wrote_team(client, team_id)
-        joined = self._joined(client, team_id)
+        done = reads.wrote_team(client, team_id)  # any listing started after the Agree will do
+        joined = self._joined(client, team_id, fresh_after=done)
         if joined is None:
             raise NotFoundError(
                 "ListCompShareTeamJoined",
@@ -76,9 +78,10 @@ class TeamInviteAccepterProvider(CompShareProvider):
         return max(mine, key=lambda r: r.create_time) if mine else None
 
     @staticmethod
-    def _joined(client: CompShareClient, team_id: int) -> Relation | None:
-        """The caller's Joined relation with ``team_id``, if any."""
-        for relation in reads.joined_teams(client):
+    def _joined(client: CompShareClient, team_id: int, fresh_after: int = 0) -> Relation | None:
+        """The caller's Joined relation with ``team_id``, if any (``fresh_after``: from a
+        listing that started after that moment)."""
+        for relation in reads.joined_teams(client, fresh_after=fresh_after):
             if relation.team_id == team_id and relation.status == "Joined":
                 return relation
         return None

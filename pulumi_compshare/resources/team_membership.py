@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi.dynamic
 
 from ..api import limits, wire
-from ..api.models import InviteFailure, InviteUser, Relation
-from ..client import CompShareAPIError, CompShareClient, MalformedResponseError, NotFoundError
 from ..client.errors import error_for_retcode
-from ..errors import ResourceError
+from ..errors import CompShareAPIError, MalformedResponseError, NotFoundError, ResourceError
 from ._budget import converge_budget, withdraw_unspent
 from ._cache import reads
 from ._declare import CompShareResource
 from ._fields import boolean, diff_props, fen, output, positive_id, profile_name, prop, text
 from ._provider import CompShareProvider, relation_id, relation_id_of
 from ._writes import write_and_confirm
+
+if TYPE_CHECKING:  # the client and the API models load with the first API call
+    from ..api.models import InviteFailure, Relation
+    from ..client import CompShareClient
 
 __all__ = ["TeamMembership", "TeamMembershipProvider"]
 
@@ -142,7 +144,7 @@ class TeamMembershipProvider(CompShareProvider):
         """
         team_id, user = args["team_id"], args["user_company_id"]
         remark = args["remark_name"]
-        if reads.team_info(client, team_id) is None:
+        if reads.team_info(client, team_id, member=user) is None:
             raise NotFoundError("GetCompShareTeamInfo", f"team {team_id} does not exist")
         relation = reads.relation(client, team_id, user)
         if (
@@ -171,14 +173,18 @@ class TeamMembershipProvider(CompShareProvider):
         """CreateCompShareTeamRelation, read back. An invite is never re-sent blindly: a lost
         answer is resolved by reading, and only an invite that surely did not land is re-sent."""
 
+        from ..api.models import InviteUser
+
         def send() -> dict[int, InviteFailure]:
-            return client.create_team_relations(
-                team_id, [InviteUser(user_company_id=user, remark_name=remark)]
-            )
+            with reads.writing_team(client, team_id, member=user):  # confirmations gather
+                return client.create_team_relations(
+                    team_id, [InviteUser(user_company_id=user, remark_name=remark)]
+                )
 
         def confirm(answered: bool, failures: dict[int, InviteFailure] | None) -> Relation | None:
-            reads.wrote_team(client, team_id)
-            relation = reads.relation(client, team_id, user)
+            # any read of the team that started after this invite completed will do
+            done = reads.wrote_team(client, team_id, member=user)
+            relation = reads.relation(client, team_id, user, fresh_after=done)
             if relation is not None and relation.status in ACTIVE:
                 return relation
             if not answered:
