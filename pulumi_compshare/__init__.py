@@ -5,8 +5,12 @@ dynamic resources.
 >>> team = compshare.Team("ml", name="ml-research")  # doctest: +SKIP
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .client import CompShareClient, Credentials, RetryPolicy
 from .errors import (
     AlreadyMemberError,
     APIError,
@@ -23,23 +27,26 @@ from .errors import (
     ThrottledError,
     UnavailableError,
 )
-from .lookups import (
-    get_image_share_accounts,
-    get_image_share_accounts_output,
-    get_joined_teams,
-    get_joined_teams_output,
-    get_shared_images,
-    get_shared_images_output,
-    get_team,
-    get_team_invites,
-    get_team_invites_output,
-    get_team_operate_logs,
-    get_team_operate_logs_output,
-    get_team_output,
-    get_teams,
-    get_teams_output,
-)
-from .resources import ImageShare, Team, TeamInviteAccepter, TeamMembership
+
+if TYPE_CHECKING:
+    from .client import CompShareClient, Credentials, RetryPolicy
+    from .lookups import (
+        get_image_share_accounts,
+        get_image_share_accounts_output,
+        get_joined_teams,
+        get_joined_teams_output,
+        get_shared_images,
+        get_shared_images_output,
+        get_team,
+        get_team_invites,
+        get_team_invites_output,
+        get_team_operate_logs,
+        get_team_operate_logs_output,
+        get_team_output,
+        get_teams,
+        get_teams_output,
+    )
+    from .resources import ImageShare, Team, TeamInviteAccepter, TeamMembership
 
 __all__ = [
     "APIError",
@@ -79,3 +86,29 @@ __all__ = [
     "get_teams",
     "get_teams_output",
 ]
+
+_LAZY = {
+    "CompShareClient": "client",
+    "Credentials": "client",
+    "RetryPolicy": "client",
+    "ImageShare": "resources",
+    "Team": "resources",
+    "TeamInviteAccepter": "resources",
+    "TeamMembership": "resources",
+    **{name: "lookups" for name in __all__ if name.startswith("get_")},
+}
+"""Names loaded on first use (PEP 562): a provider process that unpickles one resource's
+provider imports neither the HTTP client, the API models nor the other resources."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

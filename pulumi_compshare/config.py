@@ -17,15 +17,17 @@ import difflib
 import json
 import math
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .api import limits, wire
-from .client import CompShareClient, Credentials, RetryPolicy
-from .client.client import DEFAULT_TIMEOUT, MAX_TIMEOUT, base_url_problem
 from .errors import ConfigurationError
+
+if TYPE_CHECKING:  # the client (httpx, the API models) loads with the first client_for()
+    from .client import CompShareClient
 
 __all__ = [
     "CONFIG_KEYS",
@@ -48,10 +50,12 @@ CONFIG_KEYS: tuple[str, ...] = (
 )
 
 MAX_RETRIES_DEFAULT = 5
-TIMEOUT_DEFAULT = DEFAULT_TIMEOUT
-"""Seconds one API call may take, retries included (``compshare:timeoutSeconds``)."""
+TIMEOUT_DEFAULT = 60.0
+"""Seconds one API call may take, retries included (``compshare:timeoutSeconds``); the client's
+``DEFAULT_TIMEOUT`` (kept here so configuration does not import the client; a test compares)."""
 TIMEOUT_MIN = 1.0
-TIMEOUT_MAX = MAX_TIMEOUT
+TIMEOUT_MAX = 3600.0
+"""The client's ``MAX_TIMEOUT``."""
 PROFILES_MAX_BYTES = 1024 * 1024
 
 _HOW_TO_SET = (
@@ -238,7 +242,21 @@ def _timeout(config: str | None, env: str | None) -> float:
     return value
 
 
+_PLAIN_URL = re.compile(
+    r"https?://(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}"
+    r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+    r"|(?:(?!xn--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*(?!xn--)[a-z][a-z0-9-]{0,61}[a-z0-9]?)"
+    r"(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/-]*)?"
+)
+"""An http(s) URL of a plain host name or IPv4 address, a port and a plain path: it needs no
+closer look (``tests/test_cold_start.py`` checks that the client accepts every such URL)."""
+
+
 def _check_base_url(where: str, base_url: str) -> None:
+    if _PLAIN_URL.fullmatch(base_url):
+        return  # the common case, without importing httpx at Configure
+    from .client.client import base_url_problem
+
     problem = base_url_problem(base_url)
     if problem is not None:
         raise ConfigurationError(
@@ -315,6 +333,8 @@ _clients_lock = threading.Lock()
 
 def client_for(profile: Profile) -> CompShareClient:
     """The process-wide pooled client of a credential set (created on first use)."""
+    from .client import CompShareClient, Credentials, RetryPolicy
+
     with _clients_lock:
         client = _clients.get(profile)
         if client is None:

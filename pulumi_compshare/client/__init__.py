@@ -1,6 +1,12 @@
-"""The CompShare API client: credentials, the retry policy, errors and the typed client."""
+"""The CompShare API client: credentials, the retry policy, errors and the typed client.
 
-from .client import CompShareClient
+``CompShareClient`` (with httpx and the pydantic models behind it) loads on first use, so code
+that only needs the errors, credentials or retry policy stays cheap to import (PEP 562)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .credentials import Credentials
 from .errors import (
     AlreadyMemberError,
@@ -17,6 +23,9 @@ from .errors import (
     UnavailableError,
 )
 from .retry import RetryPolicy
+
+if TYPE_CHECKING:
+    from .client import CompShareClient
 
 __all__ = [
     "APIError",
@@ -35,3 +44,11 @@ __all__ = [
     "ThrottledError",
     "UnavailableError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CompShareClient":
+        from .client import CompShareClient
+
+        return CompShareClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,9 +1,18 @@
-"""The Pulumi dynamic resources: one module per resource (its declaration, provider and class)."""
+"""The Pulumi dynamic resources: one module per resource (its declaration, provider and class).
 
-from .image_share import ImageShare, ImageShareProvider
-from .team import Team, TeamProvider
-from .team_invite_accepter import TeamInviteAccepter, TeamInviteAccepterProvider
-from .team_membership import TeamMembership, TeamMembershipProvider
+Each name loads its own module on first use (PEP 562): the provider process of one resource
+imports only that resource's module."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .image_share import ImageShare, ImageShareProvider
+    from .team import Team, TeamProvider
+    from .team_invite_accepter import TeamInviteAccepter, TeamInviteAccepterProvider
+    from .team_membership import TeamMembership, TeamMembershipProvider
 
 __all__ = [
     "ImageShare",
@@ -15,3 +24,27 @@ __all__ = [
     "TeamMembershipProvider",
     "TeamProvider",
 ]
+
+_MODULES = {
+    "ImageShare": "image_share",
+    "ImageShareProvider": "image_share",
+    "Team": "team",
+    "TeamProvider": "team",
+    "TeamInviteAccepter": "team_invite_accepter",
+    "TeamInviteAccepterProvider": "team_invite_accepter",
+    "TeamMembership": "team_membership",
+    "TeamMembershipProvider": "team_membership",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -21,7 +21,6 @@ from pulumi.dynamic import (
     ResourceProvider,
 )
 
-from ..client import CompShareClient
 from ..config import Profile, Settings, client_for, settings_from
 from ..errors import APIError, CompShareError, ConfigurationError, ResourceError
 from ._fields import (
@@ -33,6 +32,9 @@ from ._fields import (
     positive_id,
     profile_name,
 )
+
+if TYPE_CHECKING:  # the client loads with the first API call
+    from ..client import CompShareClient
 
 __all__ = ["CompShareProvider", "relation_id", "relation_id_of"]
 

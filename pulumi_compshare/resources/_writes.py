@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..client import OutcomeUnknownError, RetryPolicy, ThrottledError
-from ..errors import APIError
+from ..client.retry import RetryPolicy
+from ..errors import APIError, OutcomeUnknownError, ThrottledError
 
 __all__ = ["NON_IDEMPOTENT_ATTEMPTS", "write_and_confirm"]
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi.dynamic
 
 from ..api import limits
-from ..client import CompShareClient, InvalidParameterError, NotFoundError
-from ..errors import APIError
+from ..errors import APIError, InvalidParameterError, NotFoundError
 from ._cache import reads
 from ._declare import CompShareResource
 from ._fields import boolean, diff_props, id_set, image_id, output, profile_name, prop
 from ._provider import CompShareProvider
+
+if TYPE_CHECKING:  # the client loads with the first API call
+    from ..client import CompShareClient
 
 __all__ = ["ImageShare", "ImageShareProvider"]
 

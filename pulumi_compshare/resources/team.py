@@ -18,19 +18,22 @@ import contextlib
 import hashlib
 import re
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi.dynamic
 
 from ..api import limits
-from ..api.models import Team as ApiTeam
-from ..client import CompShareClient, NotFoundError
+from ..errors import NotFoundError
 from ._cache import reads
 from ._declare import CompShareResource
 from ._fields import output, positive_id, profile_name, prop, text
 from ._provider import CompShareProvider
 from ._writes import write_and_confirm
+
+if TYPE_CHECKING:  # the client and the API models load with the first API call
+    from ..api.models import Team as ApiTeam
+    from ..client import CompShareClient
 
 __all__ = ["Team", "TeamProvider", "creation_marker"]
 
