@@ -42,6 +42,20 @@ from pulumi_compshare.resources import (
 )
 from pulumi_compshare.resources._provider import CompShareProvider
 
+from .strategies import (
+    IMAGE_CHARS,
+    around,
+    bounded_text,
+    near_ids,
+    scalars,
+    shows,
+    suffixed,
+    unknowns,
+    valid_ids,
+    valid_image_ids,
+    values,
+)
+
 PROFILES = '{"alice": {"publicKey": "a", "privateKey": "b"}}'
 KNOWN_PROFILES = ("alice",)
 MAX_ID = limits.MAX_ID
@@ -92,122 +106,17 @@ def providers(em: Emulator) -> dict[str, CompShareProvider]:
 # ------------------------------------------------------------------------------ values
 # Strategies are kept cheap to draw: 2000 examples per resource must run in a few seconds.
 
-unknowns = st.one_of(st.builds(Unknown), st.just(rpc.UNKNOWN))
-
-
-def _repeated(lengths: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
-    """One character repeated: long strings (at and past the limits) without drawing each char."""
-    return st.tuples(st.characters(), lengths).map(lambda pair: pair[0] * pair[1])
-
-
-numbers = st.one_of(
-    st.integers(),
-    st.integers(min_value=-(10**40), max_value=10**40),
-    st.sampled_from([0, -1, 1, MAX_ID, MAX_ID + 1, 2**53 + 1, 10**30, -(10**30)]),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([50002.0, 0.5, 1.5, -0.0, 1e300, -1e300, float(MAX_ID), MAX_ID + 1.0]),
-)
-
-numeric_strings = st.one_of(
-    st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.sampled_from(
-        [" 50002 ", "50002.0", "1e5", "1e400", "0x10", "1_000", "٣", "+7", "-7", "0", "00012", "5."]
-    ),
-    st.integers(min_value=1, max_value=9).map(lambda n: "9" * (4000 + n * 100)),
-)
-
-texts = st.one_of(
-    st.text(max_size=12),
-    _repeated(st.integers(min_value=0, max_value=100_000)),
-    st.sampled_from(["", " ", "\t", "\n", "a\nb", "\r\n", "\x00", "\ud800", "é" * 65, "x" * 257]),
-    st.sampled_from(
-        ["alice", "bob", "compshareImage-abc", "compshareImage-", "compshareimage-abc"]
-    ),
-)
-
-scalars = st.one_of(st.none(), st.booleans(), numbers, numeric_strings, texts, unknowns)
-
-values = st.recursive(
-    scalars,
-    lambda children: st.one_of(
-        st.lists(children, max_size=5),
-        st.lists(children, max_size=3).map(tuple),
-        st.dictionaries(st.text(max_size=4), children, max_size=3),
-    ),
-    max_leaves=6,
-)
-"""Anything the engine (or a careless program) might hand to check()."""
-
-
-def _suffixed(base: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    """A valid string with something stuck to either end (whitespace, a newline, a NUL...)."""
-    junk = st.sampled_from(["\n", " ", "\t", "\x00", "é", "\r\n", "-", "."])
-    return st.one_of(
-        st.tuples(base, junk).map(lambda t: t[0] + t[1]),
-        st.tuples(junk, base).map(lambda t: t[0] + t[1]),
-    )
-
-
-valid_ids = st.one_of(
-    st.integers(min_value=1, max_value=MAX_ID),
-    st.integers(min_value=1, max_value=MAX_ID).map(float),
-    st.integers(min_value=1, max_value=MAX_ID).map(str),
-    st.sampled_from([1, 1001, 50002, MAX_ID, 50002.0, "50002", " 50002 ", "50002.0"]),
-)
-near_ids = st.one_of(
-    valid_ids,
-    st.sampled_from([0, -1, MAX_ID + 1, 0.0, 1.5, True, False, "0", "", " ", "1.5", "abc"]),
-    st.integers(min_value=1, max_value=MAX_ID).map(lambda n: n + 0.5),
-)
-_image_chars = "abcXYZ0189_-"
-valid_image_ids = st.one_of(
-    st.sampled_from(["compshareImage-abc", "compshareImage-def", "compshareImage-" + "a" * 63]),
-    st.tuples(st.sampled_from("aZ0"), st.text(alphabet=_image_chars, max_size=6)).map(
-        lambda t: f"compshareImage-{t[0]}{t[1]}"
-    ),
-)
 valid_account_ids = st.lists(valid_ids, max_size=12)
 valid_profiles = st.one_of(st.none(), st.sampled_from(KNOWN_PROFILES))
 
 
-_VISIBLE = st.characters(blacklist_categories=("Cc", "Cs", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"))
-"""Characters that show: text made only of others (controls, spaces, zero-width) is refused."""
-
-
-def _shows(text: str) -> bool:
-    return any(not (c.isspace() or unicodedata.category(c) in _INVISIBLE) for c in text)
-
-
-_INVISIBLE = ("Cf", "Zs", "Zl", "Zp", "Mn", "Me")
-
-
-def _bounded_text(limit: int, *, non_blank: bool = False) -> st.SearchStrategy[str]:
-    """Text within ``limit`` characters that shows (no control characters, not only invisible
-    ones): short random text, or one visible character up to the limit."""
-    strategy = st.one_of(
-        st.text(
-            alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=10
-        ).filter(_shows),
-        st.tuples(_VISIBLE, st.integers(min_value=1, max_value=limit)).map(
-            lambda pair: pair[0] * pair[1]
-        ),
-    )
-    return strategy if non_blank else st.one_of(st.just(""), strategy)
-
-
-def _around(limit: int) -> st.SearchStrategy[str]:
-    """Text of about ``limit`` characters, just inside and just past it."""
-    return _repeated(st.integers(min_value=limit - 2, max_value=limit + 2))
-
-
 VALID_VALUES: dict[str, st.SearchStrategy[Any]] = {
-    "name": _bounded_text(limits.TEAM_NAME_MAX, non_blank=True),
-    "description": st.one_of(st.none(), _bounded_text(limits.TEAM_DESCRIPTION_MAX)),
+    "name": bounded_text(limits.TEAM_NAME_MAX, non_blank=True),
+    "description": st.one_of(st.none(), bounded_text(limits.TEAM_DESCRIPTION_MAX)),
     "profile": valid_profiles,
     "team_id": valid_ids,
     "user_company_id": valid_ids,
-    "remark_name": st.one_of(st.none(), _bounded_text(limits.REMARK_NAME_MAX)),
+    "remark_name": st.one_of(st.none(), bounded_text(limits.REMARK_NAME_MAX)),
     "reinvite_on_reject": st.one_of(st.none(), st.booleans()),
     "exclusive": st.one_of(st.none(), st.booleans()),
     "image_id": valid_image_ids,
@@ -222,14 +131,14 @@ VALID_VALUES: dict[str, st.SearchStrategy[Any]] = {
 
 NEAR_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "name": st.one_of(
-        _around(limits.TEAM_NAME_MAX),
-        _suffixed(_bounded_text(limits.TEAM_NAME_MAX, non_blank=True)),
+        around(limits.TEAM_NAME_MAX),
+        suffixed(bounded_text(limits.TEAM_NAME_MAX, non_blank=True)),
     ),
-    "description": _around(limits.TEAM_DESCRIPTION_MAX),
-    "profile": st.one_of(_suffixed(st.sampled_from(KNOWN_PROFILES)), st.text(max_size=8)),
+    "description": around(limits.TEAM_DESCRIPTION_MAX),
+    "profile": st.one_of(suffixed(st.sampled_from(KNOWN_PROFILES)), st.text(max_size=8)),
     "team_id": near_ids,
     "user_company_id": near_ids,
-    "remark_name": _around(limits.REMARK_NAME_MAX),
+    "remark_name": around(limits.REMARK_NAME_MAX),
     "adopt_team_id": near_ids,
     "allocated_amount": st.one_of(
         st.sampled_from([-1, 2**53 + 1, 0.5, "100", True, float("inf"), float("nan")]),
@@ -239,7 +148,7 @@ NEAR_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "reinvite_on_reject": st.sampled_from([0, 1, "true", "false", 1.0]),
     "exclusive": st.sampled_from([0, 1, "true", "false", 1.0]),
     "image_id": st.one_of(
-        _suffixed(valid_image_ids),
+        suffixed(valid_image_ids),
         st.sampled_from(
             [
                 "compshareImage-" + "a" * 64,
@@ -248,7 +157,7 @@ NEAR_VALUES: dict[str, st.SearchStrategy[Any]] = {
                 "compshareImage-a.b",
             ]
         ),
-        st.text(alphabet=_image_chars + "./ é", max_size=8).map(lambda s: "compshareImage-" + s),
+        st.text(alphabet=IMAGE_CHARS + "./ é", max_size=8).map(lambda s: "compshareImage-" + s),
     ),
     "account_ids": st.lists(st.one_of(near_ids, unknowns), max_size=12),
 }
@@ -334,7 +243,7 @@ def _expect_text(
         assert len(out) <= limit
         controls = [c for c in out if unicodedata.category(c) == "Cc" and c not in allowed]
         assert not controls, f"control char in {out!r}"
-        assert out == "" or _shows(out), f"invisible text accepted: {out!r}"
+        assert out == "" or shows(out), f"invisible text accepted: {out!r}"
         if non_blank:
             assert out.strip()
 

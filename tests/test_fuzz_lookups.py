@@ -27,8 +27,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from pulumi.output import Unknown
-from pulumi.runtime import rpc
 
 import pulumi_compshare.lookups as lookups
 from pulumi_compshare.api import limits
@@ -37,6 +35,7 @@ from pulumi_compshare.emulator import Emulator
 from pulumi_compshare.errors import ConfigurationError
 
 from .kit import client_of
+from .strategies import values
 
 OWNER, ALICE, BOB, CAROL = 50001, 50002, 50003, 50004
 TEAM = 1001
@@ -89,30 +88,6 @@ def em() -> Iterator[Emulator]:
 
 
 # ------------------------------------------------------------------------------ values
-
-unknowns = st.one_of(st.builds(Unknown), st.just(rpc.UNKNOWN))
-scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.sampled_from([0, -1, 1, MAX_ID, MAX_ID + 1, 2**53 + 1, 10**30, -(10**30)]),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([0.5, -0.0, 1e300, float("nan"), float("inf"), float("-inf")]),
-    st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.sampled_from([" 1001 ", "1001.0", "1e3", "1e400", "0x10", "٣", "nan", "inf"]),
-    st.text(max_size=10),
-    st.sampled_from(["", " ", "\n", "a\nb", "\x00", "\ud800"]),
-    st.sampled_from([70, 257, 100_000]).map(lambda n: "é" * n),
-    unknowns,
-)
-values = st.recursive(
-    scalars,
-    lambda children: st.one_of(
-        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=4), children, max_size=3)
-    ),
-    max_leaves=5,
-)
-"""Arbitrary argument values."""
 
 ids = st.one_of(
     st.sampled_from([TEAM, float(TEAM), str(TEAM), " 1001 ", 1002, 60001, 60002, 60003, 1, MAX_ID]),

@@ -159,7 +159,7 @@ def test_the_sdist_tests_collect_and_run(dists: tuple[Path, Path], tmp_path: Pat
             "-q",
             "-p",
             "no:cacheprovider",
-            "tests/test_emulator_console.py",
+            "tests/emulator/test_console.py",
             "tests/test_examples.py::test_the_packaged_quickstart_is_the_repository_example",
             "tests/test_examples.py::test_installation_doc_lists_exactly_the_config_keys",
         ],

@@ -27,10 +27,12 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pulumi_compshare.api import limits, wire
+from pulumi_compshare.api import wire
 from pulumi_compshare.emulator import Emulator
 from pulumi_compshare.emulator.server import MAX_BODY_BYTES
 from pulumi_compshare.emulator.state import ACTIONS
+
+from ..strategies import json_scalars, json_values, short_texts, wire_texts
 
 OWNER, ALICE, CAROL = 50001, 50002, 50004
 TIMEOUT = 10.0
@@ -112,86 +114,6 @@ PLAUSIBLE: dict[str, tuple[str, ...]] = {
     "Zone": ("cn-wlcb-01",),
 }
 """Values that pass validation, so that requests also reach the actions' state logic."""
-
-long_texts = st.sampled_from([64, 65, 256, 257, 5_000, 100_000]).flatmap(
-    lambda n: st.sampled_from(["x", "é", "中", " ", "\n", "9"]).map(lambda c: c * n)
-)
-short_texts = st.one_of(
-    st.sampled_from(
-        [
-            "1001",
-            "1002",
-            "50002",
-            "50003",
-            "60001",
-            "0",
-            "-1",
-            str(limits.MAX_ID),
-            str(limits.MAX_ID + 1),
-            str(10**30),
-            str(-(10**30)),
-            "1.5",
-            "1001.0",
-            " 1001 ",
-            "1e3",
-            "1e400",
-            "nan",
-            "-inf",
-            "٣",
-            "",
-            " ",
-            "\n",
-            "true",
-            "false",
-            "TRUE",
-            "1",
-            "Joined",
-            "cancelled",
-            "Send",
-            "agree",
-            "Reject",
-            "Cancel",
-            "UpdateRemarkName",
-            "Success",
-            "Invite",
-            "cn-wlcb",
-            "cn-wlcb-01",
-            "compshareImage-abc",
-            "compshareImage-def",
-            "compshareImage-zzz",
-            "compshareImage-",
-            "compshareImage-abc\n",
-            "\ud800",
-            "a\udfffb",
-        ]
-    ),
-    st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.text(max_size=12),
-)
-wire_texts = st.integers(min_value=0, max_value=7).flatmap(
-    lambda n: long_texts if n == 0 else short_texts
-)
-"""Form field values: every one a string on the wire."""
-
-json_scalars = st.one_of(
-    short_texts,
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(10**30), max_value=10**30),
-    st.floats(allow_nan=True, allow_infinity=True),
-)
-json_values = st.one_of(
-    long_texts,
-    st.recursive(
-        json_scalars,
-        lambda children: st.one_of(
-            st.lists(children, max_size=4),
-            st.dictionaries(st.text(max_size=5), children, max_size=3),
-        ),
-        max_leaves=6,
-    ),
-)
-"""JSON body values: also numbers, booleans, null, lists and objects."""
 
 
 @st.composite

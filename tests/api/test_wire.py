@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from ucloud.core.auth import Credential
 from ucloud.core.typesystem import encoder
 
 from pulumi_compshare.api import wire
 from pulumi_compshare.resources._fields import positive_id, text
+
+from ..strategies import flat_params, key_texts
 
 PUB = "ucloudsomeone@example.com1296235120854146120"
 PRIV = "46f09bb9fab4f12dfc160dae12273d5332b5debe"
@@ -54,35 +55,15 @@ def test_signature_vectors_from_api_notes(params: dict[str, Any], expected: str)
     assert sdk_signature(params, PUB, PRIV) == expected
 
 
-keys = st.text(
-    alphabet=st.characters(min_codepoint=48, max_codepoint=122, categories=["Lu", "Ll", "Nd"]),
-    min_size=1,
-    max_size=12,
-)
-scalars = st.one_of(
-    st.integers(min_value=-(2**40), max_value=2**40),
-    st.floats(allow_nan=False, allow_infinity=False, width=32),
-    st.booleans(),
-    st.text(max_size=20),
-)
-values = st.one_of(
-    scalars,
-    st.lists(scalars, min_size=1, max_size=4),
-    st.lists(st.dictionaries(keys, scalars, min_size=1, max_size=3), min_size=1, max_size=3),
-)
-param_sets = st.dictionaries(keys, values, min_size=1, max_size=8)
-key_text = st.text(min_size=1, max_size=40)
-
-
 @settings(max_examples=1200, deadline=None)
-@given(params=param_sets, public=key_text, private=key_text)
+@given(params=flat_params, public=key_texts, private=key_texts)
 def test_signature_equals_sdk_verify_ac(params: dict[str, Any], public: str, private: str) -> None:
     params.pop("PublicKey", None)
     assert our_signature(params, public, private) == sdk_signature(params, public, private)
 
 
 @settings(max_examples=300, deadline=None)
-@given(params=param_sets)
+@given(params=flat_params)
 def test_flatten_matches_sdk_encoder(params: dict[str, Any]) -> None:
     assert wire.flatten(params) == encoder.encode(params)
 

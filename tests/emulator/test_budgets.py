@@ -13,8 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_compshare.api import wire
-from pulumi_compshare.emulator import DEFAULT_BALANCE, Account, Emulator, SeedError, demo_seed
+from pulumi_compshare.emulator import DEFAULT_BALANCE, Emulator, SeedError, demo_seed
 from pulumi_compshare.emulator.state import (
     ACTIONS,
     NON_IDEMPOTENT_ACTIONS,
@@ -22,15 +21,9 @@ from pulumi_compshare.emulator.state import (
     is_non_idempotent_write,
 )
 
-OWNER, ALICE, BOB, CAROL = 50001, 50002, 50003, 50004
-TEAM = 1001
+from .raw import ALICE, BOB, CAROL, OWNER, TEAM, signed
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def signed(account: Account, params: dict[str, Any]) -> dict[str, str]:
-    fields = wire.flatten({"PublicKey": account.public_key, **params})
-    fields["Signature"] = wire.sign(fields, account.private_key)
-    return fields
 
 
 def call(em: Emulator, who: int, action: str, **params: Any) -> Any:

@@ -10,7 +10,7 @@ import pytest
 from pulumi_compshare.client import CompShareAPIError, CompShareError
 from pulumi_compshare.emulator import Emulator, generate_seed
 
-from .kit import client_of
+from ..kit import client_of
 
 OWNER, ALICE, BOB = 50001, 50002, 50003
 IMAGE = "compshareImage-abc"

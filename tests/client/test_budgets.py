@@ -25,7 +25,7 @@ from pulumi_compshare.client import (
 )
 from pulumi_compshare.emulator import DIALECTS, Emulator
 
-from .kit import client_of
+from ..kit import client_of
 
 OWNER, ALICE, BOB, CAROL = 50001, 50002, 50003, 50004
 TEAM = 1001

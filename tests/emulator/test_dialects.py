@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_compshare.api import wire
 from pulumi_compshare.emulator import (
     DIALECTS,
     STRICT,
@@ -28,15 +27,9 @@ from pulumi_compshare.emulator import (
     parse_dialects,
 )
 
-OWNER, ALICE, BOB, CAROL = 50001, 50002, 50003, 50004
-TEAM, IMAGE = 1001, "compshareImage-abc"
+from .raw import ALICE, BOB, IMAGE, OWNER, TEAM, signed
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def signed(account: Account, params: dict[str, Any]) -> dict[str, str]:
-    fields = wire.flatten({"PublicKey": account.public_key, **params})
-    fields["Signature"] = wire.sign(fields, account.private_key)
-    return fields
 
 
 def raw(url: str, account: Account, action: str, region: bool = True, **params: Any) -> Any:

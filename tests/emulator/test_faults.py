@@ -1,21 +1,21 @@
-"""Targeted faults: the emulator fails exactly the call a test names, as the API would."""
+"""Faults: at random (``fault_rate``, reproducible from ``random_seed``) and latency, and targeted
+ones, failing exactly the call a test names as the API would."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
+import httpx
 import pytest
 
-from pulumi_compshare.client import (
-    CompShareAPIError,
-    OutcomeUnknownError,
-    UnavailableError,
-)
+from pulumi_compshare.client import CompShareAPIError, OutcomeUnknownError, UnavailableError
 from pulumi_compshare.client.retry import NO_RETRY
 from pulumi_compshare.emulator import Emulator
 
-from .kit import client_of
+from ..kit import client_of
+from .raw import OWNER, TEAM, ok, signed
 
 
 def _teams(em: Emulator) -> list[str]:
@@ -119,3 +119,75 @@ def test_an_on_call_hook_and_a_fault_both_act_on_one_call() -> None:
         with pytest.raises(OutcomeUnknownError):
             client.create_team("ours")
         assert "theirs" in _teams(em) and "ours" not in _teams(em)
+
+
+# ------------------------------------------------------------------------------------ at random
+
+
+def outcome(em: Emulator, fields: dict[str, str]) -> str:
+    """What a client sees for one request: ok, http_503, retcode_N or dropped."""
+    try:
+        response = httpx.post(em.url, data=fields, timeout=10)
+    except httpx.TransportError:
+        return "dropped"
+    if response.status_code == 503:
+        assert response.text == "Service Unavailable"
+        return "http_503"
+    code = response.json()["RetCode"]
+    return "ok" if code == 0 else f"retcode_{code}"
+
+
+def test_fault_injection_is_reproducible(
+    compshare_emulator_factory: Callable[..., Emulator],
+) -> None:
+    runs = []
+    for _ in range(2):
+        em = compshare_emulator_factory(fault_rate=0.6, random_seed=42)
+        fields = signed(em.account(OWNER), {"Action": "ListCompShareTeam"})
+        runs.append([outcome(em, fields) for _ in range(40)])
+        stats = em.stats()
+        assert stats["requests"] == {"ListCompShareTeam": 40}
+        assert "applied_response_lost" not in stats["faults"]  # reads only
+        assert sum(stats["faults"].values()) == sum(1 for o in runs[-1] if o != "ok")
+        assert stats["internal_errors"] == 0
+    assert runs[0] == runs[1]
+    assert {"ok", "http_503", "retcode_150", "retcode_153", "dropped"} == set(runs[0])
+
+    # Faults can be switched off and on at runtime.
+    em = compshare_emulator_factory(fault_rate=1.0, random_seed=1)
+    fields = signed(em.account(OWNER), {"Action": "ListCompShareTeam"})
+    assert outcome(em, fields) != "ok"
+    em.set_faults(0.0)
+    assert all(outcome(em, fields) == "ok" for _ in range(5))
+    em.set_faults(1.0)
+    assert outcome(em, fields) != "ok"
+    with pytest.raises(ValueError):
+        em.set_faults(1.5)
+
+
+def test_applied_response_lost_applies_the_write(
+    compshare_emulator_factory: Callable[..., Emulator],
+) -> None:
+    em = compshare_emulator_factory(fault_rate=1.0, random_seed=3)
+    owner = em.account(OWNER)
+    seen = []
+    for index in range(30):
+        fields = signed(owner, {"Action": "CreateCompShareTeam", "Name": f"t{index}"})
+        seen.append(outcome(em, fields))
+    faults = em.stats()["faults"]
+    assert faults.get("applied_response_lost", 0) > 0
+    assert faults.get("drop_connection", 0) > 0
+    assert seen.count("dropped") == faults["applied_response_lost"] + faults["drop_connection"]
+    created = [t for t in em.state()["teams"] if t["id"] != TEAM]
+    assert len(created) == faults["applied_response_lost"]
+
+
+def test_latency(compshare_emulator_factory: Callable[..., Emulator]) -> None:
+    em = compshare_emulator_factory(latency_ms=150)
+    started = time.monotonic()
+    ok(em, OWNER, "ListCompShareTeam")
+    assert time.monotonic() - started >= 0.15
+    em.set_faults(0.0, latency_ms=0)
+    started = time.monotonic()
+    ok(em, OWNER, "ListCompShareTeam")
+    assert time.monotonic() - started < 0.15

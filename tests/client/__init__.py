@@ -1,0 +1,1 @@
+"""The client layer: the typed client, its send path and its reading of answers."""

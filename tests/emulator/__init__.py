@@ -1,0 +1,1 @@
+"""The emulator: protocol, actions, dialects, faults, stats, seeds and command line."""
