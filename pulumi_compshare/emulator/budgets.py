@@ -7,7 +7,6 @@ owner's balance to a member, withdrawing moves a member's unspent fen back."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pulumi_compshare.api import codes, limits
@@ -78,11 +77,8 @@ class BudgetActions(StateCore):
             try:
                 self._move_amount(team, by_virtual.get(virtual_id), virtual_id, operation, amount)
             except ApiError as e:
-                code, message = self._error_text(e)
-                failed[str(virtual_id)] = {"Code": code, "Message": message}
-        if "error-map-string" in self.dialects:
-            return {"FailedMembers": json.dumps(failed, ensure_ascii=False) if failed else ""}
-        return {"FailedMembers": failed}
+                failed[str(virtual_id)] = self._failure(e)
+        return self._failures("FailedMembers", failed)
 
     def _move_amount(
         self,

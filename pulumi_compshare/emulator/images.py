@@ -108,18 +108,7 @@ class ImageActions(StateCore):
             if i.owner == caller.company_id and (not wanted or i.id == wanted)
         ]
         return {
-            "ImageSet": [
-                {
-                    "CompShareImageId": i.id,
-                    "Name": i.name,
-                    "ImageType": "Custom",
-                    "Status": "Available",
-                    "CreateTime": i.create_time,
-                    "Size": IMAGE_SIZE_MB,
-                    "Visibility": 0,
-                }
-                for i in images[offset : offset + limit]
-            ],
+            "ImageSet": [_image_row(i) for i in images[offset : offset + limit]],
             "TotalCount": len(images),
         }
 
@@ -144,16 +133,23 @@ class ImageActions(StateCore):
         return {
             "ImageSet": [
                 {
-                    "CompShareImageId": i.id,
-                    "Name": i.name,
-                    "ImageType": "Custom",
-                    "Status": "Available",
-                    "CreateTime": i.create_time,
-                    "Size": IMAGE_SIZE_MB,
-                    "Visibility": 0,
+                    **_image_row(i),
                     "Owner": {"AccountId": i.owner, "AccountName": self.accounts[i.owner].name},
                 }
                 for i in images[offset : offset + limit]
             ],
             "TotalCount": len(images),
         }
+
+
+def _image_row(image: Image) -> dict[str, Any]:
+    """An ImageSet row (DescribeCompShareCustomImages, DescribeCompShareSharingImages)."""
+    return {
+        "CompShareImageId": image.id,
+        "Name": image.name,
+        "ImageType": "Custom",
+        "Status": "Available",
+        "CreateTime": image.create_time,
+        "Size": IMAGE_SIZE_MB,
+        "Visibility": 0,
+    }

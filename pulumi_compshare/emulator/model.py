@@ -8,6 +8,7 @@ them.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,11 +20,24 @@ from pulumi_compshare.emulator.failures import ApiError, denied, not_found
 from pulumi_compshare.emulator.params import Params
 from pulumi_compshare.emulator.seed import Account, Seed
 
-__all__ = ["CANCELED", "JOINED", "PENDING", "REJECTED", "Image", "Relation", "StateCore", "Team"]
+__all__ = [
+    "CANCELED",
+    "JOINED",
+    "PENDING",
+    "REJECTED",
+    "Handler",
+    "Image",
+    "Relation",
+    "StateCore",
+    "Team",
+]
 
 FIRST_VIRTUAL_COMPANY_ID = 60001
 
 PENDING, JOINED, REJECTED, CANCELED = wire.RELATION_STATUSES
+
+Handler = Callable[[Account, Params], dict[str, Any]]
+"""An action's handler: the calling account and its parameters to the answer's body."""
 
 
 @dataclass
@@ -94,6 +108,11 @@ class StateCore:
         }
         self.next_virtual_company_id = FIRST_VIRTUAL_COMPANY_ID
         self.log_sequence = 0
+        self.handlers: dict[str, Handler] = self._handlers()
+
+    def _handlers(self) -> dict[str, Handler]:
+        """Each action's handler, by action name (:class:`~.state.EmulatorState` names them)."""
+        return {}
 
     def now(self) -> int:
         """The current time in unix seconds."""
@@ -102,6 +121,18 @@ class StateCore:
     def _error_text(self, error: ApiError) -> tuple[int, str]:
         """The RetCode and message of an error in this state's dialect."""
         return error_text(error, self.dialects)
+
+    def _failure(self, error: ApiError) -> dict[str, Any]:
+        """One entry of a per-item failure map: ``{Code, Message}`` in this state's dialect."""
+        code, message = self._error_text(error)
+        return {"Code": code, "Message": message}
+
+    def _failures(self, name: str, failures: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """``{name: failures}`` (ErrorMap, FailedMembers): a map, or under ``error-map-string``
+        a string holding its JSON (``""`` when nothing failed)."""
+        if "error-map-string" in self.dialects:
+            return {name: json.dumps(failures, ensure_ascii=False) if failures else ""}
+        return {name: failures}
 
     def _team(self, team_id: int, *, allow_deleted: bool = False) -> Team:
         team = self.teams.get(team_id)

@@ -3,7 +3,6 @@ ListCompShareTeamJoined, CreateCompShareTeamRelation, SetCompShareTeamRelation).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pulumi_compshare.api import limits, wire
@@ -139,11 +138,8 @@ class RelationActions(StateCore):
             try:
                 self._invite(team, company_id, remark)
             except ApiError as e:
-                code, message = self._error_text(e)
-                errors[str(company_id)] = {"Code": code, "Message": message}
-        if "error-map-string" in self.dialects:
-            return {"ErrorMap": json.dumps(errors, ensure_ascii=False) if errors else ""}
-        return {"ErrorMap": errors}
+                errors[str(company_id)] = self._failure(e)
+        return self._failures("ErrorMap", errors)
 
     def set_relation(self, caller: Account, params: Params) -> dict[str, Any]:
         """SetCompShareTeamRelation: Send / Agree / Reject / Cancel / UpdateRemarkName."""

@@ -28,8 +28,7 @@ reading above).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pulumi_compshare.api import codes, limits, wire
@@ -46,10 +45,10 @@ from pulumi_compshare.emulator.dialects import (
 )
 from pulumi_compshare.emulator.failures import ApiError, invalid, one_line
 from pulumi_compshare.emulator.images import ImageActions
+from pulumi_compshare.emulator.model import Handler
 from pulumi_compshare.emulator.operate_log import OPERATE_TYPES, OperateLogActions
 from pulumi_compshare.emulator.params import Params
 from pulumi_compshare.emulator.relations import RelationActions
-from pulumi_compshare.emulator.seed import Account, Seed
 from pulumi_compshare.emulator.teams import TeamActions
 
 __all__ = [
@@ -94,20 +93,11 @@ def is_non_idempotent_write(params: Mapping[str, str]) -> bool:
     return model is not None and model.writes and not model.idempotent_fields(params)
 
 
-Handler = Callable[[Account, Params], dict[str, Any]]
-
-
 class EmulatorState(TeamActions, RelationActions, OperateLogActions, BudgetActions, ImageActions):
     """The whole emulated account world and the action handlers."""
 
-    def __init__(
-        self,
-        seed: Seed,
-        clock: Callable[[], float] = time.time,
-        dialects: str | Iterable[str] | None = None,
-    ) -> None:
-        super().__init__(seed, clock, dialects)
-        self.handlers: dict[str, Handler] = {
+    def _handlers(self) -> dict[str, Handler]:
+        handlers: dict[str, Handler] = {
             "CreateCompShareTeam": self.create_team,
             "UpdateCompShareTeam": self.update_team,
             "DeleteCompShareTeam": self.delete_team,
@@ -124,8 +114,9 @@ class EmulatorState(TeamActions, RelationActions, OperateLogActions, BudgetActio
             "DescribeCompShareCustomImages": self.describe_custom_images,
             "DescribeCompShareSharingImages": self.describe_sharing_images,
         }
-        missing = set(ACTIONS) ^ set(self.handlers)
+        missing = set(ACTIONS) ^ set(handlers)
         assert not missing, f"actions without a handler, or handlers without a model: {missing}"
+        return handlers
 
     # ---------------------------------------------------------------- request processing
 
