@@ -14,7 +14,10 @@ What people do outside Pulumi (accept an invite, remove a member, rename a team,
 image...) are :class:`Emulator` methods that call the API with that person's keys
 (``docs/testing.md``). ``Emulator(seed={...})`` takes seed data of the seed file's shape (see
 the :class:`Emulator` docstring); :func:`generate_seed` makes many accounts.
-See :mod:`.state` for the behaviour of each action and :mod:`.server` for the HTTP side;
+See :mod:`.state` for the behaviour of each action (one module per family: :mod:`.teams`,
+:mod:`.relations`, :mod:`.operate_log`, :mod:`.budgets`, :mod:`.images`; the readings in
+:mod:`.dialects`), :mod:`.server` for the emulator itself (HTTP in :mod:`.handler`, faults in
+:mod:`.faults`, the console helpers in :mod:`.console`);
 ``python -m pulumi_compshare.emulator`` runs it from the command line.
 """
 
