@@ -1,26 +1,29 @@
 """The benchmarks of pulumi-compshare, measured in one run and printed as one table.
 
-``python -m benchmarks.run [--quick] [--n 200] [--teams 2] [--latency-ms 20] [--markdown]
-[--json FILE]``
+``python -m benchmarks.run [--quick] [--n 200] [--teams 2] [--latency-ms 20,100]
+[--scale 50,200,1000] [--markdown] [--json FILE]``
 
-Five sections (see ``benchmarks/README.md`` for how to read each row):
+Seven sections (see ``benchmarks/README.md`` for how to read each row):
 
 1. **API calls** per operation, counted by the emulator (``Emulator.stats()["requests"]``), against
    the minimum possible: refresh / up / destroy of N memberships over T teams, played through the
-   engine-protocol :class:`~pulumi_compshare.testing.engine.Player`, and create / update / delete
+   engine-protocol :class:`~pulumi_compshare.testing.engine.Player` with the emulator at the first
+   latency (how many confirmations share a read depends on timing), and create / update / delete
    of an ``ImageShare`` of N accounts, driven call by call through a provider server.
 2. **Wall time** of up / refresh / destroy of N memberships through the ``Player`` (a fresh
-   provider process per operation, as the CLI does) with the emulator answering after
-   ``latency_ms``, against the floor ``calls x latency / 4`` (the provider server runs four calls at
-   a time).
-3. **Provider cold start**: launching ``python -m pulumi.dynamic`` up to the first answered Check,
+   provider process per operation, as the CLI does) at each latency, against the floor
+   ``minimum calls x latency / 4`` (the provider server runs four calls at a time).
+3. **Scale**: milliseconds per membership of the same operations at several sizes (linear growth
+   keeps them level), against the floor per membership.
+4. **Memory**: the provider server's peak RSS (``/proc``) at each size, against the smallest.
+5. **Provider cold start**: launching ``python -m pulumi.dynamic`` up to the first answered Check,
    ``TeamProvider`` against a trivial dynamic provider (median of a few runs).
-4. **Client overhead** per call on the emulator without latency: our pooled ``CompShareClient``
+6. **Client overhead** per call on the emulator without latency: our pooled ``CompShareClient``
    against the official ``ucloud-sdk-python3`` client (a new ``requests`` session per call).
-5. **Serialized provider size**: the ``__provider`` property every resource stores in state.
+7. **Serialized provider size**: the ``__provider`` property every resource stores in state.
 
 Every ``bench_*`` function returns a list of :class:`Row`, so ``tests/test_benchmarks.py`` runs the
-same code with tiny sizes.
+same code with tiny sizes; the membership plays are shared through :class:`Plays`.
 """
 
 from __future__ import annotations
@@ -28,15 +31,18 @@ from __future__ import annotations
 import argparse
 import base64
 import importlib
+import itertools
 import json
 import logging
 import math
+import os
 import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,7 +82,15 @@ SERVER_PARALLEL = 4
 ACTIVE = ("Pending", "Joined")
 """Relation statuses that a destroy must have cancelled."""
 
-SECTIONS = ("API calls", "Wall time", "Cold start", "Client overhead", "Provider size")
+SECTIONS = (
+    "API calls",
+    "Wall time",
+    "Scale",
+    "Memory",
+    "Cold start",
+    "Client overhead",
+    "Provider size",
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -94,7 +108,7 @@ class Row:
     value: float
     """The measurement, in :attr:`unit`."""
     unit: str
-    """``calls``, ``s``, ``ms/call`` or ``bytes``."""
+    """``calls``, ``s``, ``ms``, ``ms/call``, ``MB`` or ``bytes``."""
     baseline: float | None = None
     """What the measurement is compared with (same unit), or None."""
     baseline_label: str = ""
@@ -122,6 +136,10 @@ def _number(value: float, unit: str) -> str:
         return f"{value:.2f} s"
     if unit == "ms/call":
         return f"{value:.3f} ms/call"
+    if unit == "ms":
+        return f"{value:.1f} ms"
+    if unit == "MB":
+        return f"{value:.1f} MB"
     return f"{value:g} {unit}"
 
 
@@ -223,12 +241,66 @@ def _membership_program(users: Sequence[int], teams: Sequence[int]) -> Callable[
 
 @dataclass(frozen=True)
 class _Played:
-    """Requests and seconds of one membership operation played through the Player."""
+    """Requests, seconds and provider memory of one membership operation played by the Player."""
 
     op: str
     requests: dict[str, int]
     seconds: float
     steps: dict[str, int]
+    peak_rss_kb: int
+    """Peak resident memory of the provider server process (``VmHWM``), 0 if unknown."""
+    provider_cpu: float
+    """CPU seconds of the provider server process (its start included), from ``/proc``."""
+    local_cpu: float
+    """CPU seconds of this process meanwhile: the engine stand-in and the emulator."""
+
+    @property
+    def calls(self) -> int:
+        return _total(self.requests)
+
+
+OPERATIONS = ("up", "refresh", "destroy")
+
+
+def _minimum(op: str, n: int, teams: int) -> tuple[int, str]:
+    """The fewest API calls an operation on ``n`` memberships over ``teams`` teams can make, and
+    how: one read per team serves every membership's refresh; up and destroy write once per
+    membership (a per-resource provider cannot do less) and read each team once."""
+    if op == "refresh":
+        return teams, f"{teams} team reads"
+    verb = "invites" if op == "up" else "cancels"
+    return n + teams, f"{n} {verb} + {teams} team reads"
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of a live process from ``/proc/<pid>/stat``; 0 if unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _peak_rss_kb(pid: int | None) -> int:
+    """``VmHWM`` (peak resident set) of a live process from ``/proc``, in KiB; 0 if unknown."""
+    if pid is None:
+        return 0
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+_SERVER_ENV = {"PYTHONDONTWRITEBYTECODE": ""}
+"""Provider servers may cache bytecode, as an installed package has it (the first start writes
+it): start-up is then measured as users meet it, whatever the environment says."""
 
 
 def _play_memberships(n: int, teams: int, latency_ms: float) -> list[_Played]:
@@ -248,6 +320,7 @@ def _play_memberships(n: int, teams: int, latency_ms: float) -> list[_Played]:
             project="bench",
             config=_config(em, seed),
             pythonpath=[ROOT],
+            env=_SERVER_ENV,
             restart_per_operation=True,
         ) as player,
     ):
@@ -258,39 +331,72 @@ def _play_memberships(n: int, teams: int, latency_ms: float) -> list[_Played]:
         ]
         for op, run in operations:
             em.reset_stats()
+            cpu = time.process_time()
             started = time.perf_counter()
             result = run()
             seconds = time.perf_counter() - started
-            played.append(_Played(op, _requests(em), seconds, result.counts()))
+            local = time.process_time() - cpu
+            server = player.server
+            pid = server.pid if server is not None and server.running else None
+            played.append(
+                _Played(
+                    op,
+                    _requests(em),
+                    seconds,
+                    result.counts(),
+                    _peak_rss_kb(pid),
+                    _cpu_seconds(pid),
+                    local,
+                )
+            )
         left = [r for r in em.state().get("relations", []) if r.get("status") in ACTIVE]
         if left:
             raise RuntimeError(f"destroy left {len(left)} active relations")
     return played
 
 
+class Plays:
+    """Membership plays by ``(n, teams, latency_ms)``, each played once per run and shared by
+    the sections that read it (call counts, wall time, scale, memory)."""
+
+    def __init__(self, progress: Callable[[str], None] | None = None) -> None:
+        self._plays: dict[tuple[int, int, float], dict[str, _Played]] = {}
+        self._say = progress or (lambda _msg: None)
+
+    def get(self, n: int, teams: int, latency_ms: float) -> dict[str, _Played]:
+        key = (n, teams, float(latency_ms))
+        if key not in self._plays:
+            started = time.perf_counter()
+            self._plays[key] = {p.op: p for p in _play_memberships(n, teams, latency_ms)}
+            took = time.perf_counter() - started
+            self._say(
+                f"  played {n} memberships over {teams} teams at {latency_ms:g} ms: {took:.1f} s"
+            )
+        return self._plays[key]
+
+
 # --------------------------------------------------------------------------------------------------
 # 1. API calls per operation
 
 
-def bench_call_counts(n: int = 200, teams: int = 2) -> list[Row]:
-    """API calls of membership up / refresh / destroy (N over T teams) and of ImageShare create /
-    update / delete (N accounts, update removing half), against the minimum possible."""
+def bench_call_counts(
+    n: int = 200, teams: int = 2, latency_ms: float = 20, plays: Plays | None = None
+) -> list[Row]:
+    """API calls of membership up / refresh / destroy (N over T teams, the emulator answering
+    after ``latency_ms``: how many confirmations share a read depends on timing) and of
+    ImageShare create / update / delete (N accounts, update removing half), against the minimum
+    possible."""
     rows: list[Row] = []
-    played = {p.op: p for p in _play_memberships(n, teams, latency_ms=0)}
+    played = (plays or Plays()).get(n, teams, latency_ms)
     what = f"{n} memberships over {teams} teams"
-    minimum = {
-        "up": (n + teams, f"{n} invites + {teams} team reads"),
-        "refresh": (teams, f"{teams} team reads"),
-        "destroy": (n + teams, f"{n} cancels + {teams} team reads"),
-    }
-    for op in ("up", "refresh", "destroy"):
+    for op in OPERATIONS:
         p = played[op]
-        low, how = minimum[op]
+        low, how = _minimum(op, n, teams)
         rows.append(
             Row(
                 "API calls",
-                f"{op} of {what}",
-                _total(p.requests),
+                f"{op} of {what}, {latency_ms:g} ms",
+                p.calls,
                 "calls",
                 low,
                 "minimum",
@@ -369,19 +475,38 @@ def _expect_no_failures(failures: Sequence[tuple[str, str]]) -> None:
 # 2. wall time
 
 
-def bench_wall_time(n: int = 200, teams: int = 2, latency_ms: float = 20) -> list[Row]:
+def _floor(op: str, n: int, teams: int, latency_ms: float) -> tuple[float, int]:
+    """Seconds no operation can beat, ``minimum calls x latency / 4`` (the provider server
+    makes four calls at a time), and that minimum."""
+    low, _ = _minimum(op, n, teams)
+    return low * latency_ms / 1000 / SERVER_PARALLEL, low
+
+
+def bench_wall_time(
+    n: int = 200, teams: int = 2, latency_ms: float = 20, plays: Plays | None = None
+) -> list[Row]:
     """Seconds of up / refresh / destroy of N memberships through the Player with the emulator at
-    ``latency_ms``, against the floor ``calls x latency / 4``."""
+    ``latency_ms``, against the floor ``minimum calls x latency / 4``."""
     rows = []
-    for p in _play_memberships(n, teams, latency_ms):
-        calls = _total(p.requests)
-        floor = calls * latency_ms / 1000 / SERVER_PARALLEL
-        note = f"{calls} calls; floor = calls x {latency_ms:g} ms / {SERVER_PARALLEL}"
-        note += "; includes the provider process start"
+    played = (plays or Plays()).get(n, teams, latency_ms)
+    for op in OPERATIONS:
+        p = played[op]
+        floor, low = _floor(op, n, teams, latency_ms)
+        note = (
+            f"{p.calls} calls (minimum {low}); floor = minimum x {latency_ms:g} ms / "
+            f"{SERVER_PARALLEL}; includes the provider process start; CPU: provider "
+            f"{p.provider_cpu:.2f} s, engine stand-in + emulator {p.local_cpu:.2f} s"
+        )
+        if op == "up":
+            chain = n * 2 * latency_ms / 1000 / SERVER_PARALLEL
+            note += (
+                f"; each create invites, then reads back after its invite: at least 2 round "
+                f"trips per create, {n} x 2 x {latency_ms:g} ms / {SERVER_PARALLEL} = {chain:.2f} s"
+            )
         rows.append(
             Row(
                 "Wall time",
-                f"{p.op} of {n} memberships over {teams} teams, {latency_ms:g} ms",
+                f"{op} of {n} memberships over {teams} teams, {latency_ms:g} ms",
                 p.seconds,
                 "s",
                 floor,
@@ -393,7 +518,62 @@ def bench_wall_time(n: int = 200, teams: int = 2, latency_ms: float = 20) -> lis
 
 
 # --------------------------------------------------------------------------------------------------
-# 3. provider cold start
+# 3-4. scale: cost per membership and the provider's memory as N grows
+
+
+def bench_scale(
+    sizes: Sequence[int] = (50, 200, 1000),
+    teams: int = 2,
+    latency_ms: float = 20,
+    plays: Plays | None = None,
+) -> list[Row]:
+    """What each further membership costs between consecutive sizes (linear growth: the same
+    from every size to the next), against the floor per further membership; then the provider
+    server's peak memory at each size against the smallest (flat: the same)."""
+    plays = plays or Plays()
+    sizes = sorted(set(sizes))
+    played = {n: plays.get(n, teams, latency_ms) for n in sizes}
+    rows: list[Row] = []
+    for op in OPERATIONS:
+        for small, large in itertools.pairwise(sizes):
+            a, b = played[small][op], played[large][op]
+            extra = large - small
+            floor_a, low_a = _floor(op, small, teams, latency_ms)
+            floor_b, low_b = _floor(op, large, teams, latency_ms)
+            rows.append(
+                Row(
+                    "Scale",
+                    f"{op}, each membership from {small} to {large}, {latency_ms:g} ms",
+                    (b.seconds - a.seconds) * 1000 / extra,
+                    "ms",
+                    (floor_b - floor_a) * 1000 / extra,
+                    "floor",
+                    f"{a.seconds:.2f} s at {small}, {b.seconds:.2f} s at {large}; calls "
+                    f"{a.calls} -> {b.calls}, {(b.calls - a.calls) / extra:.2f} per membership "
+                    f"(minimum {(low_b - low_a) / extra:.2f})",
+                )
+            )
+    smallest = sizes[0]
+    base_kb = max(p.peak_rss_kb for p in played[smallest].values())
+    for n in sizes:
+        peak = max(played[n].values(), key=lambda p: p.peak_rss_kb)
+        rows.append(
+            Row(
+                "Memory",
+                f"provider peak RSS, {n} memberships",
+                peak.peak_rss_kb / 1024,
+                "MB",
+                base_kb / 1024 if peak.peak_rss_kb and base_kb else None,
+                f"{smallest} memberships",
+                f"VmHWM of the provider server process (/proc), highest in the {peak.op}; a "
+                "fresh process per operation",
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------------------------------
+# 5. provider cold start
 
 
 class TrivialProvider(pulumi.dynamic.ResourceProvider):
@@ -416,23 +596,24 @@ def _trivial_provider() -> pulumi.dynamic.ResourceProvider:
 
 def _first_check_seconds(
     type_token: str, props: Mapping[str, Any], config: Mapping[str, str]
-) -> float:
+) -> tuple[float, int]:
     """Seconds from launching the provider server to the answer of its first Check (after the
-    Configure the engine always sends first)."""
+    Configure the engine always sends first), and the server's peak RSS then (KiB)."""
     from pulumi_compshare.testing.engine import ProviderServer, make_urn
 
     urn = make_urn(type_token, "cold", project="bench")
     started = time.perf_counter()
-    server = ProviderServer(project="bench", pythonpath=[ROOT])
+    server = ProviderServer(project="bench", pythonpath=[ROOT], env=_SERVER_ENV)
     try:
         server.start()
         server.configure(config)
         _, failures = server.check(urn, {}, props)
         seconds = time.perf_counter() - started
+        rss = _peak_rss_kb(server.pid)
     finally:
         server.stop()
     _expect_no_failures(failures)
-    return seconds
+    return seconds, rss
 
 
 def bench_cold_start(runs: int = 5) -> list[Row]:
@@ -447,27 +628,33 @@ def bench_cold_start(runs: int = 5) -> list[Row]:
     }
     team = {"name": "cold", PROVIDER_KEY: serialize_provider(TeamProvider())}
     trivial = {"name": "cold", PROVIDER_KEY: serialize_provider(_trivial_provider())}
-    ours: list[float] = []
-    base: list[float] = []
+    ours: list[tuple[float, int]] = []
+    base: list[tuple[float, int]] = []
+    _first_check_seconds(BENCH_TYPE, trivial, {})  # warm-up: bytecode written, files cached
+    _first_check_seconds(f"{TYPE_PREFIX}Team", team, config)
     for _ in range(max(1, runs)):  # interleaved, so drift in machine load hits both alike
         base.append(_first_check_seconds(BENCH_TYPE, trivial, {}))
         ours.append(_first_check_seconds(f"{TYPE_PREFIX}Team", team, config))
+    ours_s, base_s = [s for s, _ in ours], [s for s, _ in base]
+    ours_mb = statistics.median(kb for _, kb in ours) / 1024
+    base_mb = statistics.median(kb for _, kb in base) / 1024
     return [
         Row(
             "Cold start",
             "provider start to first Check, TeamProvider",
-            statistics.median(ours),
+            statistics.median(ours_s),
             "s",
-            statistics.median(base),
+            statistics.median(base_s),
             "trivial provider",
-            f"median of {len(ours)} runs each (Configure included); "
-            f"min {min(ours):.2f} s vs {min(base):.2f} s",
+            f"median of {len(ours)} runs each after a warm-up (Configure included; bytecode "
+            f"cached); min {min(ours_s):.2f} s vs {min(base_s):.2f} s; peak RSS "
+            f"{ours_mb:.1f} MB vs {base_mb:.1f} MB",
         )
     ]
 
 
 # --------------------------------------------------------------------------------------------------
-# 4. client overhead
+# 6. client overhead
 
 
 def _mean_ms(calls: int, fn: Callable[[], object], warmup: int = 3) -> float:
@@ -552,7 +739,7 @@ def bench_client_overhead(calls: int = 300) -> list[Row]:
 
 
 # --------------------------------------------------------------------------------------------------
-# 5. serialized provider size
+# 7. serialized provider size
 
 
 def bench_provider_sizes() -> list[Row]:
@@ -594,17 +781,26 @@ def bench_provider_sizes() -> list[Row]:
 def run_all(
     n: int = 200,
     teams: int = 2,
-    latency_ms: float = 20,
+    latencies: Sequence[float] = (20, 100),
+    scale: Sequence[int] = (50, 200, 1000),
     cold_runs: int = 5,
     client_calls: int = 300,
     progress: Callable[[str], None] | None = None,
 ) -> list[Row]:
-    """Every benchmark, in table order."""
+    """Every benchmark, in table order: call counts at the first latency, wall time at each
+    latency, scale and memory at the first latency (each membership play runs once and is
+    shared)."""
     say = progress or (lambda _msg: None)
+    plays = Plays(say)
+    first = latencies[0]
     rows: list[Row] = []
     steps: list[tuple[str, Callable[[], list[Row]]]] = [
-        ("API calls", lambda: bench_call_counts(n, teams)),
-        ("wall time", lambda: bench_wall_time(n, teams, latency_ms)),
+        ("API calls", lambda: bench_call_counts(n, teams, first, plays)),
+        *[
+            (f"wall time, {latency:g} ms", partial(bench_wall_time, n, teams, latency, plays))
+            for latency in latencies
+        ],
+        ("scale and memory", lambda: bench_scale(scale, teams, first, plays)),
         ("cold start", lambda: bench_cold_start(cold_runs)),
         ("client overhead", lambda: bench_client_overhead(client_calls)),
         ("provider sizes", bench_provider_sizes),
@@ -616,24 +812,42 @@ def run_all(
     return rows
 
 
+def _numbers(text: str, kind: Callable[[str], Any]) -> list[Any]:
+    return [kind(part) for part in text.split(",") if part.strip()]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.run", description="Benchmarks of pulumi-compshare."
     )
-    parser.add_argument("--quick", action="store_true", help="small sizes (N=20, 2 ms latency)")
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes (N=20, 2 ms, scale 10,20,40)"
+    )
     parser.add_argument("--n", type=int, default=None, help="memberships / accounts (200)")
     parser.add_argument("--teams", type=int, default=2, help="teams the memberships use (2)")
     parser.add_argument(
-        "--latency-ms", type=float, default=None, help="emulator latency for wall time (20)"
+        "--latency-ms",
+        default=None,
+        help="emulator latencies for wall time, comma-separated; the first also for call "
+        "counts and scale (20,100)",
+    )
+    parser.add_argument(
+        "--scale", default=None, help="membership counts of the scale rows (50,200,1000)"
     )
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON to FILE")
     args = parser.parse_args(argv)
 
     n = args.n if args.n is not None else (20 if args.quick else 200)
-    latency = args.latency_ms if args.latency_ms is not None else (2.0 if args.quick else 20.0)
-    if n < 1 or args.teams < 1 or latency < 0:
+    try:
+        latencies = _numbers(args.latency_ms or ("2" if args.quick else "20,100"), float)
+        scale = _numbers(args.scale or ("10,20,40" if args.quick else "50,200,1000"), int)
+    except ValueError:
+        parser.error("--latency-ms and --scale take comma-separated numbers")
+    if n < 1 or args.teams < 1 or not latencies or min(latencies) < 0:
         parser.error("--n and --teams must be >= 1, --latency-ms >= 0")
+    if not scale or min(scale) < 1:
+        parser.error("--scale takes membership counts >= 1")
     cold_runs = 2 if args.quick else 5
     client_calls = 50 if args.quick else 300
 
@@ -641,19 +855,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(msg, file=sys.stderr, flush=True)
 
     started = time.perf_counter()
-    rows = run_all(n, args.teams, latency, cold_runs, client_calls, progress)
+    rows = run_all(n, args.teams, latencies, scale, cold_runs, client_calls, progress)
     total = time.perf_counter() - started
     print(render_markdown(rows) if args.markdown else render_text(rows))
+    shown = ", ".join(f"{latency:g}" for latency in latencies)
     print(
-        f"\nN={n}, T={args.teams}, latency {latency:g} ms; whole run {total:.0f} s "
-        f"(Python {sys.version.split()[0]}, pulumi {pulumi_version()})",
+        f"\nN={n}, T={args.teams}, latency {shown} ms, scale {','.join(map(str, scale))}; "
+        f"whole run {total:.0f} s (Python {sys.version.split()[0]}, pulumi {pulumi_version()})",
         file=sys.stderr,
     )
     if args.json:
         data = {
             "n": n,
             "teams": args.teams,
-            "latency_ms": latency,
+            "latencies_ms": latencies,
+            "scale": scale,
             "seconds": total,
             "rows": [r.to_json() for r in rows],
         }

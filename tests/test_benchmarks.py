@@ -1,7 +1,8 @@
 """The benchmarks (``python -m benchmarks.run``) at tiny sizes, so their code cannot rot.
 
 No timing is asserted: only that every section produces its rows and that the numbers are sane
-(calls at least the minimum, positive times and ratios)."""
+(calls at least the minimum, floors from the minimum calls, positive times and ratios, memory
+read from /proc)."""
 
 from __future__ import annotations
 
@@ -13,22 +14,30 @@ import pytest
 import benchmarks.run as run_module
 from benchmarks.run import (
     SECTIONS,
+    Plays,
     Row,
     bench_call_counts,
     bench_client_overhead,
     bench_cold_start,
     bench_provider_sizes,
+    bench_scale,
     bench_wall_time,
     main,
     render_markdown,
     render_text,
 )
 
-N, TEAMS = 6, 2
+N, TEAMS, LATENCY = 6, 2, 2.0
 
 
-def test_call_counts_are_at_least_the_minimum() -> None:
-    rows = bench_call_counts(N, TEAMS)
+@pytest.fixture(scope="module")
+def plays() -> Plays:
+    """One play per size for the whole module, as in a full run."""
+    return Plays()
+
+
+def test_call_counts_are_at_least_the_minimum(plays: Plays) -> None:
+    rows = bench_call_counts(N, TEAMS, LATENCY, plays)
     assert [r.name.split(" of ")[0] for r in rows] == [
         "up",
         "refresh",
@@ -45,21 +54,40 @@ def test_call_counts_are_at_least_the_minimum() -> None:
         assert row.baseline is not None and row.value >= row.baseline > 0, row
         assert row.ratio is not None and row.ratio >= 1
     assert by_op["up"].value >= N  # one invite per membership at least
+    assert by_op["up"].baseline == by_op["destroy"].baseline == N + TEAMS
 
 
-def test_wall_time_rows() -> None:
-    rows = bench_wall_time(N, TEAMS, latency_ms=2)
+def test_wall_time_rows_use_the_minimum_calls_for_the_floor(plays: Plays) -> None:
+    rows = bench_wall_time(N, TEAMS, LATENCY, plays)
     assert [r.name.split(" ")[0] for r in rows] == ["up", "refresh", "destroy"]
+    floors = [(N + TEAMS) * LATENCY / 1000 / 4, TEAMS * LATENCY / 1000 / 4]
+    assert [r.baseline for r in rows] == pytest.approx([floors[0], floors[1], floors[0]])
     for row in rows:
         assert row.section == "Wall time" and row.unit == "s"
-        assert row.value > 0 and row.baseline is not None and row.baseline > 0
-        assert row.ratio is not None and row.ratio > 0
-        assert "calls" in row.note
+        assert row.value > 0 and row.ratio is not None and row.ratio > 0
+        assert "calls (minimum" in row.note
+
+
+def test_scale_and_memory_rows(plays: Plays) -> None:
+    rows = bench_scale((3, N), TEAMS, LATENCY, plays)
+    scale = [r for r in rows if r.section == "Scale"]
+    memory = [r for r in rows if r.section == "Memory"]
+    assert [r.name for r in scale] == [
+        f"{op}, each membership from 3 to {N}, {LATENCY:g} ms"
+        for op in ("up", "refresh", "destroy")
+    ]
+    assert all(r.unit == "ms" and r.baseline is not None for r in scale)
+    up = scale[0]
+    assert up.baseline == pytest.approx(LATENCY / 4)  # one more invite per membership
+    assert [r.name for r in memory] == [f"provider peak RSS, {n} memberships" for n in (3, N)]
+    assert all(r.unit == "MB" and r.value > 10 for r in memory)  # read from /proc
+    assert memory[0].ratio == 1.0
 
 
 def test_cold_start_and_sizes() -> None:
     (cold,) = bench_cold_start(runs=1)
     assert cold.value > 0 and cold.baseline is not None and cold.baseline > 0
+    assert "peak RSS" in cold.note
     sizes = bench_provider_sizes()
     assert [r.name.split(" ")[0] for r in sizes] == [
         "Team",
@@ -109,10 +137,13 @@ def test_the_command(
     monkeypatch.setattr(run_module, "run_all", fake_run_all)
     out = tmp_path / "bench.json"
     assert main(["--quick", "--markdown", "--json", str(out)]) == 0
-    assert seen == [(20, 2, 2.0)]
+    assert seen == [(20, 2, [2.0])]
     assert capsys.readouterr().out.startswith("| Section |")
     data = json.loads(out.read_text())
     assert data["n"] == 20 and data["rows"][0]["ratio"] == 1.0
-    assert main(["--n", "7", "--latency-ms", "5"]) == 0
-    assert seen[-1] == (7, 2, 5.0)
+    assert data["scale"] == [10, 20, 40]
+    assert main(["--n", "7", "--latency-ms", "5,50", "--scale", "7"]) == 0
+    assert seen[-1] == (7, 2, [5.0, 50.0])
     assert capsys.readouterr().out.startswith("Section")
+    with pytest.raises(SystemExit):
+        main(["--scale", "a,b"])
