@@ -96,11 +96,6 @@ class ReadCache:
         self._clock += 1
         return self._clock
 
-    def now(self) -> int:
-        """The current moment: a read that starts later has a greater one."""
-        with self._cond:
-            return self._tick()
-
     def mark(self, topics: Iterable[Hashable]) -> int:
         """Record that a write to ``topics`` completed; returns its moment. Readers that need
         a topic are served only reads that started later (or patched ones)."""
