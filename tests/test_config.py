@@ -196,3 +196,9 @@ def test_timeout_seconds_from_config_then_environment() -> None:
     )
     assert settings.profile(None).timeout == 3 and settings.profile("bob").timeout == 3
     assert client_for(settings.profile(None)).timeout == 3
+
+
+@pytest.mark.parametrize("url", ["http://xn--", "https://xn--zz.example", "http://[::1"])
+def test_a_base_url_whose_host_cannot_be_decoded_is_a_configuration_error(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="compshare:baseUrl: the base URL"):
+        settings_from({"compshare:baseUrl": url, "compshare:publicKey": "p"}, {})

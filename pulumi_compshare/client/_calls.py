@@ -407,12 +407,13 @@ def base_url_problem(base_url: object) -> str | None:
     shown = wire.short(base_url)
     try:
         url = httpx.URL(base_url)
-    except (httpx.InvalidURL, ValueError, TypeError):
+        scheme, host = url.scheme, url.host  # the host decodes lazily: it may fail too
+    except (httpx.InvalidURL, ValueError, TypeError):  # IDNAError is a ValueError
         return f"the base URL {shown} is not a valid URL"
-    if url.scheme not in ("http", "https"):
-        scheme = f"{url.scheme}://" if url.scheme else "no scheme"
-        return f"the base URL {shown} has {scheme}: give an http:// or https:// URL"
-    if not url.host:
+    if scheme not in ("http", "https"):
+        named = f"{scheme}://" if scheme else "no scheme"
+        return f"the base URL {shown} has {named}: give an http:// or https:// URL"
+    if not host:
         return f"the base URL {shown} has no host"
     return None
 
