@@ -18,7 +18,7 @@ from pulumi_compshare.resources import TeamProvider
 from pulumi_compshare.resources.team import creation_marker
 from pulumi_compshare.testing import Player, StepError
 
-from .kit import Engine, Recorder, client_of, stack_config
+from ..kit import Engine, Recorder, client_of, stack_config
 
 OWNER = 50001
 # The provider's calls in a Team create: ListCompShareTeam (leftovers), CreateCompShareTeam,

@@ -21,7 +21,7 @@ from pulumi_compshare.resources import (
 )
 from pulumi_compshare.testing.engine import UNKNOWN, ProviderCallError
 
-from .kit import Engine, client_of, stack_config
+from ..kit import Engine, client_of, stack_config
 
 OWNER, ALICE, BOB, CAROL = 50001, 50002, 50003, 50004
 TEAM, IMAGE, IMAGE2 = 1001, "compshareImage-abc", "compshareImage-def"

@@ -20,7 +20,7 @@ from pulumi_compshare.resources import TeamMembershipProvider, _writes
 from pulumi_compshare.resources._cache import ReadCache, _Reads
 from pulumi_compshare.resources._writes import write_and_confirm
 
-from .kit import Engine, client_of, stack_config
+from ..kit import Engine, client_of, stack_config
 
 
 def test_concurrent_reads_of_one_key_share_one_load() -> None:

@@ -24,7 +24,7 @@ from pulumi_compshare.emulator.state import ACTIONS
 from pulumi_compshare.resources import ImageShareProvider, TeamMembershipProvider
 from pulumi_compshare.testing.engine import Player, StepError
 
-from .kit import Engine, stack_config
+from ..kit import Engine, stack_config
 
 SOAK_N = int(os.environ.get("COMPSHARE_SOAK_N", "200"))
 MAX_RERUNS = 25

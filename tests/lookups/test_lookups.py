@@ -14,7 +14,7 @@ import pulumi_compshare as compshare
 from pulumi_compshare.client import InvalidParameterError
 from pulumi_compshare.emulator import Emulator
 
-from .kit import client_of
+from ..kit import client_of
 
 OWNER, ALICE, BOB, CAROL = 50001, 50002, 50003, 50004
 

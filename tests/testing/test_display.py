@@ -23,7 +23,7 @@ from pulumi_compshare.testing.display import (
     render_value,
 )
 
-from .kit import stack_config
+from ..kit import stack_config
 
 IMAGE = "compshareImage-abc"
 SHARE = "pulumi-python:dynamic/compshare:ImageShare"

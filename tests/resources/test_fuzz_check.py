@@ -42,7 +42,7 @@ from pulumi_compshare.resources import (
 )
 from pulumi_compshare.resources._provider import CompShareProvider
 
-from .strategies import (
+from ..strategies import (
     IMAGE_CHARS,
     around,
     bounded_text,

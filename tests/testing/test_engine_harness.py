@@ -28,11 +28,11 @@ from pulumi_compshare.testing.engine import (
     serialize_provider,
 )
 
-from .harness_providers import AdoptingEchoProvider, Echo, EchoProvider, store
+from ..harness_providers import AdoptingEchoProvider, Echo, EchoProvider, store
 
 # The provider pickles by reference as ``tests.harness_providers.EchoProvider``: the server runs in
 # the repository root, which ``python -m`` puts on its sys.path (as the CLI does for a program).
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ECHO = resource_type(Echo)
 PROVIDER = serialize_provider(EchoProvider())
 

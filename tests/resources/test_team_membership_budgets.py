@@ -11,7 +11,7 @@ import pytest
 from pulumi_compshare.emulator import Emulator, demo_seed
 from pulumi_compshare.resources import TeamMembershipProvider
 
-from .kit import Engine, ProviderCallError, Res, stack_config
+from ..kit import Engine, ProviderCallError, Res, stack_config
 
 OWNER, ALICE = 50001, 50002
 TEAM = 1001

@@ -34,8 +34,8 @@ from pulumi_compshare.client import CompShareError, InvalidParameterError
 from pulumi_compshare.emulator import Emulator
 from pulumi_compshare.errors import ConfigurationError
 
-from .kit import client_of
-from .strategies import values
+from ..kit import client_of
+from ..strategies import values
 
 OWNER, ALICE, BOB, CAROL = 50001, 50002, 50003, 50004
 TEAM = 1001

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pulumi_compshare.emulator import Emulator, generate_seed
 from pulumi_compshare.resources import ImageShareProvider, TeamMembershipProvider
 
-from .kit import Engine, client_of, stack_config
+from ..kit import Engine, client_of, stack_config
 
 TEAM_READS = ("GetCompShareTeamInfo", "ListCompShareTeamInvite", "ListCompShareTeam")
 

@@ -11,7 +11,7 @@ import pytest
 from pulumi_compshare.emulator import Emulator, generate_seed
 from pulumi_compshare.resources import ImageShareProvider
 
-from .kit import Engine, ProviderCallError, stack_config
+from ..kit import Engine, ProviderCallError, stack_config
 
 MODIFY = "ModifyCompShareImageShareAccount"
 OWNER = 50001

@@ -24,9 +24,9 @@ from pulumi_compshare.testing import (
 from pulumi_compshare.testing.rules import delete_protected_message, replace_protected_message
 from pulumi_compshare.testing.wire import PROVIDER_KEY, UNKNOWN, from_struct, make_urn
 
-from .harness_providers import Echo, EchoProvider, UndecidedEchoProvider, store
+from ..harness_providers import Echo, EchoProvider, UndecidedEchoProvider, store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ECHO = resource_type(Echo)
 Opts = pulumi.ResourceOptions
 

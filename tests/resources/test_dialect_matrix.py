@@ -31,7 +31,7 @@ from pulumi_compshare.resources import (
     TeamProvider,
 )
 
-from .kit import Engine, ProviderCallError, Res, client_of, stack_config
+from ..kit import Engine, ProviderCallError, Res, client_of, stack_config
 
 OWNER, TEAM = 50001, 1001
 ACCOUNTS, IMAGES = 24, 10

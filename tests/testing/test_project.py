@@ -14,9 +14,9 @@ from pulumi_compshare.emulator import Emulator
 from pulumi_compshare.testing import Player
 from pulumi_compshare.testing.project import Project, ProjectError
 
-from .kit import stack_config
+from ..kit import stack_config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # A dynamic provider defined in the project folder: the state records it by reference as
 # ``thing.Provider``, so the provider server can only load it if it runs in the folder.

@@ -13,7 +13,7 @@ import pulumi_compshare as compshare
 from pulumi_compshare.emulator import Emulator
 from pulumi_compshare.testing import Player, StepError
 
-from .kit import client_of, stack_config
+from ..kit import client_of, stack_config
 
 OWNER, ALICE, CAROL = 50001, 50002, 50004
 TEAM, IMAGE = 1001, "compshareImage-abc"

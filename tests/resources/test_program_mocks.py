@@ -10,7 +10,7 @@ import pytest
 
 import pulumi_compshare as compshare
 
-from .kit import Recorder
+from ..kit import Recorder
 
 
 @pytest.fixture

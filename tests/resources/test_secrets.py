@@ -16,7 +16,7 @@ from pulumi_compshare.resources import (
     TeamProvider,
 )
 
-from .kit import Engine, ProviderCallError
+from ..kit import Engine, ProviderCallError
 
 OWNER_KEY = "RECOGNIZABLE-OWNER-PRIVATE-KEY-4d9e"
 MEMBER_KEY = "RECOGNIZABLE-MEMBER-PRIVATE-KEY-8b1c"

@@ -19,10 +19,10 @@ from pulumi_compshare.testing import (
 )
 from pulumi_compshare.testing.wire import PROVIDER_KEY, from_struct
 
-from . import kit
-from .harness_providers import Echo, EchoProvider, UndecidedEchoProvider, store
+from .. import kit
+from ..harness_providers import Echo, EchoProvider, UndecidedEchoProvider, store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ECHO = resource_type(Echo)
 
 
