@@ -36,6 +36,7 @@ __all__ = [
     "positive_id",
     "profile_name",
     "prop",
+    "stored",
     "text",
 ]
 
@@ -249,6 +250,15 @@ def fen(value: Any) -> int:
     if not 0 <= number <= FEN_MAX:
         raise ValueError(f"must be from 0 to {FEN_MAX} fen, got {number}")
     return number
+
+
+def stored(parse: Parser, value: Any) -> Any:
+    """A value kept in state (numbers are floats after the engine) as ``parse`` reads it, or
+    ``None`` when it is absent or unreadable (state written by another version)."""
+    try:
+        return None if value is None else parse(value)
+    except ValueError:
+        return None
 
 
 def profile_name(value: Any) -> str:

@@ -10,7 +10,7 @@ import pulumi.dynamic
 from ..errors import APIError, NotFoundError
 from ._cache import reads
 from ._declare import CompShareResource
-from ._fields import output, positive_id, profile_name, prop
+from ._fields import output, positive_id, profile_name, prop, stored
 from ._provider import CompShareProvider, relation_id, relation_id_of
 
 if TYPE_CHECKING:  # the client and the API models load with the first API call
@@ -95,7 +95,7 @@ class TeamInviteAccepterProvider(CompShareProvider):
             if joined is None or joined.user_company_id != user:
                 what = f"an accepted invite of account {user} to team {team_id}"
                 return self.gone(props, "ListCompShareTeamJoined", what)
-            owner = _stored_id(props.get("owner_company_id"))
+            owner = stored(positive_id, props.get("owner_company_id"))
             args = {"team_id": team_id, "profile": profile}
             return pulumi.dynamic.ReadResult(id_, _outputs(args, joined, owner))
 
@@ -107,14 +107,6 @@ class TeamInviteAccepterProvider(CompShareProvider):
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Nothing to do: leaving a team is the owner's TeamMembership delete."""
-
-
-def _stored_id(value: Any) -> int | None:
-    """An id kept in state (a float after the engine), or ``None``."""
-    try:
-        return None if value is None else positive_id(value)
-    except ValueError:
-        return None
 
 
 def _outputs(args: dict[str, Any], joined: Relation, owner: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from ..errors import CompShareAPIError, MalformedResponseError, NotFoundError, R
 from ._budget import converge_budget, withdraw_unspent
 from ._cache import reads
 from ._declare import CompShareResource
-from ._fields import boolean, diff_props, fen, output, positive_id, profile_name, prop, text
+from ._fields import boolean, diff_props, fen, output, positive_id, profile_name, prop, stored, text
 from ._provider import CompShareProvider, relation_id, relation_id_of
 from ._writes import write_and_confirm
 
@@ -82,7 +82,7 @@ class TeamMembershipProvider(CompShareProvider):
                 "remark_name": props.get("remark_name"),
                 "reinvite_on_reject": reinvite if isinstance(reinvite, bool) else False,
                 "profile": profile,
-                "allocated_amount": _stored_fen(props.get("allocated_amount")),
+                "allocated_amount": stored(fen, props.get("allocated_amount")),
             }
             return pulumi.dynamic.ReadResult(id_, _outputs(args, relation))
 
@@ -104,7 +104,7 @@ class TeamMembershipProvider(CompShareProvider):
             if relation is None or relation.status not in ACTIVE:
                 return
             withdrawn = 0
-            if _stored_fen(props.get("allocated_amount")) is not None:
+            if stored(fen, props.get("allocated_amount")) is not None:
                 withdrawn = withdraw_unspent(client, id_, relation)
                 if withdrawn:
                     print(
@@ -232,14 +232,6 @@ def _budget_outputs(desired: int | None, relation: Relation) -> dict[str, Any]:
         return {"allocated_amount": relation.allocate_amount, "budget_pending": False}
     pending = relation.status == "Pending" and desired != relation.allocate_amount
     return {"allocated_amount": desired, "budget_pending": pending}
-
-
-def _stored_fen(value: Any) -> int | None:
-    """A budget kept in state (a float after the engine), or ``None``."""
-    try:
-        return None if value is None else fen(value)
-    except ValueError:
-        return None
 
 
 class TeamMembership(
