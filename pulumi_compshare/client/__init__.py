@@ -5,8 +5,9 @@ that only needs the errors, credentials or retry policy stays cheap to import (P
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_names as _lazy_names
 from .credentials import Credentials
 from .errors import (
     AlreadyMemberError,
@@ -46,9 +47,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "CompShareClient":
-        from .client import CompShareClient
-
-        return CompShareClient
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = _lazy_names(__name__, {"CompShareClient": "client"}, __all__)
