@@ -99,6 +99,12 @@ class ResourceDriver:
     def stderr_text(self) -> str:
         return self.stderr + self.server.stderr_text()
 
+    def wait_for_stderr(self, text: str, timeout: float = 5.0) -> str:
+        """:meth:`stderr_text` once it holds ``text`` (as ``ProviderServer.wait_for_stderr``)."""
+        if text in self.stderr:
+            return self.stderr_text()
+        return self.stderr + self.server.wait_for_stderr(text, timeout)
+
     def close(self) -> None:
         self.server.stop()
 

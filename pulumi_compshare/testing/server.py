@@ -9,6 +9,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -254,6 +255,15 @@ class ProviderServer:
     def stderr_text(self) -> str:
         """Everything the server wrote to stderr so far (kept after :meth:`stop`)."""
         return "".join(self._stderr)
+
+    def wait_for_stderr(self, text: str, timeout: float = 5.0) -> str:
+        """:meth:`stderr_text` once it holds ``text`` (or after ``timeout`` seconds): stderr is
+        read by a thread of its own, as the engine reads a plugin's, so a line the provider
+        printed before answering a call may arrive a moment after the answer."""
+        deadline = time.monotonic() + timeout
+        while text not in (seen := self.stderr_text()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return seen
 
     def stdout_text(self) -> str:
         """Everything the server wrote to stdout after its port (provider ``print``s)."""

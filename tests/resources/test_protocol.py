@@ -159,7 +159,7 @@ def test_membership_does_not_reinvite_an_account_that_rejected(
     )
     assert m.outputs["status"] == "Rejected"
     assert relation(em, TEAM, BOB)["status"] == "Rejected"  # type: ignore[index]
-    assert "reinvite_on_reject" in engine.stderr_text()
+    assert "reinvite_on_reject" in engine.wait_for_stderr("reinvite_on_reject")
 
 
 def test_membership_of_missing_team_fails_in_one_line(engine: Engine) -> None:

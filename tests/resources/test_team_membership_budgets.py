@@ -122,7 +122,7 @@ def test_delete_withdraws_the_unspent_part_then_removes_the_member(
     engine.delete(m)
     assert row(em)["status"] == "Canceled" and row(em)["available_amount"] == 0
     assert balance(em) == start - 2500  # the 3500 unspent came back
-    assert "withdrew 3500 fen" in engine.stderr_text()
+    assert "withdrew 3500 fen" in engine.wait_for_stderr("withdrew 3500 fen")
 
 
 def test_insufficient_owner_balance_names_the_member_and_the_reason(engine: Engine) -> None:
