@@ -23,12 +23,22 @@ from .rules import EngineError
 from .server import ProviderCallError, ProviderServer, ProviderServerError
 from .wire import Props, make_urn, name_of
 
-__all__ = ["Player", "ProgramOrProject"]
+__all__ = ["Player", "ProgramOrProject", "default_parallel"]
 
 _T = TypeVar("_T")
 
 ProgramOrProject = Program | str | os.PathLike[str]
 """What the player plays: a program function, or a Pulumi project folder (``Pulumi.yaml``)."""
+
+
+def default_parallel() -> int:
+    """The CLI's default ``--parallel``: 4 per CPU (``up.go: defaultParallel``:
+    ``runtime.GOMAXPROCS(0) * 4``; Go's GOMAXPROCS defaults to the CPUs the process may use)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cpus = os.cpu_count() or 1
+    return 4 * max(1, cpus)
 
 
 def _stdout_line(line: str) -> None:
@@ -73,7 +83,13 @@ class Player:
         program through ``pulumi.Config`` (a bare ``key`` is the played project's own).
     :param server: a started :class:`ProviderServer` to use (not stopped by the player); by default
         the player starts its own with ``cwd``, ``env`` and ``pythonpath``.
-    :param parallel: at most this many provider calls at a time (the real server serves 4).
+    :param parallel: the engine's ``--parallel``: at most this many steps (create, update,
+        delete, read, refresh) applied at a time (``step_executor.go: newStepExecutor`` starts
+        that many workers); by default ``4 x CPUs``, the CLI's (``up.go: defaultParallel``). Step
+        generation (Check, Diff) runs one registration at a time, as the engine's main loop
+        handles one event at a time (``deployment_executor.go: Execute``). Nothing else limits
+        the calls: the provider server runs 4 at a time in its own thread pool and queues the
+        rest, as ``python -m pulumi.dynamic`` does.
     :param printer: called with each printed line (never two at once).
     :param print_plan: print lines to stdout (when no ``printer`` is given).
     :param restart_per_operation: start a fresh provider process for each operation, as the CLI
@@ -90,7 +106,7 @@ class Player:
         cwd: str | os.PathLike[str] | None = None,
         env: Mapping[str, str] | None = None,
         pythonpath: Sequence[str | os.PathLike[str]] = (),
-        parallel: int = 4,
+        parallel: int | None = None,
         printer: Callable[[str], None] | None = None,
         print_plan: bool = False,
         restart_per_operation: bool = True,
@@ -103,7 +119,7 @@ class Player:
         """The project folder last played (``Player.from_project`` or ``up(path)``)."""
         self._project_named = project is not None
         self._cwd_given = cwd is not None
-        self.parallel = max(1, parallel)
+        self.parallel = max(1, parallel) if parallel is not None else default_parallel()
         self.restart_per_operation = restart_per_operation
         self.calls: list[tuple[str, str]] = []
         """Every engine call made, as ``(method, resource name)``; Configure has name ``""``."""
@@ -126,6 +142,9 @@ class Player:
         self._lock = threading.RLock()
         self._op_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.parallel)
+        """The step executor's workers: one per step being applied."""
+        self._generating = threading.Lock()
+        """The engine's main loop: one registration's steps generated at a time."""
 
     @classmethod
     def from_project(
@@ -286,8 +305,7 @@ class Player:
     def _provider_call(self, method: str, name: str, fn: Callable[[], _T]) -> _T:
         with self._lock:
             self.calls.append((method, name))
-        with self._slots:
-            return fn()
+        return fn()
 
     def _call(self, method: str, urn: str, fn: Callable[[], _T], /) -> _T:
         return self._provider_call(method, name_of(urn), fn)
@@ -527,7 +545,7 @@ class Player:
     ) -> None:
         """``deployment_executor.go: performPostSteps`` with ``step_generator.go:
         ScheduleDeletes``: deletes run in antichains (independent resources in parallel, at most
-        :attr:`parallel` provider calls at a time; dependents before their dependencies). After a
+        :attr:`parallel` at a time; dependents before their dependencies). After a
         failure no new delete starts, unless ``continue_on_error`` or the failure is a protected
         resource (``step_executor.go: cancelDueToError`` always continues past
         ``deleteProtectedError``); what a failed resource depends on is then kept."""
@@ -587,6 +605,7 @@ class Player:
         exports, failure = play_program(
             program,
             run,
+            parallel=self.parallel,
             project=self.project,
             stack=self.stack,
             config=self.stack_config(),

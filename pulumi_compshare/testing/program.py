@@ -7,6 +7,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, Protocol
 
 import pulumi
@@ -111,17 +112,21 @@ def play_program(
     preview: bool,
     on_loop: Callable[[asyncio.AbstractEventLoop], None],
     secret_exports: set[str] | None = None,
+    parallel: int = 1,
 ) -> tuple[Props | None, BaseException | None]:
     """Run ``program`` on a fresh thread and event loop under mocks whose monitor is ``run``.
 
-    Returns the stack exports (None if the program did not finish; secrets unwrapped, their keys
-    added to ``secret_exports``) and the program's exception. Programs run one at a time per
-    process: the SDK's runtime settings are global."""
+    The loop's default executor, which runs the SDK's RegisterResource calls, has ``4 x
+    parallel`` threads, as the language host sets it (``pulumi-language-python-exec:
+    _set_default_executor``). Returns the stack exports (None if the program did not finish;
+    secrets unwrapped, their keys added to ``secret_exports``) and the program's exception.
+    Programs run one at a time per process: the SDK's runtime settings are global."""
     failure: list[BaseException] = []
     exports: list[Props] = []
 
     def body() -> None:
         loop = asyncio.new_event_loop()
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=4 * max(1, parallel)))
         loop.set_exception_handler(_quiet_loop_errors)
         asyncio.set_event_loop(loop)
         on_loop(loop)

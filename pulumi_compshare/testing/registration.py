@@ -94,14 +94,17 @@ class Run:
         return err
 
     def call(self, method: str, urn: str, fn: Callable[[], _T], /) -> _T:
-        """The :data:`rules.Caller` of this operation (counted and throttled by the player)."""
+        """The :data:`rules.Caller` of this operation (counted by the player)."""
         return self.player._provider_call(method, name_of(urn), fn)
 
     def _generate(self, op: str, urn: str, fn: Callable[[], _T]) -> _T:
         """Step generation (Check, Diff, planning): its errors always stop the deployment
-        (``deployment_executor.go: Execute``: ``handleSingleEvent`` error -> cancel)."""
+        (``deployment_executor.go: Execute``: ``handleSingleEvent`` error -> cancel). One
+        registration at a time: the engine's main loop handles one event at a time, and
+        ``step_generator.go: generateSteps`` calls Check (and Diff) before it returns."""
         try:
-            return fn()
+            with self.player._generating:
+                return fn()
         except ProviderCallError as exc:
             err = StepError(op, urn, exc.message, exc.details, exc.method)
         except EngineError as exc:
@@ -110,9 +113,12 @@ class Run:
 
     def _apply(self, op: str, urn: str, fn: Callable[[], _T]) -> _T:
         """Step application (Create, Update, Delete, Read, Import): a failure cancels the step
-        executor unless ``continue_on_error`` (``step_executor.go: cancelDueToError``)."""
+        executor unless ``continue_on_error`` (``step_executor.go: cancelDueToError``). At most
+        ``parallel`` at a time: the step executor's workers (``step_executor.go:
+        newStepExecutor``)."""
         try:
-            return fn()
+            with self.player._slots:
+                return fn()
         except ProviderCallError as exc:
             err = StepError(op, urn, exc.message, exc.details, exc.method)
         except EngineError as exc:

@@ -364,7 +364,7 @@ def test_invites_are_confirmed_by_one_team_read_through_the_api() -> None:
 
 
 def test_an_up_of_200_memberships_confirms_invites_with_shared_team_reads() -> None:
-    """Through the provider server, four calls at a time as the engine makes them: one invite
+    """Through the provider server, four calls at a time as it runs them: one invite
     per member, far fewer team reads than members, and every member's own invite in its
     outputs."""
     seed = generate_seed(accounts=201, teams=2, images=0)

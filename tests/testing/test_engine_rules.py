@@ -5,6 +5,7 @@ JSON-file-backed harness provider (``tests/harness_providers.py``)."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +22,8 @@ from pulumi_compshare.testing import (
     resource_type,
     serialize_provider,
 )
+from pulumi_compshare.testing.player import default_parallel
+from pulumi_compshare.testing.registration import Run
 from pulumi_compshare.testing.rules import delete_protected_message, replace_protected_message
 from pulumi_compshare.testing.wire import PROVIDER_KEY, UNKNOWN, from_struct, make_urn
 
@@ -522,6 +525,91 @@ def test_independent_deletes_run_in_parallel(player: Player, store_dir: Path) ->
     player._provider_call = counting  # type: ignore[method-assign]
     assert player.destroy().summary() == "Resources: 8 deleted"
     assert 1 < peak <= player.parallel
+
+
+def _peaks(player: Player) -> dict[str, int]:
+    """Wrap the player's provider calls: a Check or Diff waits 20 ms first, any other call
+    100 ms; returns the most calls of each method seen under way at once (filled in as the
+    calls run)."""
+    active: dict[str, int] = {}
+    peaks: dict[str, int] = {}
+    lock = threading.Lock()
+    call = player._provider_call
+
+    def counting(method: str, name: str, fn: Callable[[], Any]) -> Any:
+        with lock:
+            active[method] = active.get(method, 0) + 1
+            peaks[method] = max(peaks.get(method, 0), active[method])
+        try:
+            time.sleep(0.02 if method in ("Check", "Diff") else 0.1)
+            return call(method, name, fn)
+        finally:
+            with lock:
+                active[method] -= 1
+
+    player._provider_call = counting  # type: ignore[method-assign]
+    return peaks
+
+
+def test_steps_are_generated_one_registration_at_a_time(store_dir: Path) -> None:
+    """deployment_executor.go: Execute handles one event at a time and step_generator.go calls
+    Check (and Diff) before it returns: Checks never overlap, while Creates do."""
+    with Player(cwd=ROOT, parallel=4) as player:
+        peaks = _peaks(player)
+        player.up(lambda: [Echo(f"r{i}", {"name": f"r{i}"}) for i in range(6)])
+        assert peaks["Check"] == 1
+        assert peaks["Create"] > 1
+        peaks.clear()
+        player.up(lambda: [Echo(f"r{i}", {"name": f"r{i}", "label": "x"}) for i in range(6)])
+        assert peaks["Check"] == 1 and peaks["Diff"] == 1
+        assert peaks["Update"] > 1
+
+
+def test_at_most_parallel_steps_are_applied_at_a_time(store_dir: Path) -> None:
+    """step_executor.go: newStepExecutor starts ``--parallel`` workers."""
+    with Player(cwd=ROOT, parallel=2) as player:
+        peaks = _peaks(player)
+        player.up(lambda: [Echo(f"r{i}", {"name": f"r{i}"}) for i in range(8)])
+        assert peaks["Create"] == 2
+        peaks.clear()
+        player.refresh()
+        assert peaks["Read"] == 2
+        peaks.clear()
+        player.destroy()
+        assert peaks["Delete"] == 2
+
+
+def test_parallel_defaults_to_four_per_cpu(store_dir: Path) -> None:
+    """up.go: defaultParallel is runtime.GOMAXPROCS(0) * 4."""
+    with Player(cwd=ROOT) as player:
+        assert player.parallel == default_parallel() == 4 * len(os.sched_getaffinity(0))
+
+
+def test_the_program_registers_through_four_threads_per_parallel(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pulumi-language-python-exec: _set_default_executor gives the program's event loop
+    ``4 x parallel`` threads, and the SDK sends each RegisterResource from one of them."""
+    active = peak = 0
+    lock = threading.Lock()
+    register = Run.register
+
+    def counting(self: Run, *args: Any) -> Any:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        try:
+            time.sleep(0.05)
+            return register(self, *args)
+        finally:
+            with lock:
+                active -= 1
+
+    monkeypatch.setattr(Run, "register", counting)
+    with Player(cwd=ROOT, parallel=1) as player:
+        player.up(lambda: [Echo(f"r{i}", {"name": f"r{i}"}) for i in range(10)])
+    assert peak == 4
 
 
 def test_check_failures_stop_the_deployment_even_with_continue_on_error(
