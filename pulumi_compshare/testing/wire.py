@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Coroutine, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, TypeVar
 
@@ -111,10 +111,26 @@ def to_wire_value(value: Any) -> Any:
     return value
 
 
+def _without_loop(make: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+    """Run the coroutine ``make()`` returns; one that finishes without waiting (the SDK's
+    serializer on plain values) needs no event loop, which saves making one per call. One that
+    waits, or needs a running loop, runs afresh on a loop (:func:`run_coro`)."""
+    coro = make()
+    try:
+        coro.send(None)
+    except StopIteration as finished:
+        result: _T = finished.value
+        return result
+    except RuntimeError:  # it asked for the running loop
+        pass
+    coro.close()
+    return run_coro(make())
+
+
 def to_struct(props: Mapping[str, Any], *, strip_secrets: bool = True) -> struct_pb2.Struct:
     """Serialize plain properties with the SDK serializer, exactly as they cross the wire."""
     values = to_wire_value(props) if strip_secrets else dict(props)
-    return run_coro(rpc.serialize_properties(values, {}))
+    return _without_loop(lambda: rpc.serialize_properties(values, {}))
 
 
 def from_struct(struct: struct_pb2.Struct) -> Props:
