@@ -58,7 +58,8 @@ class Player:
     JSON file.
 
     Programs run one at a time per process (the SDK's runtime settings are global), each on a
-    fresh thread and event loop; registrations, and so provider calls, run concurrently.
+    fresh thread and event loop; registrations run concurrently, their steps generated one at a
+    time and applied at most :attr:`parallel` at a time, as the engine does.
 
     A program is a function, or a **Pulumi project folder**: ``player.up("examples/quickstart")``
     or ``Player.from_project("examples/quickstart")`` then ``player.up()``. The folder's
