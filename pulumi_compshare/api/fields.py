@@ -46,6 +46,15 @@ __all__ = [
 
 
 def to_id(value: Any) -> int:
+    # Fast paths (response rows carry ids by the hundred): an exact int, or plain ASCII digits;
+    # each gives what the general path gives for it.
+    if type(value) is int:
+        if 0 < value <= limits.MAX_ID:
+            return value
+    elif type(value) is str and len(value) <= 10 and value.isdigit() and value.isascii():
+        number = int(value)
+        if 0 < number <= limits.MAX_ID:
+            return number
     number = wire.to_int(value)
     if not 0 < number <= limits.MAX_ID:
         raise ValueError(f"expected a positive id up to {limits.MAX_ID}, got {wire.short(number)}")
@@ -55,7 +64,12 @@ def to_id(value: Any) -> int:
 _SIGNED_INTEGER_TEXT = re.compile(r"-?[0-9]+(?:\.0*)?")
 
 
+_INT64_BOUND = 2**63
+
+
 def _int_or_zero(value: Any) -> int:
+    if type(value) is int and -_INT64_BOUND < value < _INT64_BOUND:  # the usual case, fast
+        return value
     if value is None or value == "":
         return 0
     if isinstance(value, str):
@@ -64,13 +78,15 @@ def _int_or_zero(value: Any) -> int:
             return int(text.split(".", 1)[0])
         raise ValueError(f"expected a whole number, got {wire.short(value)}")
     number = wire.to_int(value)
-    if abs(number) >= 2**63:
+    if abs(number) >= _INT64_BOUND:
         raise ValueError(f"expected a 64-bit whole number, got {wire.short(number)}")
     return number
 
 
 def _text(value: Any) -> str:
     """Text fields may arrive null or be absent: both read as ``""``."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -78,7 +94,20 @@ def _text(value: Any) -> str:
     return value
 
 
+_STATUS_SPELLINGS = {
+    spelling: wire.normalize_status(spelling)
+    for word in (*wire.RELATION_STATUSES, "Cancelled")
+    for spelling in (word, word.lower(), word.upper())
+}
+"""The usual spellings of each status and their canonical word (a fast path of
+:func:`wire.normalize_status`)."""
+
+
 def _status(value: Any) -> str:
+    if type(value) is str:
+        canonical = _STATUS_SPELLINGS.get(value)
+        if canonical is not None:
+            return canonical
     if not isinstance(value, str):
         raise ValueError(f"expected a status word, got {kind_of(value)}")
     return wire.normalize_status(value)
@@ -93,6 +122,8 @@ def _log_status(value: Any) -> str:
 
 
 def _flag(value: Any) -> bool:
+    if value is True or value is False:
+        return value
     if value is None:
         return False
     if isinstance(value, bool):
