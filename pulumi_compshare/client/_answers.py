@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import httpx
+import pydantic_core
 
 from ..api.fields import kind_of
 
@@ -26,6 +27,13 @@ def json_value(body: bytes) -> Any:
     why)."""
     if not body.strip():
         return None
+    try:
+        # pydantic-core's parser is about twice as fast. What it accepts, json.loads reads to the
+        # same value (tests/client/test_answers.py); the rest (lone surrogates, a BOM, UTF-16,
+        # nesting deeper than its limit, malformed text) goes to json.loads as before.
+        return pydantic_core.from_json(body)
+    except ValueError:
+        pass
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
