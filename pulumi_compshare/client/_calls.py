@@ -124,6 +124,11 @@ class ClientBase:
             transport=transport,
             headers={"User-Agent": f"pulumi-compshare/{__version__} httpx/{httpx.__version__}"},
         )
+        # The jar keeps cookies as before but reads only answers that set one (httpx would turn
+        # every answer into urllib's request and message objects to find none). httpx wraps
+        # whatever ``cookies`` is set to in a plain Cookies, hence the attribute itself.
+        self._http._cookies = _Cookies()
+        self._url = (base_url, httpx.URL(base_url))
         self._lock = threading.Lock()
         self.calls: Counter[str] = Counter()
         """Requests sent, by action, retries included (thread-safe counts)."""
@@ -216,7 +221,7 @@ class ClientBase:
                 deadline_of_this_thread(deadline),
                 self._http.stream(
                     "POST",
-                    self.base_url,
+                    self._target(),
                     data=dict(fields),
                     headers=headers,
                     timeout=httpx.Timeout(remaining),
@@ -275,6 +280,14 @@ class ClientBase:
         if isinstance(error, UnavailableError):
             raise _Failure(error, applied_maybe=True)
         raise error
+
+    def _target(self) -> httpx.URL:
+        """:attr:`base_url` parsed (once, not on every call)."""
+        text, url = self._url
+        if text is not self.base_url:
+            self._url = (self.base_url, httpx.URL(self.base_url))
+            url = self._url[1]
+        return url
 
     def _late(self, action: str) -> UnavailableError:
         return UnavailableError(
@@ -416,6 +429,17 @@ def base_url_problem(base_url: object) -> str | None:
     if not host:
         return f"the base URL {shown} has no host"
     return None
+
+
+class _Cookies(httpx.Cookies):
+    """httpx's cookie jar, which reads an answer only when it sets a cookie: the jar takes
+    cookies from ``Set-Cookie`` and ``Set-Cookie2`` alone, and an answer with neither leaves it
+    as it was."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
 
 
 def _deadline_transport(pool: httpx.Limits) -> httpx.BaseTransport:
