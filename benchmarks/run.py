@@ -1,18 +1,25 @@
 """The benchmarks of pulumi-compshare, measured in one run and printed as one table.
 
 ``python -m benchmarks.run [--quick] [--n 200] [--teams 2] [--latency-ms 20,100]
-[--scale 50,200,1000] [--markdown] [--json FILE]``
+[--scale 50,200,1000] [--emulator-in-process] [--markdown] [--json FILE]``
 
 Seven sections (see ``benchmarks/README.md`` for how to read each row):
 
-1. **API calls** per operation, counted by the emulator (``Emulator.stats()["requests"]``), against
+1. **API calls** per operation, counted by the emulator (``GET /_emulator/stats``), against
    the minimum possible: refresh / up / destroy of N memberships over T teams, played through the
    engine-protocol :class:`~pulumi_compshare.testing.engine.Player` with the emulator at the first
    latency (how many confirmations share a read depends on timing), and create / update / delete
    of an ``ImageShare`` of N accounts, driven call by call through a provider server.
 2. **Wall time** of up / refresh / destroy of N memberships through the ``Player`` (a fresh
    provider process per operation, as the CLI does) at each latency, against the floor
-   ``minimum calls x latency / 4`` (the provider server runs four calls at a time).
+   ``minimum calls x latency / 4`` (the provider server runs four calls at a time); the up also
+   against the confirmation bound ``N x 2 x latency / 4`` (each create invites, then reads back
+   after its invite completed). Then the same operations on N resources of
+   :class:`IdealProvider` (create and delete each one round trip, a sleep; no CPU, no HTTP)
+   against ``N x latency / 4``: what the engine stand-in and the provider process start cost by
+   themselves, for any provider. The rest of a membership operation's time is the provider's,
+   the client's and the emulator's; each note gives the CPU of the provider process (provider
+   and client), of this process (the engine stand-in) and of the emulator's process.
 3. **Scale**: milliseconds per membership of the same operations at several sizes (linear growth
    keeps them level), against the floor per membership.
 4. **Memory**: the provider server's peak RSS (``/proc``) at each size, against the smallest.
@@ -22,8 +29,14 @@ Seven sections (see ``benchmarks/README.md`` for how to read each row):
    against the official ``ucloud-sdk-python3`` client (a new ``requests`` session per call).
 7. **Serialized provider size**: the ``__provider`` property every resource stores in state.
 
+The emulator of the membership plays runs in a process of its own (``python -m
+pulumi_compshare.emulator --seed FILE --latency-ms X``), as a remote API would: in this process
+it would compete for the GIL with the engine stand-in. ``--emulator-in-process`` runs it here
+instead, as a thread (to measure that difference). The ImageShare call counts and the client
+overhead use an emulator thread in this process.
+
 Every ``bench_*`` function returns a list of :class:`Row`, so ``tests/test_benchmarks.py`` runs the
-same code with tiny sizes; the membership plays are shared through :class:`Plays`.
+same code with tiny sizes; the plays are shared through :class:`Plays`.
 """
 
 from __future__ import annotations
@@ -36,26 +49,36 @@ import json
 import logging
 import math
 import os
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
+import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pulumi
 import pulumi.dynamic
 
-# Only the standard library and pulumi at import time: the provider server imports this module to
-# unpickle TrivialProvider, and the cold-start baseline must not pay for pulumi_compshare, httpx or
+# Only the standard library and pulumi at import time (pulumi imports every standard module used
+# here anyway): the provider server imports this module to unpickle TrivialProvider and
+# IdealProvider, and the cold-start baseline must not pay for pulumi_compshare, httpx or
 # the engine kit. The package is imported inside the functions that use it.
 if TYPE_CHECKING:
-    from pulumi_compshare.emulator import Emulator, Seed
+    from pulumi_compshare.emulator import Seed
+    from pulumi_compshare.testing.engine import Player, Result
 
 __all__ = [
+    "IdealProvider",
+    "IdealResource",
+    "Plays",
     "Row",
     "TrivialProvider",
     "bench_call_counts",
@@ -187,17 +210,31 @@ def render_markdown(rows: Sequence[Row]) -> str:
 # shared helpers
 
 
-def _config(em: Emulator, seed: Seed) -> dict[str, str]:
+class _Api(Protocol):
+    """What the benchmarks read of an emulator: :class:`~pulumi_compshare.emulator.Emulator` in
+    this process, or :class:`_EmulatorProcess` over its HTTP inspection endpoints."""
+
+    @property
+    def url(self) -> str: ...
+
+    def stats(self) -> dict[str, Any]: ...
+
+    def reset_stats(self) -> None: ...
+
+    def state(self) -> dict[str, Any]: ...
+
+
+def _config(url: str, seed: Seed) -> dict[str, str]:
     """Stack config of account 0 (the owner of every generated team and image)."""
     owner = seed.accounts[0]
     return {
         "compshare:publicKey": owner.public_key,
         "compshare:privateKey": owner.private_key,
-        "compshare:baseUrl": em.url,
+        "compshare:baseUrl": url,
     }
 
 
-def _requests(em: Emulator) -> dict[str, int]:
+def _requests(em: _Api) -> dict[str, int]:
     requests: dict[str, int] = em.stats()["requests"]
     return dict(requests)
 
@@ -216,13 +253,130 @@ def _breakdown(requests: Mapping[str, int]) -> str:
 
 
 @contextmanager
-def _counting(em: Emulator, into: dict[str, dict[str, int]], key: str) -> Iterator[None]:
+def _counting(em: _Api, into: dict[str, dict[str, int]], key: str) -> Iterator[None]:
     """Count the emulator requests made inside the block into ``into[key]``."""
     em.reset_stats()
     try:
         yield
     finally:
         into[key] = _requests(em)
+
+
+LISTENING = "CompShare emulator listening on "
+"""The first line ``python -m pulumi_compshare.emulator`` prints, followed by its URL."""
+
+
+class _EmulatorProcess:
+    """The emulator in a process of its own, ``python -m pulumi_compshare.emulator --seed FILE
+    --latency-ms X``, as a remote API is: its request handling does not compete for this
+    process's GIL with the engine stand-in. Requests are counted through its inspection endpoints
+    (``GET /_emulator/stats``, ``POST /_emulator/reset-stats``, ``GET /_emulator/state``); its
+    CPU is read from ``/proc``. Stopped with SIGTERM (exit status 0)."""
+
+    def __init__(self, seed: Seed, latency_ms: float) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="bench-emulator-")
+        folder = Path(self._dir.name)
+        seed_file = folder / "seed.json"
+        seed_file.write_text(json.dumps(seed.to_dict()), encoding="utf-8")
+        self._stderr = (folder / "stderr.txt").open("w+b")
+        self._process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pulumi_compshare.emulator",
+                "--seed",
+                str(seed_file),
+                "--latency-ms",
+                str(float(latency_ms)),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            cwd=ROOT,
+            text=True,
+        )
+        self._drain: threading.Thread | None = None
+        assert self._process.stdout is not None
+        first = self._process.stdout.readline()
+        if not first.startswith(LISTENING):
+            status, problem = self._stop()
+            raise RuntimeError(f"the emulator did not start (status {status}): {problem}")
+        self._url = first[len(LISTENING) :].strip()
+        # The account lines that follow (one per account) must not fill the pipe and block it.
+        self._drain = threading.Thread(target=self._process.stdout.read, daemon=True)
+        self._drain.start()
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def _call(self, method: str, path: str) -> dict[str, Any]:
+        body = b"" if method == "POST" else None
+        request = urllib.request.Request(self._url + path, data=body, method=method)
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            data: dict[str, Any] = json.load(answer)
+        return data
+
+    def stats(self) -> dict[str, Any]:
+        return self._call("GET", "/_emulator/stats")
+
+    def reset_stats(self) -> None:
+        self._call("POST", "/_emulator/reset-stats")
+
+    def state(self) -> dict[str, Any]:
+        return self._call("GET", "/_emulator/state")
+
+    def _stop(self) -> tuple[int | None, str]:
+        """SIGTERM, then wait (kill after 10 s); the exit status and what it wrote to stderr."""
+        process = self._process
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._drain is not None:
+            self._drain.join(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+        problem = ""
+        if not self._stderr.closed:
+            self._stderr.seek(0)
+            problem = self._stderr.read().decode(errors="replace").strip()
+            self._stderr.close()
+        self._dir.cleanup()
+        return process.returncode, problem
+
+    def close(self) -> None:
+        """Stop the emulator; an exit status other than 0 (its answer to SIGTERM) is an error."""
+        status, problem = self._stop()
+        if status != 0:
+            raise RuntimeError(f"the emulator exited with status {status}: {problem}")
+
+    def __enter__(self) -> _EmulatorProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@contextmanager
+def _emulator(seed: Seed, latency_ms: float, in_process: bool) -> Iterator[tuple[_Api, int | None]]:
+    """An emulator answering after ``latency_ms`` and the pid of its own process (None when it
+    runs in this one, as a background thread)."""
+    if in_process:
+        from pulumi_compshare.emulator import Emulator
+
+        with Emulator(seed=seed, latency_ms=latency_ms) as em:
+            yield em, None
+    else:
+        with _EmulatorProcess(seed, latency_ms) as remote:
+            yield remote, remote.pid
 
 
 def _membership_program(users: Sequence[int], teams: Sequence[int]) -> Callable[[], None]:
@@ -241,18 +395,23 @@ def _membership_program(users: Sequence[int], teams: Sequence[int]) -> Callable[
 
 @dataclass(frozen=True)
 class _Played:
-    """Requests, seconds and provider memory of one membership operation played by the Player."""
+    """Requests, seconds, CPU and provider memory of one operation played by the Player."""
 
     op: str
     requests: dict[str, int]
+    """API requests the emulator counted (empty for the ideal provider, which makes none)."""
     seconds: float
     steps: dict[str, int]
     peak_rss_kb: int
     """Peak resident memory of the provider server process (``VmHWM``), 0 if unknown."""
     provider_cpu: float
-    """CPU seconds of the provider server process (its start included), from ``/proc``."""
+    """CPU seconds of the provider server process (its start included), from ``/proc``: the
+    provider and the API client, which runs in it."""
     local_cpu: float
-    """CPU seconds of this process meanwhile: the engine stand-in and the emulator."""
+    """CPU seconds of this process meanwhile: the engine stand-in (and the emulator when it runs
+    in this process)."""
+    emulator_cpu: float = 0.0
+    """CPU seconds of the emulator's own process meanwhile, from ``/proc`` (0 without one)."""
 
     @property
     def calls(self) -> int:
@@ -303,76 +462,139 @@ _SERVER_ENV = {"PYTHONDONTWRITEBYTECODE": ""}
 it): start-up is then measured as users meet it, whatever the environment says."""
 
 
-def _play_memberships(n: int, teams: int, latency_ms: float) -> list[_Played]:
-    """up, refresh and destroy of ``n`` memberships over ``teams`` teams, each counted and timed;
-    a fresh provider process per operation, as with the Pulumi CLI."""
-    from pulumi_compshare.emulator import Emulator, generate_seed
+def _player(config: Mapping[str, str]) -> Player:
+    """The Player of every play: a fresh provider process per operation, as with the Pulumi CLI."""
     from pulumi_compshare.testing.engine import Player
+
+    return Player(
+        project="bench",
+        config=config,
+        pythonpath=[ROOT],
+        env=_SERVER_ENV,
+        restart_per_operation=True,
+    )
+
+
+def _play_operations(
+    player: Player,
+    program: Callable[[], None],
+    api: _Api | None = None,
+    api_pid: int | None = None,
+) -> list[_Played]:
+    """up, refresh and destroy of ``program``, each timed, with the CPU of this process, of the
+    provider server and of the emulator's process (``api_pid``), and the requests ``api``
+    counted."""
+    operations: list[tuple[str, Callable[[], Result]]] = [
+        ("up", lambda: player.up(program)),
+        ("refresh", player.refresh),
+        ("destroy", player.destroy),
+    ]
+    played: list[_Played] = []
+    for op, run in operations:
+        if api is not None:
+            api.reset_stats()
+        api_cpu = _cpu_seconds(api_pid)
+        cpu = time.process_time()
+        started = time.perf_counter()
+        result = run()
+        seconds = time.perf_counter() - started
+        local = time.process_time() - cpu
+        api_cpu = _cpu_seconds(api_pid) - api_cpu
+        server = player.server
+        pid = server.pid if server is not None and server.running else None
+        played.append(
+            _Played(
+                op,
+                _requests(api) if api is not None else {},
+                seconds,
+                result.counts(),
+                _peak_rss_kb(pid),
+                _cpu_seconds(pid),
+                local,
+                api_cpu,
+            )
+        )
+    return played
+
+
+def _play_memberships(
+    n: int, teams: int, latency_ms: float, emulator_in_process: bool = False
+) -> list[_Played]:
+    """up, refresh and destroy of ``n`` memberships over ``teams`` teams, each counted and timed;
+    a fresh provider process per operation, as with the Pulumi CLI. The emulator runs in a
+    process of its own (a remote API does not share the engine's interpreter), or in this one
+    with ``emulator_in_process``."""
+    from pulumi_compshare.emulator import generate_seed
 
     seed = generate_seed(accounts=n + 1, teams=teams, images=1)
     users = [a.company_id for a in seed.accounts[1:]]
     team_ids = [t.id for t in seed.teams]
     program = _membership_program(users, team_ids)
-    played: list[_Played] = []
     with (
-        Emulator(seed=seed, latency_ms=latency_ms) as em,
-        Player(
-            project="bench",
-            config=_config(em, seed),
-            pythonpath=[ROOT],
-            env=_SERVER_ENV,
-            restart_per_operation=True,
-        ) as player,
+        _emulator(seed, latency_ms, emulator_in_process) as (em, em_pid),
+        _player(_config(em.url, seed)) as player,
     ):
-        operations: list[tuple[str, Callable[[], Any]]] = [
-            ("up", lambda: player.up(program)),
-            ("refresh", player.refresh),
-            ("destroy", player.destroy),
-        ]
-        for op, run in operations:
-            em.reset_stats()
-            cpu = time.process_time()
-            started = time.perf_counter()
-            result = run()
-            seconds = time.perf_counter() - started
-            local = time.process_time() - cpu
-            server = player.server
-            pid = server.pid if server is not None and server.running else None
-            played.append(
-                _Played(
-                    op,
-                    _requests(em),
-                    seconds,
-                    result.counts(),
-                    _peak_rss_kb(pid),
-                    _cpu_seconds(pid),
-                    local,
-                )
-            )
+        played = _play_operations(player, program, em, em_pid)
         left = [r for r in em.state().get("relations", []) if r.get("status") in ACTIVE]
         if left:
             raise RuntimeError(f"destroy left {len(left)} active relations")
     return played
 
 
+def _play_ideal(n: int, teams: int, latency_ms: float) -> list[_Played]:
+    """up, refresh and destroy of ``n`` resources of :class:`IdealProvider` (the same inputs as
+    the memberships), no emulator: what the engine stand-in and the provider process cost by
+    themselves, for any provider."""
+    module = importlib.import_module("benchmarks.run")  # by-reference pickles, as in cold start
+    provider = module.IdealProvider(latency_ms)
+    resource: Callable[..., object] = module.IdealResource
+
+    def program() -> None:
+        for index in range(n):
+            team_id, uid = 1001 + index % teams, 50002 + index
+            resource(provider, f"r{uid}", {"team_id": team_id, "user_company_id": uid})
+
+    with _player({}) as player:
+        return _play_operations(player, program)
+
+
 class Plays:
-    """Membership plays by ``(n, teams, latency_ms)``, each played once per run and shared by
-    the sections that read it (call counts, wall time, scale, memory)."""
+    """Plays by ``(n, teams, latency_ms)``, each played once per run and shared by the sections
+    that read it: memberships against the emulator (call counts, wall time, scale, memory) and
+    the ideal provider (wall time)."""
 
-    def __init__(self, progress: Callable[[str], None] | None = None) -> None:
-        self._plays: dict[tuple[int, int, float], dict[str, _Played]] = {}
+    def __init__(
+        self, progress: Callable[[str], None] | None = None, emulator_in_process: bool = False
+    ) -> None:
+        self._plays: dict[tuple[str, int, int, float], dict[str, _Played]] = {}
         self._say = progress or (lambda _msg: None)
+        self.emulator_in_process = emulator_in_process
+        """Run the emulator in this process (a thread) instead of its own process."""
 
-    def get(self, n: int, teams: int, latency_ms: float) -> dict[str, _Played]:
-        key = (n, teams, float(latency_ms))
+    def _get(
+        self, kind: str, n: int, teams: int, latency_ms: float, what: str
+    ) -> dict[str, _Played]:
+        key = (kind, n, teams, float(latency_ms))
         if key not in self._plays:
             started = time.perf_counter()
-            self._plays[key] = {p.op: p for p in _play_memberships(n, teams, latency_ms)}
+            if kind == "ideal":
+                played = _play_ideal(n, teams, latency_ms)
+            else:
+                played = _play_memberships(n, teams, latency_ms, self.emulator_in_process)
+            self._plays[key] = {p.op: p for p in played}
             took = time.perf_counter() - started
-            self._say(
-                f"  played {n} memberships over {teams} teams at {latency_ms:g} ms: {took:.1f} s"
-            )
+            self._say(f"  played {what} at {latency_ms:g} ms: {took:.1f} s")
         return self._plays[key]
+
+    def get(self, n: int, teams: int, latency_ms: float) -> dict[str, _Played]:
+        """The membership plays: ``n`` memberships over ``teams`` teams, the emulator at
+        ``latency_ms``."""
+        return self._get("memberships", n, teams, latency_ms, f"{n} memberships over {teams} teams")
+
+    def ideal(self, n: int, teams: int, latency_ms: float) -> dict[str, _Played]:
+        """The ideal provider's plays: ``n`` resources, one round trip of ``latency_ms`` per
+        create and per delete."""
+        return self._get("ideal", n, teams, latency_ms, f"{n} resources of the ideal provider")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -423,7 +645,7 @@ def _image_share_call_counts(n: int) -> list[Row]:
     with Emulator(seed=seed) as em:
         server = ProviderServer(project="bench", pythonpath=[ROOT]).start()
         try:
-            server.configure(_config(em, seed))
+            server.configure(_config(em.url, seed))
             news = {"image_id": image, "account_ids": accounts, PROVIDER_KEY: provider}
             with _counting(em, counted, "create"):  # engine: Check, Create
                 inputs, failures = server.check(urn, {}, news)
@@ -482,39 +704,95 @@ def _floor(op: str, n: int, teams: int, latency_ms: float) -> tuple[float, int]:
     return low * latency_ms / 1000 / SERVER_PARALLEL, low
 
 
+def _cpu_note(p: _Played, emulator_in_process: bool) -> str:
+    if emulator_in_process:
+        return (
+            f"CPU: provider {p.provider_cpu:.2f} s, engine stand-in + emulator {p.local_cpu:.2f} s"
+        )
+    return (
+        f"CPU: provider {p.provider_cpu:.2f} s, engine stand-in {p.local_cpu:.2f} s, "
+        f"emulator process {p.emulator_cpu:.2f} s"
+    )
+
+
 def bench_wall_time(
     n: int = 200, teams: int = 2, latency_ms: float = 20, plays: Plays | None = None
 ) -> list[Row]:
     """Seconds of up / refresh / destroy of N memberships through the Player with the emulator at
-    ``latency_ms``, against the floor ``minimum calls x latency / 4``."""
+    ``latency_ms``, against the floor ``minimum calls x latency / 4``; the up also against the
+    confirmation bound ``N x 2 x latency / 4``; then the same operations on N resources of
+    :class:`IdealProvider` against ``N x latency / 4``: the part of the time that is the engine
+    stand-in's and the provider process's whatever the provider."""
+    plays = plays or Plays()
+    in_process = plays.emulator_in_process
+    played = plays.get(n, teams, latency_ms)
+    ideal = plays.ideal(n, teams, latency_ms)
+    where = "in this process" if in_process else "in its own process"
     rows = []
-    played = (plays or Plays()).get(n, teams, latency_ms)
     for op in OPERATIONS:
         p = played[op]
         floor, low = _floor(op, n, teams, latency_ms)
         note = (
             f"{p.calls} calls (minimum {low}); floor = minimum x {latency_ms:g} ms / "
-            f"{SERVER_PARALLEL}; includes the provider process start; CPU: provider "
-            f"{p.provider_cpu:.2f} s, engine stand-in + emulator {p.local_cpu:.2f} s"
+            f"{SERVER_PARALLEL}; includes the provider process start; "
+            f"{_cpu_note(p, in_process)}; emulator {where}; ideal provider "
+            f"{ideal[op].seconds:.2f} s"
         )
+        name = f"{op} of {n} memberships over {teams} teams, {latency_ms:g} ms"
+        rows.append(Row("Wall time", name, p.seconds, "s", floor, "floor", note))
         if op == "up":
-            chain = n * 2 * latency_ms / 1000 / SERVER_PARALLEL
-            note += (
-                f"; each create invites, then reads back after its invite: at least 2 round "
-                f"trips per create, {n} x 2 x {latency_ms:g} ms / {SERVER_PARALLEL} = {chain:.2f} s"
+            bound = _confirmation_bound(n, latency_ms)
+            rows.append(
+                Row(
+                    "Wall time",
+                    f"{name}, against 2 round trips per create",
+                    p.seconds,
+                    "s",
+                    bound,
+                    "confirmation bound",
+                    f"each create invites, then reads back after its invite completed: 2 round "
+                    f"trips on a server thread; bound = {n} x 2 x {latency_ms:g} ms / "
+                    f"{SERVER_PARALLEL}",
+                )
             )
+    what = f"{n} resources, ideal provider"
+    for op in OPERATIONS:
+        p = ideal[op]
+        trips = 0 if op == "refresh" else n
+        kind = {"up": "create", "destroy": "delete"}.get(op, "")
+        label = (
+            f"{what} (one round trip per {kind}, no CPU)" if trips else f"{what} (no round trip)"
+        )
+        floor = trips * latency_ms / 1000 / SERVER_PARALLEL
         rows.append(
             Row(
                 "Wall time",
-                f"{op} of {n} memberships over {teams} teams, {latency_ms:g} ms",
+                f"{op} of {label}, {latency_ms:g} ms",
                 p.seconds,
                 "s",
-                floor,
-                "floor",
-                note,
+                floor if trips else None,
+                "floor" if trips else "",
+                (
+                    f"floor = {n} x {latency_ms:g} ms / {SERVER_PARALLEL}; "
+                    if trips
+                    else "read answers from the state: no floor; "
+                )
+                + f"steps {_steps(p.steps)}; includes the provider process start; CPU: "
+                f"provider {p.provider_cpu:.2f} s, engine stand-in {p.local_cpu:.2f} s",
             )
         )
     return rows
+
+
+def _confirmation_bound(n: int, latency_ms: float) -> float:
+    """Seconds an up of ``n`` memberships cannot beat: each create invites, then confirms with a
+    read that starts after its invite completed, two round trips on one of the provider
+    server's four threads."""
+    return n * 2 * latency_ms / 1000 / SERVER_PARALLEL
+
+
+def _steps(steps: Mapping[str, int]) -> str:
+    return ", ".join(f"{op} {count}" for op, count in sorted(steps.items())) or "none"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -584,6 +862,33 @@ class TrivialProvider(pulumi.dynamic.ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         return pulumi.dynamic.CreateResult("trivial", props)
+
+
+class IdealProvider(pulumi.dynamic.ResourceProvider):
+    """A provider as fast as any can be against an API ``latency_ms`` away: create and delete
+    each take exactly one round trip (a sleep: no CPU, no HTTP), check returns the inputs, read
+    returns the state without a call. Played like the memberships, it measures what the engine
+    stand-in and the provider process cost by themselves (``Wall time`` rows, ideal provider)."""
+
+    def __init__(self, latency_ms: float) -> None:
+        self.seconds = latency_ms / 1000
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
+        return pulumi.dynamic.CheckResult(news, [])
+
+    def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
+        time.sleep(self.seconds)
+        return pulumi.dynamic.CreateResult(f"{props['team_id']}:{props['user_company_id']}", props)
+
+    def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
+        return pulumi.dynamic.ReadResult(id_, props)
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        time.sleep(self.seconds)
+
+
+class IdealResource(pulumi.dynamic.Resource, module="bench", name="Ideal"):
+    """A resource of :class:`IdealProvider` (``pulumi-python:dynamic/bench:Ideal``)."""
 
 
 def _trivial_provider() -> pulumi.dynamic.ResourceProvider:
@@ -786,12 +1091,14 @@ def run_all(
     cold_runs: int = 5,
     client_calls: int = 300,
     progress: Callable[[str], None] | None = None,
+    emulator_in_process: bool = False,
 ) -> list[Row]:
     """Every benchmark, in table order: call counts at the first latency, wall time at each
-    latency, scale and memory at the first latency (each membership play runs once and is
-    shared)."""
+    latency, scale and memory at the first latency (each play runs once and is shared). The
+    membership plays run the emulator in its own process, or in this one with
+    ``emulator_in_process``."""
     say = progress or (lambda _msg: None)
-    plays = Plays(say)
+    plays = Plays(say, emulator_in_process)
     first = latencies[0]
     rows: list[Row] = []
     steps: list[tuple[str, Callable[[], list[Row]]]] = [
@@ -834,6 +1141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--scale", default=None, help="membership counts of the scale rows (50,200,1000)"
     )
+    parser.add_argument(
+        "--emulator-in-process",
+        action="store_true",
+        help="run the emulator of the membership plays in this process (a thread, sharing the "
+        "GIL with the engine stand-in) instead of its own process",
+    )
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON to FILE")
     args = parser.parse_args(argv)
@@ -855,13 +1168,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(msg, file=sys.stderr, flush=True)
 
     started = time.perf_counter()
-    rows = run_all(n, args.teams, latencies, scale, cold_runs, client_calls, progress)
+    rows = run_all(
+        n,
+        args.teams,
+        latencies,
+        scale,
+        cold_runs,
+        client_calls,
+        progress,
+        emulator_in_process=args.emulator_in_process,
+    )
     total = time.perf_counter() - started
     print(render_markdown(rows) if args.markdown else render_text(rows))
     shown = ", ".join(f"{latency:g}" for latency in latencies)
+    where = "in this process" if args.emulator_in_process else "in its own process"
     print(
-        f"\nN={n}, T={args.teams}, latency {shown} ms, scale {','.join(map(str, scale))}; "
-        f"whole run {total:.0f} s (Python {sys.version.split()[0]}, pulumi {pulumi_version()})",
+        f"\nN={n}, T={args.teams}, latency {shown} ms, scale {','.join(map(str, scale))}, "
+        f"emulator {where}; whole run {total:.0f} s (Python {sys.version.split()[0]}, "
+        f"pulumi {pulumi_version()})",
         file=sys.stderr,
     )
     if args.json:
@@ -870,6 +1194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "teams": args.teams,
             "latencies_ms": latencies,
             "scale": scale,
+            "emulator_in_process": args.emulator_in_process,
             "seconds": total,
             "rows": [r.to_json() for r in rows],
         }

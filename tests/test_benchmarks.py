@@ -2,11 +2,14 @@
 
 No timing is asserted: only that every section produces its rows and that the numbers are sane
 (calls at least the minimum, floors from the minimum calls, positive times and ratios, memory
-read from /proc)."""
+and CPU read from /proc), that the emulator of the membership plays runs in its own process, and
+that the ideal provider's plays make the steps they should."""
 
 from __future__ import annotations
 
 import json
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ import pytest
 import benchmarks.run as run_module
 from benchmarks.run import (
     SECTIONS,
+    IdealProvider,
     Plays,
     Row,
     bench_call_counts,
@@ -57,15 +61,87 @@ def test_call_counts_are_at_least_the_minimum(plays: Plays) -> None:
     assert by_op["up"].baseline == by_op["destroy"].baseline == N + TEAMS
 
 
-def test_wall_time_rows_use_the_minimum_calls_for_the_floor(plays: Plays) -> None:
+def test_wall_time_rows_against_their_floors_and_the_ideal_provider(plays: Plays) -> None:
     rows = bench_wall_time(N, TEAMS, LATENCY, plays)
-    assert [r.name.split(" ")[0] for r in rows] == ["up", "refresh", "destroy"]
+    members = [r for r in rows if "memberships" in r.name]
+    assert [r.name.split(" ")[0] for r in members] == ["up", "up", "refresh", "destroy"]
+    up, bound, refresh, destroy = members
     floors = [(N + TEAMS) * LATENCY / 1000 / 4, TEAMS * LATENCY / 1000 / 4]
-    assert [r.baseline for r in rows] == pytest.approx([floors[0], floors[1], floors[0]])
-    for row in rows:
+    assert [up.baseline, refresh.baseline, destroy.baseline] == pytest.approx(
+        [floors[0], floors[1], floors[0]]
+    )
+    for row in (up, refresh, destroy):
         assert row.section == "Wall time" and row.unit == "s"
         assert row.value > 0 and row.ratio is not None and row.ratio > 0
         assert "calls (minimum" in row.note
+        assert "emulator in its own process" in row.note and "emulator process" in row.note
+    # the same up against two round trips per create
+    assert bound.name == f"{up.name}, against 2 round trips per create"
+    assert bound.value == up.value and bound.baseline_label == "confirmation bound"
+    assert bound.baseline == pytest.approx(N * 2 * LATENCY / 1000 / 4)
+    # the emulator ran in a process of its own (its CPU, from /proc, may be under a clock tick)
+    played = plays.get(N, TEAMS, LATENCY)
+    assert all(p.emulator_cpu >= 0 and p.local_cpu > 0 for p in played.values())
+
+    # the ideal provider: the same operations with one round trip per create and per delete
+    ideal = rows[len(members) :]
+    assert [r.name for r in ideal] == [
+        f"up of {N} resources, ideal provider (one round trip per create, no CPU), {LATENCY:g} ms",
+        f"refresh of {N} resources, ideal provider (no round trip), {LATENCY:g} ms",
+        f"destroy of {N} resources, ideal provider (one round trip per delete, no CPU), "
+        f"{LATENCY:g} ms",
+    ]
+    up, refresh, destroy = ideal
+    assert up.baseline == destroy.baseline == pytest.approx(N * LATENCY / 1000 / 4)
+    assert refresh.baseline is None and refresh.ratio is None
+    assert f"create {N}" in up.note and f"delete {N}" in destroy.note
+    assert all(r.value > 0 and r.unit == "s" and r.section == "Wall time" for r in ideal)
+    ideal_played = plays.ideal(N, TEAMS, LATENCY)
+    assert ideal_played["up"].steps == {"create": N}
+    assert ideal_played["destroy"].steps == {"delete": N}
+    assert all(p.requests == {} and p.provider_cpu > 0 for p in ideal_played.values())
+
+
+def test_ideal_provider_is_one_round_trip() -> None:
+    provider = IdealProvider(latency_ms=5)
+    news = {"team_id": 1001, "user_company_id": 50002}
+    assert provider.check({}, news).inputs == news
+    started = time.perf_counter()
+    created = provider.create(news)
+    assert time.perf_counter() - started >= 0.005
+    assert created.id == "1001:50002" and created.outs == news
+    assert provider.read("1001:50002", news).outs == news
+
+
+def test_the_emulator_process() -> None:
+    """The emulator of the membership plays: ``python -m pulumi_compshare.emulator``, its
+    requests counted over HTTP, stopped with SIGTERM."""
+    from pulumi_compshare.emulator import generate_seed
+
+    seed = generate_seed(accounts=3, teams=1, images=0)
+    with run_module._EmulatorProcess(seed, latency_ms=0) as em:
+        assert em.url.startswith("http://127.0.0.1:") and em.pid > 0
+        assert run_module._cpu_seconds(em.pid) > 0  # its start-up, read from /proc
+        assert em.stats()["requests"] == {}
+        body = b"Action=GetCompShareTeamInfo&TeamId=1001"
+        urllib.request.urlopen(em.url, data=body, timeout=10).read()
+        assert sum(em.stats()["requests"].values()) == 1
+        em.reset_stats()
+        assert em.stats()["requests"] == {}
+        assert [t["id"] for t in em.state()["teams"]] == [1001]
+        process = em._process
+    assert process.returncode == 0  # stopped by SIGTERM, exit status 0
+
+
+def test_the_emulator_in_this_process() -> None:
+    """``--emulator-in-process``: the plays get an :class:`Emulator` thread here, no pid."""
+    from pulumi_compshare.emulator import Emulator, generate_seed
+
+    seed = generate_seed(accounts=2, teams=1, images=0)
+    with run_module._emulator(seed, 0, in_process=True) as (em, pid):
+        assert isinstance(em, Emulator) and pid is None
+        assert em.stats()["requests"] == {}
+    assert Plays(emulator_in_process=True).emulator_in_process
 
 
 def test_scale_and_memory_rows(plays: Plays) -> None:
@@ -129,9 +205,11 @@ def test_the_command(
 ) -> None:
     """The command's plumbing (sizes, table, Markdown, JSON), with canned rows."""
     seen: list[tuple[object, ...]] = []
+    in_process: list[object] = []
 
-    def fake_run_all(*args: object, **_kwargs: object) -> list[Row]:
+    def fake_run_all(*args: object, **kwargs: object) -> list[Row]:
         seen.append(args[:3])
+        in_process.append(kwargs.get("emulator_in_process"))
         return [Row("API calls", "refresh", 2, "calls", 2, "minimum")]
 
     monkeypatch.setattr(run_module, "run_all", fake_run_all)
@@ -141,9 +219,10 @@ def test_the_command(
     assert capsys.readouterr().out.startswith("| Section |")
     data = json.loads(out.read_text())
     assert data["n"] == 20 and data["rows"][0]["ratio"] == 1.0
-    assert data["scale"] == [10, 20, 40]
-    assert main(["--n", "7", "--latency-ms", "5,50", "--scale", "7"]) == 0
+    assert data["scale"] == [10, 20, 40] and data["emulator_in_process"] is False
+    assert main(["--n", "7", "--latency-ms", "5,50", "--scale", "7", "--emulator-in-process"]) == 0
     assert seen[-1] == (7, 2, [5.0, 50.0])
+    assert in_process == [False, True]
     assert capsys.readouterr().out.startswith("Section")
     with pytest.raises(SystemExit):
         main(["--scale", "a,b"])
