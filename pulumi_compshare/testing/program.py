@@ -111,8 +111,8 @@ def play_program(
     config: Mapping[str, Any],
     preview: bool,
     on_loop: Callable[[asyncio.AbstractEventLoop], None],
+    parallel: int,
     secret_exports: set[str] | None = None,
-    parallel: int = 1,
 ) -> tuple[Props | None, BaseException | None]:
     """Run ``program`` on a fresh thread and event loop under mocks whose monitor is ``run``.
 
