@@ -4,6 +4,7 @@ JSON-file-backed harness provider (``tests/harness_providers.py``)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -506,46 +507,41 @@ def test_deletes_run_in_antichains_dependents_first(store_dir: Path) -> None:
 
 def test_independent_deletes_run_in_parallel(player: Player, store_dir: Path) -> None:
     player.up(lambda: [Echo(f"r{i}", {"name": f"r{i}"}) for i in range(8)])
-    active = peak = 0
-    lock = threading.Lock()
-    call = player._provider_call
-
-    def counting(method: str, name: str, fn: Callable[[], Any]) -> Any:
-        nonlocal active, peak
-        with lock:
-            active += 1
-            peak = max(peak, active)
-        try:
-            time.sleep(0.05)
-            return call(method, name, fn)
-        finally:
-            with lock:
-                active -= 1
-
-    player._provider_call = counting  # type: ignore[method-assign]
+    peaks = _peaks(player)
     assert player.destroy().summary() == "Resources: 8 deleted"
-    assert 1 < peak <= player.parallel
+    assert 1 < peaks["Delete"] <= player.parallel
 
 
-def _peaks(player: Player) -> dict[str, int]:
+class _Peaks(dict[str, int]):
+    """The most calls of each kind seen under way at once (filled in as the calls run)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._active: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def running(self, kind: str) -> Iterator[None]:
+        with self._lock:
+            self._active[kind] = self._active.get(kind, 0) + 1
+            self[kind] = max(self.get(kind, 0), self._active[kind])
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._active[kind] -= 1
+
+
+def _peaks(player: Player) -> _Peaks:
     """Wrap the player's provider calls: a Check or Diff waits 20 ms first, any other call
-    100 ms; returns the most calls of each method seen under way at once (filled in as the
-    calls run)."""
-    active: dict[str, int] = {}
-    peaks: dict[str, int] = {}
-    lock = threading.Lock()
+    100 ms; returns the most calls of each method seen under way at once."""
+    peaks = _Peaks()
     call = player._provider_call
 
     def counting(method: str, name: str, fn: Callable[[], Any]) -> Any:
-        with lock:
-            active[method] = active.get(method, 0) + 1
-            peaks[method] = max(peaks.get(method, 0), active[method])
-        try:
+        with peaks.running(method):
             time.sleep(0.02 if method in ("Check", "Diff") else 0.1)
             return call(method, name, fn)
-        finally:
-            with lock:
-                active[method] -= 1
 
     player._provider_call = counting  # type: ignore[method-assign]
     return peaks
@@ -590,26 +586,18 @@ def test_the_program_registers_through_four_threads_per_parallel(
 ) -> None:
     """pulumi-language-python-exec: _set_default_executor gives the program's event loop
     ``4 x parallel`` threads, and the SDK sends each RegisterResource from one of them."""
-    active = peak = 0
-    lock = threading.Lock()
+    peaks = _Peaks()
     register = Run.register
 
     def counting(self: Run, *args: Any) -> Any:
-        nonlocal active, peak
-        with lock:
-            active += 1
-            peak = max(peak, active)
-        try:
+        with peaks.running("register"):
             time.sleep(0.05)
             return register(self, *args)
-        finally:
-            with lock:
-                active -= 1
 
     monkeypatch.setattr(Run, "register", counting)
     with Player(cwd=ROOT, parallel=1) as player:
         player.up(lambda: [Echo(f"r{i}", {"name": f"r{i}"}) for i in range(10)])
-    assert peak == 4
+    assert peaks["register"] == 4
 
 
 def test_check_failures_stop_the_deployment_even_with_continue_on_error(
