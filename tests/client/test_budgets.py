@@ -5,9 +5,7 @@ shape of FailedMembers from a tiny canned server."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -15,7 +13,6 @@ import pytest
 from pulumi_compshare.api.models import AmountFailure
 from pulumi_compshare.client import (
     CompShareClient,
-    Credentials,
     InvalidParameterError,
     MalformedResponseError,
     NotFoundError,
@@ -26,6 +23,7 @@ from pulumi_compshare.client import (
 from pulumi_compshare.emulator import DIALECTS, Emulator
 
 from ..kit import client_of
+from .local_api import LocalAPI, client_for, json_answer
 
 OWNER, ALICE, BOB, CAROL = 50001, 50002, 50003, 50004
 TEAM = 1001
@@ -204,49 +202,17 @@ def test_bad_arguments_fail_before_any_call(em: Emulator) -> None:
 # ------------------------------------------------------------------ FailedMembers shapes
 
 
-Answer = dict[str, Any]
-
-
-class _Canned(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _CannedServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        data = json.dumps(self.server.body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
-class _CannedServer(ThreadingHTTPServer):
-    daemon_threads = True
-    body: Answer
+Body = dict[str, Any]
 
 
 @pytest.fixture
-def canned() -> Iterator[tuple[_CannedServer, CompShareClient]]:
-    server = _CannedServer(("127.0.0.1", 0), _Canned)
-    server.body = answer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    host, port = server.server_address[:2]
-    client = CompShareClient(Credentials("pub", "priv"), base_url=f"http://{host!s}:{port}")
-    try:
+def canned(server: LocalAPI) -> Iterator[tuple[LocalAPI, CompShareClient]]:
+    """The local API (``tests/client/local_api.py``) and a client of it."""
+    with client_for(server) as client:
         yield server, client
-    finally:
-        client.close()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
-def answer(**fields: Any) -> Answer:
+def answer(**fields: Any) -> Body:
     return {"Action": "SetCompShareTeamAmountResponse", "RetCode": 0, "Message": "", **fields}
 
 
@@ -269,10 +235,10 @@ FAILURE = {"60002": {"Code": 17001, "Message": "额度不足"}}
     ids=["object", "string", "loose", "bare-text", "{}", "''", "'{}'", "null", "absent"],
 )
 def test_failed_members_shapes(
-    canned: tuple[_CannedServer, CompShareClient], body: Answer, expected: dict[int, Any]
+    canned: tuple[LocalAPI, CompShareClient], body: Body, expected: dict[int, Any]
 ) -> None:
     server, client = canned
-    server.body = body
+    server.answer = json_answer(body)
     failures = client.set_team_amount(TEAM, "AllocateAmount", [60002], 100)
     assert {k: (f.code, f.message) for k, f in failures.items()} == expected
 
@@ -289,10 +255,10 @@ def test_failed_members_shapes(
     ],
 )
 def test_malformed_failed_members(
-    canned: tuple[_CannedServer, CompShareClient], failed: Any, message: str
+    canned: tuple[LocalAPI, CompShareClient], failed: Any, message: str
 ) -> None:
     server, client = canned
-    server.body = answer(FailedMembers=failed)
+    server.answer = json_answer(answer(FailedMembers=failed))
     with pytest.raises(MalformedResponseError) as caught:
         client.set_team_amount(TEAM, "AllocateAmount", [60002], 100)
     assert caught.value.action == "SetCompShareTeamAmount"
@@ -300,14 +266,16 @@ def test_malformed_failed_members(
     assert "\n" not in str(caught.value)
 
 
-def test_malformed_shared_images(canned: tuple[_CannedServer, CompShareClient]) -> None:
+def test_malformed_shared_images(canned: tuple[LocalAPI, CompShareClient]) -> None:
     server, client = canned
-    server.body = answer(ImageSet=[{"CompShareImageId": "compshareImage-a", "Owner": "x"}])
+    server.answer = json_answer(
+        answer(ImageSet=[{"CompShareImageId": "compshareImage-a", "Owner": "x"}])
+    )
     with pytest.raises(MalformedResponseError, match=r"ImageSet\.0\.Owner"):
         client.describe_sharing_images()
-    server.body = answer(ImageSet=None, TotalCount="3")
+    server.answer = json_answer(answer(ImageSet=None, TotalCount="3"))
     assert client.describe_sharing_images().total_count == 3
-    server.body = answer(
-        ImageSet=[{"CompShareImageId": "compshareImage-a", "Owner": {}}], TotalCount=1
+    server.answer = json_answer(
+        answer(ImageSet=[{"CompShareImageId": "compshareImage-a", "Owner": {}}], TotalCount=1)
     )
     assert client.describe_sharing_images().images[0].owner is None

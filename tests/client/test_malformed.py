@@ -2,16 +2,15 @@
 subclass naming the action and the field, never a raw TypeError, RecursionError, ValueError or
 a pydantic message; slow and huge answers are cut off by the deadline and the size cap.
 
-A tiny local HTTP server in this file plays the API: each test sets what it answers."""
+A tiny local HTTP server plays the API (``tests/client/local_api.py``): each test sets what it
+answers."""
 
 from __future__ import annotations
 
-import json
 import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -32,74 +31,10 @@ from pulumi_compshare.client import (
 )
 from pulumi_compshare.client.errors import error_for_retcode
 
-FAST = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.02)
-
-Answer = Callable[[BaseHTTPRequestHandler], None]
+from .local_api import FAST, Answer, LocalAPI, client_for, envelope, json_answer, raw_answer
 
 
-def json_answer(body: Any, status: int = 200) -> Answer:
-    return raw_answer(json.dumps(body).encode(), status, "application/json")
-
-
-def raw_answer(data: bytes, status: int = 200, content_type: str = "text/plain") -> Answer:
-    def answer(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(status)
-        handler.send_header("Content-Type", content_type)
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
-
-    return answer
-
-
-def envelope(**fields: Any) -> Answer:
-    return json_answer({"Action": "XResponse", "RetCode": 0, "Message": "", **fields})
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.hits += 1
-        try:
-            self.server.answer(self)
-        except OSError:  # the client hung up (deadline, size cap): expected
-            self.close_connection = True
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    answer: Answer
-    hits = 0
-
-
-@pytest.fixture
-def server() -> Iterator[_Server]:
-    srv = _Server(("127.0.0.1", 0), _Handler)
-    srv.answer = envelope()
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-
-
-def client_for(srv: _Server, **kwargs: Any) -> CompShareClient:
-    host, port = srv.server_address[:2]
-    return CompShareClient(
-        Credentials("pk", "secret-private-key"),
-        base_url=f"http://{host!s}:{port}",
-        retry=kwargs.pop("retry", FAST),
-        **kwargs,
-    )
-
-
-def failure(srv: _Server, call: Callable[[CompShareClient], Any], **kwargs: Any) -> CompShareError:
+def failure(srv: LocalAPI, call: Callable[[CompShareClient], Any], **kwargs: Any) -> CompShareError:
     """Run ``call`` on a client of ``srv``; return the CompShareError it raised."""
     with client_for(srv, **kwargs) as client, pytest.raises(CompShareError) as caught:
         call(client)
@@ -254,7 +189,7 @@ MALFORMED: list[tuple[str, Answer, Callable[[CompShareClient], Any], str]] = [
     ids=[case[0] for case in MALFORMED],
 )
 def test_malformed_answers_name_the_action_and_the_field(
-    server: _Server, answer: Answer, call: Callable[[CompShareClient], Any], needle: str
+    server: LocalAPI, answer: Answer, call: Callable[[CompShareClient], Any], needle: str
 ) -> None:
     server.answer = answer
     error = failure(server, call)
@@ -263,7 +198,7 @@ def test_malformed_answers_name_the_action_and_the_field(
     assert str(error).startswith(error.action + " failed: ")
 
 
-def test_a_malformed_answer_to_a_write_is_an_unknown_outcome(server: _Server) -> None:
+def test_a_malformed_answer_to_a_write_is_an_unknown_outcome(server: LocalAPI) -> None:
     server.answer = raw_answer(b"<html>proxy</html>", 200, "text/html")
     error = failure(server, lambda c: c.create_team("t"))
     assert isinstance(error, OutcomeUnknownError)
@@ -287,7 +222,7 @@ def test_a_malformed_answer_to_a_write_is_an_unknown_outcome(server: _Server) ->
     ],
 )
 def test_http_errors_with_a_retcode_body_report_the_apis_message(
-    server: _Server,
+    server: LocalAPI,
     status: int,
     body: dict[str, Any],
     cls: type[CompShareError],
@@ -309,14 +244,14 @@ def test_http_errors_with_a_retcode_body_report_the_apis_message(
     ],
 )
 def test_http_errors_without_a_retcode_body(
-    server: _Server, status: int, data: bytes, cls: type[CompShareError], needle: str
+    server: LocalAPI, status: int, data: bytes, cls: type[CompShareError], needle: str
 ) -> None:
     server.answer = raw_answer(data, status)
     error = failure(server, TEAMS)
     assert type(error) is cls and needle in str(error)
 
 
-def test_retcode_as_text_is_read(server: _Server) -> None:
+def test_retcode_as_text_is_read(server: LocalAPI) -> None:
     server.answer = json_answer({"RetCode": "0", "Teams": [{"Id": "1001", "CompanyId": "50001"}]})
     with client_for(server) as client:
         assert [t.id for t in client.list_teams()] == [1001]
@@ -324,13 +259,13 @@ def test_retcode_as_text_is_read(server: _Server) -> None:
     assert isinstance(failure(server, TEAMS), NotFoundError)
 
 
-def test_a_huge_message_is_cut(server: _Server) -> None:
+def test_a_huge_message_is_cut(server: LocalAPI) -> None:
     server.answer = json_answer({"RetCode": 8500, "Message": "x" * 1_000_000})
     error = failure(server, TEAMS)
     assert "characters)" in str(error) and len(str(error)) < 1200
 
 
-def test_empty_team_is_not_found(server: _Server) -> None:
+def test_empty_team_is_not_found(server: LocalAPI) -> None:
     for team in ({}, None, ""):
         server.answer = envelope(Team=team, TeamRelation=[])
         error = failure(server, lambda c: c.get_team_info(team_id=4242))
@@ -340,7 +275,7 @@ def test_empty_team_is_not_found(server: _Server) -> None:
 # ------------------------------------------------------------------ size and time
 
 
-def test_a_declared_2_gib_answer_is_refused_without_reading_it(server: _Server) -> None:
+def test_a_declared_2_gib_answer_is_refused_without_reading_it(server: LocalAPI) -> None:
     def answer(handler: BaseHTTPRequestHandler) -> None:
         handler.send_response(200)
         handler.send_header("Content-Type", "application/json")
@@ -356,7 +291,7 @@ def test_a_declared_2_gib_answer_is_refused_without_reading_it(server: _Server) 
     assert time.monotonic() - started < 5
 
 
-def test_an_endless_chunked_answer_is_cut_at_the_cap(server: _Server) -> None:
+def test_an_endless_chunked_answer_is_cut_at_the_cap(server: LocalAPI) -> None:
     def answer(handler: BaseHTTPRequestHandler) -> None:
         handler.send_response(200)
         handler.send_header("Content-Type", "application/json")
@@ -392,7 +327,7 @@ def _trickle_headers(handler: BaseHTTPRequestHandler) -> None:
 
 @pytest.mark.parametrize("answer", [_trickle_body, _trickle_headers], ids=["body", "headers"])
 def test_a_trickling_server_cannot_hold_a_call_past_its_deadline(
-    server: _Server, answer: Answer
+    server: LocalAPI, answer: Answer
 ) -> None:
     server.answer = answer
     started = time.monotonic()
@@ -403,7 +338,7 @@ def test_a_trickling_server_cannot_hold_a_call_past_its_deadline(
     assert elapsed < 2.5, elapsed
 
 
-def test_the_deadline_covers_retries(server: _Server) -> None:
+def test_the_deadline_covers_retries(server: LocalAPI) -> None:
     server.answer = raw_answer(b"down", 503)
     patient = RetryPolicy(max_attempts=50, base_delay=0.2, max_delay=0.4)
     started = time.monotonic()
