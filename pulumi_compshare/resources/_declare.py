@@ -63,7 +63,7 @@ class CompShareResource(pulumi.dynamic.Resource):
         self, resource_name: str, opts: pulumi.ResourceOptions | None, **inputs: Any
     ) -> None:
         """Register with the declared inputs (every other declared key as an output)."""
-        props = {p.name: inputs.get(p.name) if p.is_input else None for p in self._declared}
+        props = {p.key: inputs.get(p.name) if p.is_input else None for p in self._declared}
         pulumi.dynamic.Resource.__init__(self, self._provider_class(), resource_name, props, opts)
         for declared in self._declared:
             if declared.from_id is not None:

@@ -9,7 +9,6 @@ provider methods parse the same way and fail loudly on anything check would have
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -86,10 +85,20 @@ class Prop:
     from_id: int | None = None
     """An output derived from the resource id (``n``: the n-th ``:``-separated part; ``-1``:
     the whole id), so it stays known in previews of updates."""
+    internal: bool = False
+    """Set by the resource itself, never by the user: kept under :attr:`key` (``__name``), which
+    the engine never displays (``resource.IsInternalPropertyKey`` in the engine's display), and
+    never an output."""
 
     @property
     def is_input(self) -> bool:
         return self.parse is not None
+
+    @property
+    def key(self) -> str:
+        """The property's key in inputs and state: its name, or ``__name`` if internal (the
+        attribute of an internal property is ``_name``, private to the resource class)."""
+        return f"__{self.name.lstrip('_')}" if self.internal else self.name
 
     def __set_name__(self, owner: type, name: str) -> None:
         object.__setattr__(self, "name", name)
@@ -116,9 +125,20 @@ def prop(
     replaces: bool = False,
     unmanaged_when_none: bool = False,
     create_only: bool = False,
+    internal: bool = False,
 ) -> Any:
-    """Declare an input property (also an output of the same name)."""
-    return Prop("", parse, doc, required, default, replaces, unmanaged_when_none, create_only)
+    """Declare an input property (also an output of the same name, unless ``internal``)."""
+    return Prop(
+        "",
+        parse,
+        doc,
+        required,
+        default,
+        replaces,
+        unmanaged_when_none,
+        create_only,
+        internal=internal,
+    )
 
 
 def output(doc: str, *, from_id: int | None = None) -> Any:
@@ -241,12 +261,18 @@ FEN_MAX = min(limits.AMOUNT_MAX, 2**53)
 
 
 def fen(value: Any) -> int:
-    """An amount of money in fen (1/100 yuan): a non-negative whole number."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    """An amount of money in fen (1/100 yuan): a non-negative whole number, as int, whole float
+    or text of ASCII digits (a value read from a CSV), exactly as :func:`positive_id` takes an
+    id."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValueError(f"must be a whole number of fen (1/100 yuan), got {_kind(value)}")
-    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
-        raise ValueError(f"must be a whole number of fen (1/100 yuan), got {value!r}")
-    number = int(value)
+    try:
+        number = wire.to_int(value)
+    except ValueError:
+        raise ValueError(
+            "must be a whole number of fen (1/100 yuan) written with the digits 0-9, got "
+            f"{wire.short(value)}"
+        ) from None
     if not 0 <= number <= FEN_MAX:
         raise ValueError(f"must be from 0 to {FEN_MAX} fen, got {number}")
     return number
@@ -291,20 +317,21 @@ def check_props(props: Sequence[Prop], news: Mapping[str, Any]) -> CheckResult:
     inputs: dict[str, Any] = {}
     failures: list[CheckFailure] = []
     for prop in props:
-        value = news.get(prop.name)
+        key = prop.key
+        value = news.get(key)
         if is_unknown(value):
-            inputs[prop.name] = value
+            inputs[key] = value
             continue
         if value is None:
             if prop.required:
-                failures.append(CheckFailure(prop.name, f"{prop.name} is required"))
-            inputs[prop.name] = prop.default
+                failures.append(CheckFailure(key, f"{key} is required"))
+            inputs[key] = prop.default
             continue
         try:
-            inputs[prop.name] = _parser(prop)(value)
+            inputs[key] = _parser(prop)(value)
         except Exception as exc:  # a parser's message, whatever it raised
-            failures.append(CheckFailure(prop.name, f"{prop.name} {exc}"))
-            inputs[prop.name] = value
+            failures.append(CheckFailure(key, f"{key} {exc}"))
+            inputs[key] = value
     return CheckResult(inputs, failures)
 
 
@@ -313,16 +340,17 @@ def parse_props(kind: str, props: Sequence[Prop], values: Mapping[str, Any]) -> 
     property for anything ``check`` would have rejected."""
     parsed: dict[str, Any] = {}
     for prop in props:
-        value = values.get(prop.name)
+        key = prop.key
+        value = values.get(key)
         if value is None:
             if prop.required:
-                raise ValueError(f"{kind}: {prop.name} is required")
-            parsed[prop.name] = prop.default
+                raise ValueError(f"{kind}: {key} is required")
+            parsed[key] = prop.default
             continue
         try:
-            parsed[prop.name] = _parser(prop)(value)
+            parsed[key] = _parser(prop)(value)
         except ValueError as exc:
-            raise ValueError(f"{kind}: {prop.name} {exc}") from None
+            raise ValueError(f"{kind}: {key} {exc}") from None
     return parsed
 
 
@@ -346,13 +374,13 @@ def diff_props(
     for prop in props:
         if prop.create_only:
             continue
-        new = news.get(prop.name)
+        new = news.get(prop.key)
         if is_unknown(new):
             differs = True
         elif new is None and prop.unmanaged_when_none:
             differs = False
         else:
-            differs = _normal(prop, olds.get(prop.name)) != _normal(prop, new)
+            differs = _normal(prop, olds.get(prop.key)) != _normal(prop, new)
         if differs:
             changed.append(prop.name)
             if prop.replaces:

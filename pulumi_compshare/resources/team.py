@@ -78,11 +78,12 @@ class TeamProvider(CompShareProvider):
                 team = self._adopt(client, args["adopt_team_id"])
             else:
                 # No URN-based marker (the resource was not declared by Team): no leftover to find.
-                marker = args["creation_marker"] or uuid.uuid4().hex[:24]
+                marker = args["__creation_marker"] or uuid.uuid4().hex[:24]
                 team = self._create(client, args["name"], _TAG.format(marker))
             client.update_team(team.id, name=args["name"], description=args["description"] or "")
             reads.wrote_team(client, team.id)
-            return pulumi.dynamic.CreateResult(str(team.id), self._outputs(args, team))
+            outputs = self._outputs(args, team.id, team.company_id)
+            return pulumi.dynamic.CreateResult(str(team.id), outputs)
 
     @staticmethod
     def _create(client: CompShareClient, name: str, tag: str) -> ApiTeam:
@@ -144,7 +145,9 @@ class TeamProvider(CompShareProvider):
             if not description and props.get("description") is None:
                 description = None  # unset stays unset rather than drifting to ""
             live = {"name": team.name, "description": description, "profile": profile}
-            return pulumi.dynamic.ReadResult(id_, self._outputs(live, team))
+            if "creation_marker" in props:  # kept by 0.1 as an output: leave it, unshown
+                live["creation_marker"] = props["creation_marker"]
+            return pulumi.dynamic.ReadResult(id_, self._outputs(live, team.id, team.company_id))
 
     def update(
         self, id_: str, olds: dict[str, Any], news: dict[str, Any]
@@ -156,9 +159,7 @@ class TeamProvider(CompShareProvider):
             reads.wrote_team(client, int(id_))
             info = reads.team_info(client, int(id_))
             company_id = info.team.company_id if info else olds.get("company_id")
-            return pulumi.dynamic.UpdateResult(
-                {**args, "team_id": int(id_), "company_id": company_id}
-            )
+            return pulumi.dynamic.UpdateResult(self._outputs(args, int(id_), company_id))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         with self.failing_as(id_):
@@ -168,8 +169,10 @@ class TeamProvider(CompShareProvider):
             reads.wrote_team(client, int(id_))
 
     @staticmethod
-    def _outputs(args: dict[str, Any], team: Any) -> dict[str, Any]:
-        return {**args, "team_id": team.id, "company_id": team.company_id}
+    def _outputs(args: dict[str, Any], team_id: int, company_id: Any) -> dict[str, Any]:
+        """The outputs: the public inputs (never the creation marker) and the team's ids."""
+        public = {k: v for k, v in args.items() if not k.startswith("__")}
+        return {**public, "team_id": team_id, "company_id": company_id}
 
 
 class Team(CompShareResource, module="compshare", name="Team", provider=TeamProvider):
@@ -215,10 +218,12 @@ class Team(CompShareResource, module="compshare", name="Team", provider=TeamProv
         positive_id,
         create_only=True,
     )
-    creation_marker: pulumi.Output[str] = prop(
-        "Set by Team itself: a hash of the resource's URN that identifies the team it creates.",
+    _creation_marker: str = prop(
+        "Set by Team itself: a hash of the resource's URN that identifies the team it creates. "
+        "Kept as ``__creation_marker``, an internal key: never shown in a plan or an output.",
         _marker,
         create_only=True,
+        internal=True,
     )
     team_id: pulumi.Output[int] = output(
         "The team id (the Pulumi id as a number; known in previews of updates).", from_id=-1
@@ -241,5 +246,5 @@ class Team(CompShareResource, module="compshare", name="Team", provider=TeamProv
             description=description,
             profile=profile,
             adopt_team_id=adopt_team_id,
-            creation_marker=creation_marker(resource_name, opts),
+            _creation_marker=creation_marker(resource_name, opts),
         )

@@ -123,9 +123,15 @@ VALID_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "account_ids": valid_account_ids,
     "adopt_team_id": st.one_of(st.none(), valid_ids),
     "allocated_amount": st.one_of(
-        st.none(), st.integers(0, 2**53), st.integers(0, 2**40).map(float)
+        st.none(),
+        st.integers(0, 2**53),
+        st.integers(0, 2**40).map(float),
+        st.integers(0, 2**53).map(str),  # a budget read from a CSV, taken like an id is
+        st.sampled_from(["0", "20000", " 20000 ", "20000.0"]),
     ),
-    "creation_marker": st.one_of(st.none(), st.text("0123456789abcdef", min_size=24, max_size=24)),
+    "__creation_marker": st.one_of(
+        st.none(), st.text("0123456789abcdef", min_size=24, max_size=24)
+    ),
 }
 """Values every input accepts (``None`` only for optional inputs)."""
 
@@ -141,10 +147,24 @@ NEAR_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "remark_name": around(limits.REMARK_NAME_MAX),
     "adopt_team_id": near_ids,
     "allocated_amount": st.one_of(
-        st.sampled_from([-1, 2**53 + 1, 0.5, "100", True, float("inf"), float("nan")]),
+        st.sampled_from(
+            [
+                -1,
+                2**53 + 1,
+                0.5,
+                "100",
+                "-1",
+                "1e4",
+                "20_000",
+                "２０",
+                True,
+                float("inf"),
+                float("nan"),
+            ]
+        ),
         st.integers(-(2**60), 2**60),
     ),
-    "creation_marker": st.text("0123456789abcdefABCDEF", min_size=22, max_size=26),
+    "__creation_marker": st.text("0123456789abcdefABCDEF", min_size=22, max_size=26),
     "reinvite_on_reject": st.sampled_from([0, 1, "true", "false", 1.0]),
     "exclusive": st.sampled_from([0, 1, "true", "false", 1.0]),
     "image_id": st.one_of(
@@ -180,8 +200,8 @@ def _input_strategy(names: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]
 
 def _valid_strategy(provider: CompShareProvider) -> st.SearchStrategy[dict[str, Any]]:
     """Inputs the resource must accept: required ones always set, optional ones maybe."""
-    required = {p.name: VALID_VALUES[p.name] for p in provider.props if p.required}
-    optional = {p.name: VALID_VALUES[p.name] for p in provider.props if not p.required}
+    required = {p.key: VALID_VALUES[p.key] for p in provider.props if p.required}
+    optional = {p.key: VALID_VALUES[p.key] for p in provider.props if not p.required}
     return st.fixed_dictionaries(required, optional=optional)
 
 
@@ -262,7 +282,9 @@ def _expect_image_id(value: Any, out: Any) -> None:
 
 
 def _expect_fen(value: Any, out: Any) -> None:
-    assert type(out) is int and 0 <= out <= 2**53 and out == value, f"{value!r} -> {out!r}"
+    """Amounts are read like ids (:func:`_expect_id`): numbers and ASCII decimal text."""
+    assert type(out) is int and 0 <= out <= 2**53, f"{value!r} -> {out!r}"
+    assert out == _number(value), f"{value!r} became {out}"
 
 
 def _expect_marker(value: Any, out: Any) -> None:
@@ -286,11 +308,11 @@ EXPECT: dict[str, Callable[[Any, Any], None]] = {
     "account_ids": _expect_id_set,
     "adopt_team_id": _expect_id,
     "allocated_amount": _expect_fen,
-    "creation_marker": _expect_marker,
+    "__creation_marker": _expect_marker,
 }
 DEFAULTS: dict[str, Any] = {"reinvite_on_reject": False, "exclusive": False}
 INPUTS: dict[str, set[str]] = {
-    "Team": {"name", "description", "profile", "adopt_team_id", "creation_marker"},
+    "Team": {"name", "description", "profile", "adopt_team_id", "__creation_marker"},
     "TeamMembership": {
         "team_id",
         "user_company_id",

@@ -154,7 +154,7 @@ def test_stacks_creating_same_named_teams_at_once_each_get_their_own(em: Emulato
     def up(index: int) -> int:
         team = engines[index].new("Team", "ml", TeamProvider())
         marker = f"{index:024x}"  # what each stack's program computes from its URN
-        engines[index].create(team, {"name": "ml-research", "creation_marker": marker})
+        engines[index].create(team, {"name": "ml-research", "__creation_marker": marker})
         return int(team.id)
 
     try:
