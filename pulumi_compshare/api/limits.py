@@ -1,7 +1,8 @@
 """Limits of the CompShare API that both the emulator enforces and resource checks validate.
 
-The vendor documents only the share-list batch size; the text limits are the emulator's
-(documented in the README) and are checked before any call so a typo fails in preview.
+The vendor documents the batch sizes (invites, share-list changes) and the page limits; the text
+limits are the emulator's (documented in the README) and are checked before any call so a typo
+fails in preview.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ BASE_URL_DEFAULT = "https://api.compshare.cn"
 TEAM_NAME_MAX = 64
 TEAM_DESCRIPTION_MAX = 256
 REMARK_NAME_MAX = 64
+
+INVITE_BATCH_MAX = 100
+"""At most this many UserInfo entries per CreateCompShareTeamRelation: the vendor's page (每次最多
+100 个用户), its admin guide and compshare-cli ("At most 100 users can be invited at once"). No
+source gives another number; the client sends more in batches of this size."""
 
 SHARE_BATCH_MAX = 10
 """At most this many AddAccounts and RemoveAccounts per ModifyCompShareImageShareAccount."""

@@ -136,7 +136,7 @@ class CreateTeamRelationRequest(ApiRequest):
     idempotent: ClassVar[bool] = False
 
     team_id: PositiveId
-    user_info: list[InviteUser] = Field(min_length=1)
+    user_info: list[InviteUser] = Field(min_length=1, max_length=limits.INVITE_BATCH_MAX)
 
 
 RelationAction = Literal["Send", "Agree", "Reject", "Cancel", "UpdateRemarkName"]

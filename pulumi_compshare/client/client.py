@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from pydantic import Field
+
 from ..api import limits, wire
 from ..api.models import (
     AmountFailure,
@@ -52,7 +54,7 @@ from ._calls import (
     base_url_problem,
     build_request,
 )
-from .errors import MalformedResponseError, NotFoundError
+from .errors import APIError, MalformedResponseError, NotFoundError
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -145,14 +147,35 @@ class CompShareClient(ClientBase):
     ) -> dict[int, InviteFailure]:
         """CreateCompShareTeamRelation: invite users; returns the per-user failures (ErrorMap).
 
-        Not idempotent: on a lost answer raises :class:`OutcomeUnknownError`.
+        The API takes at most 100 users per call (the vendor's limit,
+        :data:`~pulumi_compshare.api.limits.INVITE_BATCH_MAX`): more are sent in batches of 100,
+        in order, after every user was checked. Not idempotent: on a lost answer raises
+        :class:`OutcomeUnknownError`. If a later batch fails, the batches before it stay sent,
+        and the error's message says how many users they held.
         """
-        request = self._request(CreateTeamRelationRequest, team_id=team_id, user_info=list(users))
-        data = self.call(request)
-        try:
-            return error_map(data)
-        except (ValueError, RecursionError) as exc:
-            raise MalformedResponseError(request.action, f"unexpected answer: {exc}") from None
+        every = self._request(_AllInvites, team_id=team_id, user_info=list(users))
+        size = limits.INVITE_BATCH_MAX
+        failures: dict[int, InviteFailure] = {}
+        for start in range(0, len(every.user_info), size):
+            request = CreateTeamRelationRequest(
+                team_id=every.team_id, user_info=every.user_info[start : start + size]
+            )
+            try:
+                data = self.call(request)
+            except APIError as exc:
+                if not start:
+                    raise
+                raise type(exc)(
+                    exc.action,
+                    f"{exc.message} (the {start} users of the batches before this one were sent)",
+                    ret_code=exc.ret_code,
+                    request_id=exc.request_id,
+                ) from None
+            try:
+                failures.update(error_map(data))
+            except (ValueError, RecursionError) as exc:
+                raise MalformedResponseError(request.action, f"unexpected answer: {exc}") from None
+        return failures
 
     def set_team_relation(
         self,
@@ -304,3 +327,10 @@ class CompShareClient(ClientBase):
         )
         page: SharedImagePage = self._parse(request.action, SharedImagePage, self.call(request))
         return page
+
+
+class _AllInvites(CreateTeamRelationRequest):
+    """Every user of one :meth:`CompShareClient.create_team_relations`, checked before the first
+    batch is sent (a bad entry is named by its place in the whole list)."""
+
+    user_info: list[InviteUser] = Field(min_length=1)

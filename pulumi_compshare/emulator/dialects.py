@@ -20,6 +20,7 @@ __all__ = [
     "IMAGE_ACTIONS",
     "LOG_STATUS_LABELS",
     "OPERATE_TYPE_LABELS",
+    "RETIRED_DIALECTS",
     "STRICT",
     "VENDOR_OPERATE_TYPES",
     "ZH_CODES",
@@ -127,12 +128,6 @@ DIALECTS: dict[str, Dialect] = {
             "17001 额度不足; the CompShare error-code page: messages come in Chinese.",
         ),
         Dialect(
-            "invite-limit-100",
-            "CreateCompShareTeamRelation takes up to 100 UserInfo entries per call (default 50).",
-            "vendor's CreateCompShareTeamRelation page (at most 100 users); compshare-cli "
-            "'team invite send': At most 100 users can be invited at once.",
-        ),
-        Dialect(
             "operate-log-maps",
             "ListCompShareTeamOperateLog: BeginTime and EndTime are optional; OperateTypeList "
             'and StatusList are maps of word to Chinese label ({"InviteMember": "邀请成员"}); '
@@ -156,6 +151,13 @@ DIALECTS: dict[str, Dialect] = {
 EXCLUSIVE_DIALECTS = (("lower-status", "upper-status"), ("null-text", "absent-text"))
 """Pairs that cannot hold together (one field cannot be null and absent, or two cases)."""
 
+RETIRED_DIALECTS = {
+    "invite-limit-100": "100 invites per CreateCompShareTeamRelation, the vendor's limit, is the "
+    "default reading now",
+}
+"""Names that once were dialects and now change nothing: still accepted (seed files and command
+lines that name them keep working), and left out of the state's dialects."""
+
 STRICT = (
     "cancel-pending-only",
     "invites-pending-only",
@@ -171,13 +173,13 @@ STRICT = (
 )
 """``strict``: the most hostile combination that holds together. Left out: ``lower-status``
 and ``absent-text`` (they exclude ``upper-status`` / ``null-text``: upper case matches no
-example, and null breaks more parsers than absence), and ``invite-limit-100`` (the default
-limit of 50 is the stricter one)."""
+example, and null breaks more parsers than absence)."""
 
 
 def parse_dialects(value: str | Iterable[str] | None) -> frozenset[str]:
-    """Dialect names from ``"a,b"`` or a list; ``strict`` expands to :data:`STRICT`. Raises
-    ``ValueError`` naming an unknown dialect or a pair that cannot hold together."""
+    """Dialect names from ``"a,b"`` or a list; ``strict`` expands to :data:`STRICT` and the
+    :data:`RETIRED_DIALECTS` are dropped. Raises ``ValueError`` naming an unknown dialect or a pair
+    that cannot hold together."""
     if value is None:
         return frozenset()
     items = value.split(",") if isinstance(value, str) else list(value)
@@ -192,6 +194,8 @@ def parse_dialects(value: str | Iterable[str] | None) -> frozenset[str]:
             names.update(STRICT)
         elif name in DIALECTS:
             names.add(name)
+        elif name in RETIRED_DIALECTS:
+            continue
         else:
             known = ", ".join([*DIALECTS, "strict"])
             raise ValueError(f"unknown dialect {name[:40]!r}; known: {known}")

@@ -21,13 +21,13 @@ from pulumi_compshare.emulator.seed import Account
 
 __all__ = [
     "MAX_INVITES_PER_CALL",
-    "MAX_INVITES_PER_CALL_VENDOR",
     "SET_RELATION_OPERATIONS",
     "RelationActions",
 ]
 
-MAX_INVITES_PER_CALL = 50
-MAX_INVITES_PER_CALL_VENDOR = 100
+MAX_INVITES_PER_CALL = limits.INVITE_BATCH_MAX
+"""UserInfo entries per CreateCompShareTeamRelation: 100, the vendor's limit (单次请求最多邀请 100
+名成员); a call with more is refused with RetCode 230 and nothing is invited."""
 SET_RELATION_OPERATIONS = ("Send", "Agree", "Reject", "Cancel", "UpdateRemarkName")
 
 
@@ -114,13 +114,9 @@ class RelationActions(StateCore):
         records = params.records("UserInfo")
         if not records:
             raise invalid("UserInfo.0.UserCompanyId", "required")
-        most = (
-            MAX_INVITES_PER_CALL_VENDOR
-            if "invite-limit-100" in self.dialects
-            else MAX_INVITES_PER_CALL
-        )
+        most = MAX_INVITES_PER_CALL
         if len(records) > most:
-            raise invalid("UserInfo", f"at most {most} entries", f"每次最多邀请 {most} 个用户")
+            raise invalid("UserInfo", f"at most {most} entries", f"单次请求最多邀请 {most} 名成员")
         invites: list[tuple[int, str | None]] = []
         for key, record in records:
             if "UserCompanyId" not in record:

@@ -7,9 +7,9 @@ import time
 from typing import Any
 
 from pulumi_compshare.api import limits
-from pulumi_compshare.emulator import Emulator
+from pulumi_compshare.emulator import Emulator, generate_seed
 
-from .raw import ALICE, BOB, CAROL, OWNER, TEAM, fails, invite, ok, relation
+from .raw import ALICE, BOB, CAROL, OWNER, TEAM, call, fails, invite, ok, relation
 
 
 def test_invite_error_map(em: Emulator) -> None:
@@ -32,13 +32,41 @@ def test_invite_error_map(em: Emulator) -> None:
     bad = [{"UserCompanyId": "x"}]
     message = fails(em, OWNER, "CreateCompShareTeamRelation", 230, TeamId=TEAM, UserInfo=bad)
     assert "UserInfo.0.UserCompanyId" in message
-    many = [{"UserCompanyId": 70000 + i} for i in range(51)]
-    fails(em, OWNER, "CreateCompShareTeamRelation", 230, TeamId=TEAM, UserInfo=many)
     long_remark = [{"UserCompanyId": CAROL, "RemarkName": "r" * (limits.REMARK_NAME_MAX + 1)}]
     message = fails(
         em, OWNER, "CreateCompShareTeamRelation", 230, TeamId=TEAM, UserInfo=long_remark
     )
     assert "RemarkName" in message
+
+
+def test_invite_limit_is_the_vendors_100_per_call() -> None:
+    # the vendor's page: 单次请求最多邀请 100 名成员 (compshare-cli and the admin guide agree)
+    seed = generate_seed(accounts=1 + 101, teams=1, images=0)
+    owner, users = seed.accounts[0], seed.accounts[1:]
+    with Emulator(seed) as em:
+        every = [{"UserCompanyId": a.company_id} for a in users]
+        refused = call(
+            em, owner.company_id, "CreateCompShareTeamRelation", TeamId=TEAM, UserInfo=every
+        )
+        assert (refused["RetCode"], refused["Message"]) == (
+            230,
+            "Params [UserInfo] not available: at most 100 entries",
+        )
+        assert em.state()["relations"] == []  # refused whole: nobody was invited
+        body = call(
+            em, owner.company_id, "CreateCompShareTeamRelation", TeamId=TEAM, UserInfo=every[:100]
+        )
+        assert (body["RetCode"], body["ErrorMap"]) == (0, {})
+        statuses = [r["status"] for r in em.state()["relations"]]
+        assert statuses == ["Pending"] * 100
+    with Emulator(seed, dialects="chinese-errors") as em:
+        refused = call(
+            em, owner.company_id, "CreateCompShareTeamRelation", TeamId=TEAM, UserInfo=every
+        )
+        assert (refused["RetCode"], refused["Message"]) == (
+            230,
+            "参数 [UserInfo] 单次请求最多邀请 100 名成员",
+        )
 
 
 def test_relation_lifecycle(em: Emulator) -> None:
