@@ -79,10 +79,10 @@ class TeamMember:
     status: str
     """Pending, Joined, Rejected or Canceled."""
     remark_name: str
-    allocate_amount: int
-    """Credit allocated to the member, in fen."""
+    granted_amount: int
+    """The budget granted to the member (``AllocateAmount``), in fen."""
     available_amount: int
-    """Credit still available, in fen."""
+    """The part of it not spent yet (``AvailableAmount``), in fen."""
     create_time: int
 
 
@@ -312,7 +312,7 @@ def get_team(
                 virtual_company_id=r.virtual_company_id,
                 status=r.status,
                 remark_name=r.remark_name,
-                allocate_amount=r.allocate_amount,
+                granted_amount=r.allocate_amount,
                 available_amount=r.available_amount,
                 create_time=r.create_time,
             )

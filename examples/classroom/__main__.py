@@ -113,7 +113,7 @@ pulumi.export(
     "budgets",
     {
         code: {
-            str(cid): pulumi.Output.all(m.allocate_amount, m.available_amount, m.budget_pending)
+            str(cid): pulumi.Output.all(m.granted_amount, m.available_amount, m.budget_pending)
             for cid, m in by_student.items()
         }
         for code, by_student in members.items()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pulumi
@@ -11,6 +12,7 @@ import pulumi.dynamic
 from ..api import limits
 from ..errors import APIError, InvalidParameterError, NotFoundError
 from ._cache import reads
+from ._claims import claims
 from ._declare import CompShareResource
 from ._fields import boolean, diff_props, id_set, image_id, output, profile_name, prop
 from ._provider import CompShareProvider
@@ -51,6 +53,7 @@ class ImageShareProvider(CompShareProvider):
         with self.failing_as(args["image_id"], existed=False):
             client = self.client(args["profile"])
             live = self._converge(client, args, stop_managing=set())
+            claims.hold(_claims(client, args["image_id"], args["account_ids"]))
             return pulumi.dynamic.CreateResult(args["image_id"], _outputs(args, live))
 
     def update(
@@ -60,8 +63,9 @@ class ImageShareProvider(CompShareProvider):
         with self.failing_as(id_):
             client = self.client(args["profile"])
             managed_before = set(id_set(olds.get("account_ids") or []))
-            dropped = managed_before - set(args["account_ids"])
+            dropped = _unclaimed(client, id_, managed_before - set(args["account_ids"]))
             live = self._converge(client, args, stop_managing=dropped)
+            claims.hold(_claims(client, id_, args["account_ids"]))
             return pulumi.dynamic.UpdateResult(_outputs(args, live))
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
@@ -82,10 +86,11 @@ class ImageShareProvider(CompShareProvider):
             return pulumi.dynamic.ReadResult(id_, _outputs(args, {a.account_id for a in share}))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        """Remove the accounts this resource manages; a missing image counts as deleted."""
+        """Remove the accounts this resource manages (not those another resource of this stack
+        took over in this deployment); a missing image counts as deleted."""
         with self.failing_as(id_):
             client = self.client(self.profile_of(props))
-            managed = set(id_set(props.get("account_ids") or []))
+            managed = _unclaimed(client, id_, set(id_set(props.get("account_ids") or [])))
             live = self._live(client, id_, missing_ok=True)
             if live is None:
                 return
@@ -171,6 +176,26 @@ def _taken_back(client: CompShareClient, image: str, added: list[int], error: AP
     else:
         note = f"{error.message}; the accounts this operation added ({_ids(added)}) were removed"
     return type(error)(error.action, note, ret_code=error.ret_code, request_id=error.request_id)
+
+
+def _claims(client: CompShareClient, image: str, accounts: Iterable[int]) -> list[Hashable]:
+    """The shares of ``image`` with ``accounts`` as :data:`claims` knows them."""
+    return [("share", client.base_url, image, account) for account in accounts]
+
+
+def _unclaimed(client: CompShareClient, image: str, accounts: set[int]) -> set[int]:
+    """``accounts`` less those another resource of this stack took over in this deployment (a
+    rename without an alias): removing them would take away what the program still declares."""
+    held = claims.held(_claims(client, image, accounts))
+    kept = sorted(a for a in accounts if ("share", client.base_url, image, a) in held)
+    if kept:
+        print(
+            f"ImageShare {image}: left {_ids(kept)} shared: another ImageShare of this stack "
+            "took them over in this update (a rename; give the resource `aliases` to make a "
+            "rename no change at all)",
+            file=sys.stderr,
+        )
+    return accounts - set(kept)
 
 
 def _ids(ids: Iterable[int]) -> str:

@@ -24,7 +24,7 @@ import pulumi
 import pulumi.dynamic
 
 from ..api import limits
-from ..errors import NotFoundError
+from ..errors import APIError, NotFoundError, ResourceError
 from ._cache import reads
 from ._declare import CompShareResource
 from ._fields import output, positive_id, profile_name, prop, text
@@ -164,15 +164,39 @@ class TeamProvider(CompShareProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         with self.failing_as(id_):
             client = self.client(self.profile_of(props))
-            with contextlib.suppress(NotFoundError):
+            try:
                 client.delete_team(id_)
-            reads.wrote_team(client, int(id_))
+            except NotFoundError:
+                pass
+            except APIError as exc:
+                _refused_for_members(client, int(id_), exc)
+                raise
+            finally:
+                reads.wrote_team(client, int(id_))
 
     @staticmethod
     def _outputs(args: dict[str, Any], team_id: int, company_id: Any) -> dict[str, Any]:
         """The outputs: the public inputs (never the creation marker) and the team's ids."""
         public = {k: v for k, v in args.items() if not k.startswith("__")}
         return {**public, "team_id": team_id, "company_id": company_id}
+
+
+def _refused_for_members(client: CompShareClient, team_id: int, refusal: APIError) -> None:
+    """If the team still has members (the API deletes only empty teams), fail saying so and how
+    Pulumi orders the deletes; otherwise return (the caller re-raises ``refusal``)."""
+    info = reads.team_info(client, team_id)
+    members = sorted(
+        r.user_company_id for r in (info.relations if info else ()) if r.status == "Joined"
+    )
+    if not members:
+        return
+    listed = ", ".join(map(str, members[:5])) + (", ..." if len(members) > 5 else "")
+    raise ResourceError(
+        f"Team {team_id}: {refusal.action} refused: the team still has {len(members)} joined "
+        f"member(s) ({listed}); delete their TeamMembership resources first: give each "
+        "membership team_id=team.team_id (this Team's output, not the number) and Pulumi deletes "
+        "them before the team; or remove them in the CompShare console, then run the command again"
+    ) from None
 
 
 class Team(CompShareResource, module="compshare", name="Team", provider=TeamProvider):

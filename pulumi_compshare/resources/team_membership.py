@@ -13,8 +13,20 @@ from ..client.errors import error_for_retcode
 from ..errors import CompShareAPIError, MalformedResponseError, NotFoundError, ResourceError
 from ._budget import converge_budget, withdraw_unspent
 from ._cache import reads
+from ._claims import claims
 from ._declare import CompShareResource
-from ._fields import boolean, diff_props, fen, output, positive_id, profile_name, prop, stored, text
+from ._fields import (
+    boolean,
+    diff_props,
+    fen,
+    is_unknown,
+    output,
+    positive_id,
+    profile_name,
+    prop,
+    stored,
+    text,
+)
 from ._provider import CompShareProvider, relation_id, relation_id_of
 from ._writes import write_and_confirm
 
@@ -36,20 +48,46 @@ class TeamMembershipProvider(CompShareProvider):
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> pulumi.dynamic.DiffResult:
         reinvite = olds.get("status") == "Rejected" and news.get("reinvite_on_reject") is True
-        # A budget that waits for the member to join: every up looks whether they have.
-        waiting = olds.get("budget_pending") is True and news.get("allocated_amount") is not None
         # No longer managing a budget: the state must say so (delete then withdraws nothing).
         released = olds.get("allocated_amount") is not None and news.get("allocated_amount") is None
         same_member = all(olds.get(key) == news.get(key) for key in ("team_id", "user_company_id"))
         # Replacing with the same team and account (another profile) must cancel before it
         # invites again, or the new resource would adopt the membership the old one then cancels.
-        return diff_props(
+        result = diff_props(
             self.props,
             olds,
             news,
-            also_changed=reinvite or waiting or released,
+            also_changed=reinvite or released,
             delete_before_replace=same_member,
         )
+        if not result.changes and olds.get("budget_pending") is True:
+            result.changes = self._budget_due(_id, news)
+        return result
+
+    def _budget_due(self, id_: str, news: dict[str, Any]) -> bool:
+        """Whether a budget that waited for the member to join can now be granted: they have
+        joined and their live budget differs from the declared one. Says why on the provider's
+        stderr (the CLI shows it as a diagnostic; the dynamic Diff has no detailed diff to carry
+        it). Reads through the read cache: one read per team per operation, whatever the number
+        of members; while nobody has joined, nothing is due and the plan shows no change."""
+        if news.get("allocated_amount") is None or any(is_unknown(v) for v in news.values()):
+            return False
+        args = self.parse(news)
+        team_id, user = args["team_id"], args["user_company_id"]
+        with self.failing_as(id_):
+            relation = reads.relation(self.client(args["profile"]), team_id, user)
+        if relation is None or relation.status != "Joined":
+            return False
+        desired, live = args["allocated_amount"], relation.allocate_amount
+        if desired == live:
+            return False
+        move = f"grant {desired - live}" if desired > live else f"withdraw {live - desired}"
+        print(
+            f"TeamMembership {id_}: allocated_amount: {move} fen (account {user} has joined "
+            f"team {team_id}; `pulumi up` applies it)",
+            file=sys.stderr,
+        )
+        return True
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         args = self.parse(props)
@@ -57,6 +95,7 @@ class TeamMembershipProvider(CompShareProvider):
         with self.failing_as(ident, existed=False):
             client = self.client(args["profile"])
             relation = self._converge(client, args)
+            claims.hold([_claim(client, args["team_id"], args["user_company_id"])])
             if relation.status == "Rejected":
                 print(
                     f"TeamMembership {ident}: account {args['user_company_id']} rejected an "
@@ -91,15 +130,27 @@ class TeamMembershipProvider(CompShareProvider):
     ) -> pulumi.dynamic.UpdateResult:
         args = self.parse(news)
         with self.failing_as(id_):
-            relation = self._converge(self.client(args["profile"]), args)
+            client = self.client(args["profile"])
+            relation = self._converge(client, args)
+            claims.hold([_claim(client, args["team_id"], args["user_company_id"])])
             return pulumi.dynamic.UpdateResult(_outputs(args, relation))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Pending or Joined -> Cancel (removes a member); Rejected, Canceled or gone -> nothing.
-        With a managed budget, what the member has not spent is withdrawn first."""
+        With a managed budget, what the member has not spent is withdrawn first. A membership
+        another resource of this stack took over in this deployment (a rename without an alias)
+        is left alone."""
         with self.failing_as(id_):
             team_id, user = relation_id(self.kind, id_)
             client = self.client(self.profile_of(props))
+            if claims.held([_claim(client, team_id, user)]):
+                print(
+                    f"TeamMembership {id_}: left account {user} in team {team_id}: another "
+                    "TeamMembership of this stack took the membership over in this update (a "
+                    "rename; give the resource `aliases` to make a rename no change at all)",
+                    file=sys.stderr,
+                )
+                return
             relation = reads.relation(client, team_id, user)
             if relation is None or relation.status not in ACTIVE:
                 return
@@ -205,6 +256,11 @@ class TeamMembershipProvider(CompShareProvider):
         return write_and_confirm(send, confirm)
 
 
+def _claim(client: CompShareClient, team_id: int, user: int) -> tuple[str, str, int, int]:
+    """A member's relation as :data:`claims` knows it."""
+    return ("relation", client.base_url, team_id, user)
+
+
 def _outputs(args: dict[str, Any], relation: Relation) -> dict[str, Any]:
     remark: str | None = relation.remark_name
     if not remark and args.get("remark_name") is None:
@@ -215,7 +271,7 @@ def _outputs(args: dict[str, Any], relation: Relation) -> dict[str, Any]:
         "status": relation.status,
         "virtual_company_id": relation.virtual_company_id or None,
         "team_name": relation.team_name,
-        "allocate_amount": relation.allocate_amount,
+        "granted_amount": relation.allocate_amount,
         "available_amount": relation.available_amount,
         "create_time": relation.create_time,
         **_budget_outputs(args.get("allocated_amount"), relation),
@@ -304,10 +360,13 @@ class TeamMembership(
     )
     virtual_company_id: pulumi.Output[int] = output("The member's virtual company id in the team.")
     team_name: pulumi.Output[str] = output("The team's name.")
-    allocate_amount: pulumi.Output[int] = output(
-        "Credit allocated to the member, in fen (1/100 yuan)."
+    granted_amount: pulumi.Output[int] = output(
+        "The budget granted to the member as the API reports it (``AllocateAmount``), in fen "
+        "(1/100 yuan); 0 until a budget is granted."
     )
-    available_amount: pulumi.Output[int] = output("Credit still available to the member, in fen.")
+    available_amount: pulumi.Output[int] = output(
+        "The part of ``granted_amount`` the member has not spent yet (``AvailableAmount``), in fen."
+    )
     create_time: pulumi.Output[int] = output("When the invite was sent (unix seconds).")
 
     def __init__(

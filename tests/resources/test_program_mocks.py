@@ -59,7 +59,7 @@ def test_outputs_are_declared() -> None:
                 "status",
                 "virtual_company_id",
                 "team_name",
-                "allocate_amount",
+                "granted_amount",
                 "available_amount",
                 "create_time",
                 "remark_name",

@@ -62,16 +62,17 @@ def test_pending_then_joined_then_granted(em: Emulator, engine: Engine) -> None:
     start = balance(em)
     m = engine.create(engine.new("TeamMembership", "alice", TeamMembershipProvider()), inputs(5000))
     assert m.outputs["status"] == "Pending" and m.outputs["budget_pending"] is True
-    assert m.outputs["allocate_amount"] == 0 and m.outputs["allocated_amount"] == 5000
+    assert m.outputs["granted_amount"] == 0 and m.outputs["allocated_amount"] == 5000
     assert AMOUNT not in em.stats()["requests"]  # nothing can be granted yet
-    assert engine.up(m, inputs(5000))[0] == "update"  # still pending: looks again, grants nothing
+    # still pending: nothing is due, so no change (the diff looks, and grants nothing)
+    assert engine.up(m, inputs(5000))[0] == "same"
     assert AMOUNT not in em.stats()["requests"]
 
     em.accept_invite(TEAM, ALICE)
     engine.next_command()
     kind, m = engine.up(m, inputs(5000))  # the first up after they join grants it
     assert kind == "update"
-    assert (m.outputs["allocate_amount"], m.outputs["budget_pending"]) == (5000, False)
+    assert (m.outputs["granted_amount"], m.outputs["budget_pending"]) == (5000, False)
     assert (row(em)["allocate_amount"], balance(em)) == (5000, start - 5000)
     assert engine.up(m, inputs(5000))[0] == "same"
 
@@ -155,7 +156,7 @@ def test_a_grant_whose_answer_was_lost_is_not_granted_twice(em: Emulator, engine
     engine.next_command()
     em.fail(AMOUNT, "applied_response_lost")
     _, m = engine.up(m, inputs(5000))
-    assert m.outputs["allocate_amount"] == 5000
+    assert m.outputs["granted_amount"] == 5000
     assert em.stats()["requests"][AMOUNT] == 1
     assert (row(em)["allocate_amount"], balance(em)) == (5000, start - 5000)
 
