@@ -1,13 +1,18 @@
 """What this deployment holds: the objects (a member's relation, an image's share with one account)
-that a resource of this stack created or adopted in this provider process.
+that a resource of this stack created, adopted or updated in this provider process, and which
+resource holds each.
 
 The engine runs one provider process per deployment for every dynamic resource of the stack. A
 resource renamed in the program without an alias is, to the engine, a new resource plus a deleted
 one: it creates the new one (which adopts the existing relation or share) and *then* deletes the
 old one (``step_generator.go``: deletes of resources the program no longer registers come after
 its registrations), in the same process. Deleting would remove the very object the new resource
-now holds, and the stack would record a member who is gone. A delete (or an update that stops
-managing something) therefore leaves alone whatever another resource claimed in this process.
+now holds, and the stack would record a member who is gone. So a delete (or an update that stops
+managing something) leaves alone whatever *another* resource holds in this process.
+
+The provider does not see URNs, so each resource carries a random *holder* token in its state
+(:data:`HOLDER_KEY`, an internal key the engine never displays): the resource that deletes an
+object it holds itself is not stopped; one whose object another holder took over is.
 
 Another stack runs in another process: it cannot see these claims (the README says what happens).
 """
@@ -15,27 +20,40 @@ Another stack runs in another process: it cannot see these claims (the README sa
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterable
+import uuid
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
-__all__ = ["Claims", "claims"]
+__all__ = ["HOLDER_KEY", "Claims", "claims", "holder_of"]
+
+HOLDER_KEY = "__holder"
+"""The state key of a resource's holder token (``__``: internal, never shown in a plan)."""
+
+
+def holder_of(values: Mapping[str, Any]) -> str:
+    """The holder token kept in ``values`` (old outputs), or a new one (a new resource, or
+    state written before tokens existed)."""
+    token = values.get(HOLDER_KEY)
+    return token if isinstance(token, str) and token else uuid.uuid4().hex
 
 
 class Claims:
-    """A thread-safe set of the objects created or adopted in this process."""
+    """Which holder last created, adopted or updated each object in this process."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._held: set[Hashable] = set()
+        self._holders: dict[Hashable, str] = {}
 
-    def hold(self, objects: Iterable[Hashable]) -> None:
-        """Record that a resource of this deployment created or adopted ``objects``."""
+    def hold(self, objects: Iterable[Hashable], holder: str) -> None:
+        """Record that the resource with ``holder`` created, adopted or updated ``objects``."""
         with self._lock:
-            self._held.update(objects)
+            self._holders.update(dict.fromkeys(objects, holder))
 
-    def held(self, objects: Iterable[Hashable]) -> set[Hashable]:
-        """Those of ``objects`` that a resource of this deployment created or adopted."""
+    def taken_over(self, objects: Iterable[Hashable], holder: Any) -> set[Hashable]:
+        """Those of ``objects`` that a resource other than ``holder`` (the token in the state
+        of the resource about to remove them) holds in this process."""
         with self._lock:
-            return {o for o in objects if o in self._held}
+            return {o for o in objects if self._holders.get(o, holder) != holder}
 
 
 claims = Claims()

@@ -12,7 +12,7 @@ import pulumi.dynamic
 from ..api import limits
 from ..errors import APIError, InvalidParameterError, NotFoundError
 from ._cache import reads
-from ._claims import claims
+from ._claims import HOLDER_KEY, claims, holder_of
 from ._declare import CompShareResource
 from ._fields import boolean, diff_props, id_set, image_id, output, profile_name, prop
 from ._provider import CompShareProvider
@@ -53,8 +53,9 @@ class ImageShareProvider(CompShareProvider):
         with self.failing_as(args["image_id"], existed=False):
             client = self.client(args["profile"])
             live = self._converge(client, args, stop_managing=set())
-            claims.hold(_claims(client, args["image_id"], args["account_ids"]))
-            return pulumi.dynamic.CreateResult(args["image_id"], _outputs(args, live))
+            holder = holder_of({})
+            claims.hold(_claims(client, args["image_id"], args["account_ids"]), holder)
+            return pulumi.dynamic.CreateResult(args["image_id"], _outputs(args, live, holder))
 
     def update(
         self, id_: str, olds: dict[str, Any], news: dict[str, Any]
@@ -63,10 +64,13 @@ class ImageShareProvider(CompShareProvider):
         with self.failing_as(id_):
             client = self.client(args["profile"])
             managed_before = set(id_set(olds.get("account_ids") or []))
-            dropped = _unclaimed(client, id_, managed_before - set(args["account_ids"]))
-            live = self._converge(client, args, stop_managing=dropped)
-            claims.hold(_claims(client, id_, args["account_ids"]))
-            return pulumi.dynamic.UpdateResult(_outputs(args, live))
+            holder = holder_of(olds)
+            dropped = managed_before - set(args["account_ids"])
+            live = self._converge(
+                client, args, stop_managing=_unclaimed(client, id_, dropped, holder)
+            )
+            claims.hold(_claims(client, id_, args["account_ids"]), holder)
+            return pulumi.dynamic.UpdateResult(_outputs(args, live, holder))
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         """Refresh: accounts removed elsewhere disappear from ``account_ids`` (drift the next up
@@ -83,14 +87,16 @@ class ImageShareProvider(CompShareProvider):
                 "exclusive": exclusive if isinstance(exclusive, bool) else False,
                 "profile": profile,
             }
-            return pulumi.dynamic.ReadResult(id_, _outputs(args, {a.account_id for a in share}))
+            live = {a.account_id for a in share}
+            return pulumi.dynamic.ReadResult(id_, _outputs(args, live, props.get(HOLDER_KEY)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Remove the accounts this resource manages (not those another resource of this stack
         took over in this deployment); a missing image counts as deleted."""
         with self.failing_as(id_):
             client = self.client(self.profile_of(props))
-            managed = _unclaimed(client, id_, set(id_set(props.get("account_ids") or [])))
+            managed = set(id_set(props.get("account_ids") or []))
+            managed = _unclaimed(client, id_, managed, props.get(HOLDER_KEY))
             live = self._live(client, id_, missing_ok=True)
             if live is None:
                 return
@@ -183,10 +189,12 @@ def _claims(client: CompShareClient, image: str, accounts: Iterable[int]) -> lis
     return [("share", client.base_url, image, account) for account in accounts]
 
 
-def _unclaimed(client: CompShareClient, image: str, accounts: set[int]) -> set[int]:
+def _unclaimed(
+    client: CompShareClient, image: str, accounts: set[int], holder: str | None
+) -> set[int]:
     """``accounts`` less those another resource of this stack took over in this deployment (a
     rename without an alias): removing them would take away what the program still declares."""
-    held = claims.held(_claims(client, image, accounts))
+    held = claims.taken_over(_claims(client, image, accounts), holder)
     kept = sorted(a for a in accounts if ("share", client.base_url, image, a) in held)
     if kept:
         print(
@@ -202,12 +210,13 @@ def _ids(ids: Iterable[int]) -> str:
     return ", ".join(map(str, sorted(ids)))
 
 
-def _outputs(args: dict[str, Any], live: set[int]) -> dict[str, Any]:
+def _outputs(args: dict[str, Any], live: set[int], holder: str | None) -> dict[str, Any]:
     managed = set(args["account_ids"])
     return {
         **args,
         "account_ids": sorted(managed & live),
         "unmanaged_account_ids": sorted(live - managed),
+        **({HOLDER_KEY: holder} if holder else {}),
     }
 
 

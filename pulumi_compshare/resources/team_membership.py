@@ -13,7 +13,7 @@ from ..client.errors import error_for_retcode
 from ..errors import CompShareAPIError, MalformedResponseError, NotFoundError, ResourceError
 from ._budget import converge_budget, withdraw_unspent
 from ._cache import reads
-from ._claims import claims
+from ._claims import HOLDER_KEY, claims, holder_of
 from ._declare import CompShareResource
 from ._fields import (
     boolean,
@@ -95,7 +95,8 @@ class TeamMembershipProvider(CompShareProvider):
         with self.failing_as(ident, existed=False):
             client = self.client(args["profile"])
             relation = self._converge(client, args)
-            claims.hold([_claim(client, args["team_id"], args["user_company_id"])])
+            holder = holder_of({})
+            claims.hold([_claim(client, args["team_id"], args["user_company_id"])], holder)
             if relation.status == "Rejected":
                 print(
                     f"TeamMembership {ident}: account {args['user_company_id']} rejected an "
@@ -103,7 +104,7 @@ class TeamMembershipProvider(CompShareProvider):
                     "(set reinvite_on_reject=True to invite again)",
                     file=sys.stderr,
                 )
-            return pulumi.dynamic.CreateResult(ident, _outputs(args, relation))
+            return pulumi.dynamic.CreateResult(ident, _outputs(args, relation, holder))
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         """Refresh: Canceled or gone leaves the state; Rejected stays, with status Rejected."""
@@ -123,17 +124,18 @@ class TeamMembershipProvider(CompShareProvider):
                 "profile": profile,
                 "allocated_amount": stored(fen, props.get("allocated_amount")),
             }
-            return pulumi.dynamic.ReadResult(id_, _outputs(args, relation))
+            return pulumi.dynamic.ReadResult(id_, _outputs(args, relation, props.get(HOLDER_KEY)))
 
     def update(
-        self, id_: str, _olds: dict[str, Any], news: dict[str, Any]
+        self, id_: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> pulumi.dynamic.UpdateResult:
         args = self.parse(news)
         with self.failing_as(id_):
             client = self.client(args["profile"])
             relation = self._converge(client, args)
-            claims.hold([_claim(client, args["team_id"], args["user_company_id"])])
-            return pulumi.dynamic.UpdateResult(_outputs(args, relation))
+            holder = holder_of(olds)
+            claims.hold([_claim(client, args["team_id"], args["user_company_id"])], holder)
+            return pulumi.dynamic.UpdateResult(_outputs(args, relation, holder))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Pending or Joined -> Cancel (removes a member); Rejected, Canceled or gone -> nothing.
@@ -143,7 +145,7 @@ class TeamMembershipProvider(CompShareProvider):
         with self.failing_as(id_):
             team_id, user = relation_id(self.kind, id_)
             client = self.client(self.profile_of(props))
-            if claims.held([_claim(client, team_id, user)]):
+            if claims.taken_over([_claim(client, team_id, user)], props.get(HOLDER_KEY)):
                 print(
                     f"TeamMembership {id_}: left account {user} in team {team_id}: another "
                     "TeamMembership of this stack took the membership over in this update (a "
@@ -261,7 +263,7 @@ def _claim(client: CompShareClient, team_id: int, user: int) -> tuple[str, str, 
     return ("relation", client.base_url, team_id, user)
 
 
-def _outputs(args: dict[str, Any], relation: Relation) -> dict[str, Any]:
+def _outputs(args: dict[str, Any], relation: Relation, holder: str | None) -> dict[str, Any]:
     remark: str | None = relation.remark_name
     if not remark and args.get("remark_name") is None:
         remark = None
@@ -275,6 +277,7 @@ def _outputs(args: dict[str, Any], relation: Relation) -> dict[str, Any]:
         "available_amount": relation.available_amount,
         "create_time": relation.create_time,
         **_budget_outputs(args.get("allocated_amount"), relation),
+        **({HOLDER_KEY: holder} if holder else {}),
     }
 
 
