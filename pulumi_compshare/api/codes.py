@@ -1,9 +1,10 @@
 """RetCodes of the CompShare API.
 
-The common codes are UCloud's (see the README's error table). CompShare's own not-found,
-permission and conflict codes are not documented by the vendor: the emulator answers with the
-``EMULATOR_*`` codes below, and the client also recognises not-found and permission failures of
-the real API by their message (see :mod:`pulumi_compshare.client.errors`).
+The common codes are UCloud's (see the README's error table). CompShare's error-code page lists
+its own 2266xx codes (226606 below) and 8433; its not-found, permission and conflict codes are not
+documented by the vendor: the emulator answers with the ``EMULATOR_*`` codes below, and the client
+also recognises not-found and permission failures of the real API by their message (see
+:mod:`pulumi_compshare.client.errors`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,34 @@ SECURITY_LOCK = 295
 IAM_PERMISSION_DENIED = 299
 PRODUCT_ERROR_MIN = 2000
 
+SERVICE_ERROR = 8433
+"""服务异常，请联系技术支持 / "service error， please contact technical support" (the vendor's
+error-code page). The official SDKs retry it (every RetCode above 2000); compshare-cli reads it for
+AttachUS3 as a feature the account does not have ("Confirm that US3 is enabled ... for the
+account")."""
+
+NOT_REAL_NAME_VERIFIED = 226606
+"""账号未实名认证，请先实名认证 / "The account has not been verified." (the vendor's error-code
+page)."""
+
+REAL_NAME_ACTIONS = frozenset(
+    {"CreateCompShareTeam", "ListCompShareTeamInvite", "ListCompShareTeamOperateLog"}
+)
+"""The actions of this project whose vendor pages say 账户需完成实名认证 (the account must be
+real-name verified); the vendor's pages of DescribeTeamMemberOrder and the other billing actions
+say so too."""
+
+ACCOUNT_TEAM_ACTIONS = frozenset({"CreateCompShareTeam", "ListCompShareTeam"})
+"""Team actions that name no team: a permission refusal of one cannot mean "not the owner", so it
+means the account may not use the team feature (which the vendor enables per account)."""
+
+
+def is_team_action(action: str) -> bool:
+    """Whether ``action`` belongs to the team feature, which the vendor enables per account:
+    every one has ``Team`` in its name (CompShareTeam..., DescribeTeamMember...)."""
+    return "Team" in action
+
+
 # Chosen by the emulator (documented in the README); the real API's equivalents are unknown.
 EMULATOR_PERMISSION_DENIED = 8403
 EMULATOR_NOT_FOUND = 8404
@@ -36,16 +65,11 @@ INSUFFICIENT_AMOUNT = 17001
 """SetCompShareTeamAmount FailedMembers: 额度不足 (insufficient balance; the vendor's example)."""
 
 AUTHENTICATION_CODES = frozenset({MISSING_SIGNATURE, SIGNATURE_ERROR, NO_SUCH_USER, NO_SUCH_TOKEN})
-PERMISSION_CODES = frozenset(
-    {
-        PROJECT_MISSING,
-        ZONE_PERMISSION,
-        IP_DENIED,
-        SECURITY_LOCK,
-        IAM_PERMISSION_DENIED,
-        EMULATOR_PERMISSION_DENIED,
-    }
+UCLOUD_PERMISSION_CODES = frozenset(
+    {PROJECT_MISSING, ZONE_PERMISSION, IP_DENIED, SECURITY_LOCK, IAM_PERMISSION_DENIED}
 )
+"""UCloud's common permission codes: each names its own cause (project, zone, IP, lock, IAM)."""
+PERMISSION_CODES = UCLOUD_PERMISSION_CODES | {EMULATOR_PERMISSION_DENIED}
 NOT_FOUND_CODES = frozenset({EMULATOR_NOT_FOUND})
 INVALID_PARAMETER_CODES = frozenset({PARAM_ERROR, MISSING_ACTION, NO_SUCH_ACTION})
 UNAVAILABLE_CODES = frozenset({API_TIMEOUT, GATEWAY_ERROR, SERVICE_UNAVAILABLE})

@@ -128,6 +128,25 @@ DIALECTS: dict[str, Dialect] = {
             "17001 额度不足; the CompShare error-code page: messages come in Chinese.",
         ),
         Dialect(
+            "feature-off-8433",
+            "An account without the team feature (seed flag team_feature: false) is refused its "
+            "actions as a team's admin with RetCode 8433 and the vendor's service-error text "
+            "(service error， please contact technical support; 服务异常，请联系技术支持 with "
+            "chinese-errors) instead of a permission refusal that names the feature.",
+            "compshare-cli's one hint for 8433 (api.py error_hint, AttachUS3 8433): 'Confirm "
+            "that US3 is enabled for the selected region and account': CompShare answers a "
+            "feature the account lacks with 8433. The texts are the vendor's error-code page's.",
+        ),
+        Dialect(
+            "feature-off-denied",
+            "An account without the team feature is refused its actions as a team's admin with "
+            "a bare permission refusal naming no feature: RetCode 8403 'permission denied' "
+            "(没有权限 with chinese-errors).",
+            "the vendor's admin guide: the feature is a permission bit (联系客户经理申请该功能的"
+            "权限位), so its refusal is plausibly a permission check; no source gives its words "
+            "(api-notes: permission refusals are known by 无权限 / 没有权限 / permission).",
+        ),
+        Dialect(
             "operate-log-maps",
             "ListCompShareTeamOperateLog: BeginTime and EndTime are optional; OperateTypeList "
             'and StatusList are maps of word to Chinese label ({"InviteMember": "邀请成员"}); '
@@ -148,8 +167,13 @@ DIALECTS: dict[str, Dialect] = {
 }
 """Every dialect by name. ``strict`` (see :data:`STRICT`) names a combination."""
 
-EXCLUSIVE_DIALECTS = (("lower-status", "upper-status"), ("null-text", "absent-text"))
-"""Pairs that cannot hold together (one field cannot be null and absent, or two cases)."""
+EXCLUSIVE_DIALECTS = (
+    ("lower-status", "upper-status"),
+    ("null-text", "absent-text"),
+    ("feature-off-8433", "feature-off-denied"),
+)
+"""Pairs that cannot hold together (one field cannot be null and absent, or two cases, and one
+refusal has one shape)."""
 
 RETIRED_DIALECTS = {
     "invite-limit-100": "100 invites per CreateCompShareTeamRelation, the vendor's limit, is the "
@@ -168,12 +192,14 @@ STRICT = (
     "team-gone-error",
     "team-gone-empty",
     "chinese-errors",
+    "feature-off-8433",
     "operate-log-maps",
     "region-required",
 )
 """``strict``: the most hostile combination that holds together. Left out: ``lower-status``
 and ``absent-text`` (they exclude ``upper-status`` / ``null-text``: upper case matches no
-example, and null breaks more parsers than absence)."""
+example, and null breaks more parsers than absence), and ``feature-off-denied`` (it excludes
+``feature-off-8433``, whose refusal looks transient and names nothing)."""
 
 
 def parse_dialects(value: str | Iterable[str] | None) -> frozenset[str]:
@@ -214,6 +240,7 @@ ZH_CODES = {
     16006: "用户不存在 (no such account)",
     16007: "只能取消待处理的邀请 (cancel-pending-only: a joined member)",
     16008: "不能邀请团队创建者 (inviting the team's owner)",
+    16009: "未开通团队功能，请联系客户经理申请该功能的权限位 (the account lacks the team feature)",
     17001: "额度不足 (allocate: the owner's balance is short; the vendor's code)",
     17002: "成员可用额度不足 (withdraw: more than the member's unspent amount)",
     17003: "成员不存在 (no member with this VirtualCompanyId in the team)",

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from pulumi_compshare.api import codes
 
-__all__ = ["ApiError", "conflict", "denied", "invalid", "not_found", "one_line"]
+__all__ = [
+    "ApiError",
+    "conflict",
+    "denied",
+    "feature_refused",
+    "invalid",
+    "not_found",
+    "not_verified",
+    "one_line",
+]
 
 
 class ApiError(Exception):
@@ -52,3 +61,32 @@ def denied(message: str, zh: str, zh_code: int) -> ApiError:
 
 def conflict(message: str, zh: str, zh_code: int) -> ApiError:
     return ApiError(codes.EMULATOR_CONFLICT, message, zh=zh, zh_code=zh_code)
+
+
+def not_verified() -> ApiError:
+    """226606 in the vendor's words (its error-code page gives both languages)."""
+    return ApiError(
+        codes.NOT_REAL_NAME_VERIFIED,
+        "The account has not been verified.",
+        zh="账号未实名认证，请先实名认证",
+        zh_code=codes.NOT_REAL_NAME_VERIFIED,
+    )
+
+
+def feature_refused(dialects: frozenset[str]) -> ApiError:
+    """The refusal of a team admin's action to an account without the team feature, in the shape
+    the dialects choose (no source gives it; docs/dialects.md)."""
+    if "feature-off-8433" in dialects:  # the vendor's texts of 8433 (its error-code page)
+        return ApiError(
+            codes.SERVICE_ERROR,
+            "service error， please contact technical support",
+            zh="服务异常，请联系技术支持",
+        )
+    if "feature-off-denied" in dialects:
+        return ApiError(codes.EMULATOR_PERMISSION_DENIED, "permission denied", zh="没有权限")
+    return ApiError(
+        codes.EMULATOR_PERMISSION_DENIED,
+        "the team feature is not enabled for this account",
+        zh="未开通团队功能，请联系客户经理申请该功能的权限位",
+        zh_code=16009,
+    )

@@ -8,6 +8,7 @@ them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -117,6 +118,29 @@ class StateCore:
     def now(self) -> int:
         """The current time in unix seconds."""
         return int(self.clock())
+
+    def set_account_flags(
+        self,
+        company_id: int,
+        *,
+        real_name_verified: bool | None = None,
+        team_feature: bool | None = None,
+    ) -> Account:
+        """Turn an account's flags on or off (``None`` leaves one as it is), as the vendor does
+        when the account completes real-name verification or has the team feature enabled.
+        Returns the account as it is now; ``ValueError`` for an unknown account."""
+        account = self.accounts.get(company_id)
+        if account is None:
+            raise ValueError(f"no account {company_id}")
+        account = dataclasses.replace(
+            account,
+            real_name_verified=(
+                account.real_name_verified if real_name_verified is None else real_name_verified
+            ),
+            team_feature=account.team_feature if team_feature is None else team_feature,
+        )
+        self.accounts[company_id] = self.by_public_key[account.public_key] = account
+        return account
 
     def _error_text(self, error: ApiError) -> tuple[int, str]:
         """The RetCode and message of an error in this state's dialect."""

@@ -5,12 +5,14 @@ A seed is what the emulator starts from. It comes from one of three places:
 - :func:`demo_seed`: a fixed, deterministic dataset with obviously fake keys (listed in the README),
 - :func:`generate_seed`: made-up accounts with random keys, for tests that need many accounts,
 - :func:`load_seed`: a JSON file of the shape
-  ``{"accounts": [{"company_id", "name", "public_key", "private_key", "balance"}],
+  ``{"accounts": [{"company_id", "name", "public_key", "private_key", "balance",
+  "real_name_verified", "team_feature"}],
   "teams": [{"id", "owner", "name", "description"}], "images": [{"id", "owner", "name"}],
   "dialects": ["<name>", ...]}`` (``dialects`` optional: the readings of the API to answer in,
   see :data:`pulumi_compshare.emulator.dialects.DIALECTS`; ``balance`` optional: the account's
   balance in fen, 1/100 yuan, default :data:`DEFAULT_BALANCE`, which a team owner allocates to
-  members with SetCompShareTeamAmount).
+  members with SetCompShareTeamAmount; ``real_name_verified`` and ``team_feature`` optional,
+  true unless false: see :class:`Account`).
 
 Every seed is validated; a problem is reported as a one-line :class:`SeedError` that names the
 offending field, e.g. ``seed file x.json: teams[0].owner 9 is not an account``.
@@ -29,6 +31,7 @@ from pulumi_compshare.api import limits
 from pulumi_compshare.emulator.dialects import parse_dialects
 
 __all__ = [
+    "ACCOUNT_FLAGS",
     "DEFAULT_BALANCE",
     "Account",
     "Seed",
@@ -59,16 +62,31 @@ class Account:
     private_key: str = field(repr=False)
     balance: int = DEFAULT_BALANCE
     """Fen (1/100 yuan) the account can allocate to members of the teams it owns."""
+    real_name_verified: bool = True
+    """False: the actions whose vendor pages require real-name verification (CreateCompShareTeam,
+    ListCompShareTeamInvite, ListCompShareTeamOperateLog) answer RetCode 226606."""
+    team_feature: bool = True
+    """False: the vendor has not enabled the team feature for the account, and its actions as a
+    team's admin are refused (how: the ``feature-off-*`` dialects; docs/dialects.md)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The account as seed JSON (including the private key and the balance)."""
-        return {
+        """The account as seed JSON (including the private key and the balance; the flags only
+        when they are off)."""
+        data: dict[str, Any] = {
             "company_id": self.company_id,
             "name": self.name,
             "public_key": self.public_key,
             "private_key": self.private_key,
             "balance": self.balance,
         }
+        for flag in ACCOUNT_FLAGS:
+            if not getattr(self, flag):
+                data[flag] = False
+        return data
+
+
+ACCOUNT_FLAGS = ("real_name_verified", "team_feature")
+"""An account's optional flags in a seed: booleans, true unless the seed says false."""
 
 
 @dataclass(frozen=True)
@@ -193,6 +211,11 @@ class _SeedParser:
             raise self.fail(f"{where} {value} is out of range 0..{limits.AMOUNT_MAX}")
         return value
 
+    def flag(self, value: Any, where: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(f"{where} must be true or false, got {value!r}")
+        return value
+
     def text(self, value: Any, where: str, *, max_len: int | None, non_empty: bool) -> str:
         if not isinstance(value, str):
             raise self.fail(f"{where} must be a string")
@@ -215,7 +238,7 @@ class _SeedParser:
         for index, entry in enumerate(entries):
             where = f"accounts[{index}]"
             self.check_keys(entry, where, fields)
-            self.check_unknown(entry, where, fields | {"balance"})
+            self.check_unknown(entry, where, fields | {"balance", *ACCOUNT_FLAGS})
             company_id = self.id_value(entry["company_id"], f"{where}.company_id")
             if company_id in seen_ids:
                 raise self.fail(f"{where}.company_id {company_id} is a duplicate")
@@ -229,9 +252,10 @@ class _SeedParser:
                 entry["private_key"], f"{where}.private_key", max_len=None, non_empty=True
             )
             balance = self.amount(entry.get("balance", DEFAULT_BALANCE), f"{where}.balance")
+            flags = {f: self.flag(entry.get(f, True), f"{where}.{f}") for f in ACCOUNT_FLAGS}
             seen_ids.add(company_id)
             seen_keys.add(public_key)
-            accounts.append(Account(company_id, name, public_key, private_key, balance))
+            accounts.append(Account(company_id, name, public_key, private_key, balance, **flags))
         return tuple(accounts)
 
     def owner(self, value: Any, where: str, company_ids: set[int]) -> int:

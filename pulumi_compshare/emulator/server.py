@@ -175,6 +175,23 @@ class Emulator(Console):
         with self._lock:
             return self._state.spend(team_id, user_company_id, fen)
 
+    def set_account_flags(
+        self,
+        company_id: int,
+        *,
+        real_name_verified: bool | None = None,
+        team_feature: bool | None = None,
+    ) -> Account:
+        """Turn an account's flags on or off from now on, as the vendor would: whether it is
+        real-name verified (without it, the actions whose pages require it answer 226606) and
+        whether it has the team feature (without it, its actions as a team's admin are refused:
+        the ``feature-off-*`` dialects say how). ``None`` leaves a flag as it is; the seed sets
+        where they start. Returns the account; ``ValueError`` for an unknown one."""
+        with self._lock:
+            return self._state.set_account_flags(
+                company_id, real_name_verified=real_name_verified, team_feature=team_feature
+            )
+
     def stats(self) -> dict[str, Any]:
         """Request, fault, repeated-write and internal-error counts, and TCP connections accepted
         (``GET /_emulator/stats``)."""

@@ -43,12 +43,19 @@ from pulumi_compshare.emulator.dialects import (
     parse_dialects,
     reshape,
 )
-from pulumi_compshare.emulator.failures import ApiError, invalid, one_line
+from pulumi_compshare.emulator.failures import (
+    ApiError,
+    feature_refused,
+    invalid,
+    not_verified,
+    one_line,
+)
 from pulumi_compshare.emulator.images import ImageActions
 from pulumi_compshare.emulator.model import Handler
 from pulumi_compshare.emulator.operate_log import OPERATE_TYPES, OperateLogActions
 from pulumi_compshare.emulator.params import Params
 from pulumi_compshare.emulator.relations import RelationActions
+from pulumi_compshare.emulator.seed import Account
 from pulumi_compshare.emulator.teams import TeamActions
 
 __all__ = [
@@ -58,12 +65,14 @@ __all__ = [
     "NON_IDEMPOTENT_ACTIONS",
     "OPERATE_TYPES",
     "STRICT",
+    "TEAM_ADMIN_ACTIONS",
     "WRITE_ACTIONS",
     "ZH_CODES",
     "ApiError",
     "Dialect",
     "EmulatorState",
     "is_non_idempotent_write",
+    "is_team_admin_call",
     "one_line",
     "parse_dialects",
 ]
@@ -84,6 +93,37 @@ NON_IDEMPOTENT_ACTIONS = frozenset(
 """Writes that must never be retried blindly (CreateCompShareTeam, CreateCompShareTeamRelation,
 SetCompShareTeamAmount; plus SetCompShareTeamRelation with Status Send, see
 :func:`is_non_idempotent_write`)."""
+
+
+TEAM_ADMIN_ACTIONS = frozenset(
+    {
+        "CreateCompShareTeam",
+        "UpdateCompShareTeam",
+        "DeleteCompShareTeam",
+        "ListCompShareTeam",
+        "CreateCompShareTeamRelation",
+        "SetCompShareTeamRelation",
+        "ListCompShareTeamInvite",
+        "ListCompShareTeamOperateLog",
+        "SetCompShareTeamAmount",
+    }
+)
+"""The actions of a team's admin (主账号), which the team feature gates: the admin guide asks the
+admin to have the vendor enable it first. An invitee's calls (Agree / Reject, the invites they
+received, the teams they joined, GetCompShareTeamInfo) are not gated."""
+
+
+def is_team_admin_call(action: str, params: Params) -> bool:
+    """Whether a request is a team admin's (:data:`TEAM_ADMIN_ACTIONS`, less an invitee's Agree
+    or Reject and a listing of the invites the caller received)."""
+    if action not in TEAM_ADMIN_ACTIONS:
+        return False
+    if action == "SetCompShareTeamRelation":
+        status = (params.text("Status") or "").strip().lower()
+        return status not in ("agree", "reject")
+    if action == "ListCompShareTeamInvite":
+        return params.text("TeamId") is not None
+    return True
 
 
 def is_non_idempotent_write(params: Mapping[str, str]) -> bool:
@@ -162,4 +202,14 @@ class EmulatorState(TeamActions, RelationActions, OperateLogActions, BudgetActio
         region = params.text("Region")
         if region is not None and region != REGION:
             raise invalid("Region", f"must be {REGION}")
+        self._gate(account, action, params)
         return handler(account, params)
+
+    def _gate(self, caller: Account, action: str, params: Params) -> None:
+        """Refuse what the caller's account may not do yet: a team admin's action without the
+        team feature (the vendor enables it per account), then an action whose vendor page
+        requires real-name verification without it (226606)."""
+        if not caller.team_feature and is_team_admin_call(action, params):
+            raise feature_refused(self.dialects)
+        if not caller.real_name_verified and action in codes.REAL_NAME_ACTIONS:
+            raise not_verified()

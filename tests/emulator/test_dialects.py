@@ -32,6 +32,12 @@ from .raw import ALICE, BOB, IMAGE, OWNER, TEAM, signed
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
+FEATURE_OFF = (
+    8403,
+    "the team feature is not enabled for this account",
+    0,
+)
+
 
 def raw(url: str, account: Account, action: str, region: bool = True, **params: Any) -> Any:
     """The raw JSON answer of one signed request (no client in between)."""
@@ -210,6 +216,22 @@ def error_messages(em: Emulator) -> Any:
     )
 
 
+def team_feature_off(em: Emulator) -> Any:
+    em.set_account_flags(OWNER, team_feature=False)
+    refused = call(em, OWNER, "CreateCompShareTeam", Name="t")
+    alice_agrees = invite_as_alice_owner(em)
+    return refused["RetCode"], refused["Message"], alice_agrees
+
+
+def invite_as_alice_owner(em: Emulator) -> Any:
+    # the invitee side is not gated: OWNER (no team feature) still answers invites it received
+    ok(call(em, ALICE, "CreateCompShareTeam", Name="alice's"))
+    team = ok(call(em, ALICE, "ListCompShareTeam"))["Teams"][0]["Id"]
+    info = [{"UserCompanyId": OWNER}]
+    ok(call(em, ALICE, "CreateCompShareTeamRelation", TeamId=team, UserInfo=info))
+    return call(em, OWNER, "SetCompShareTeamRelation", TeamId=team, Status="Agree")["RetCode"]
+
+
 def operate_log_shape(em: Emulator) -> Any:
     invite(em, ALICE)
     body = call(em, OWNER, "ListCompShareTeamOperateLog", TeamId=TEAM)
@@ -271,6 +293,13 @@ CASES: list[tuple[str, Callable[[Emulator], Any], Any, Any]] = [
         ((8409, "account 50002 is already pending in team 1001"), False),
         ((16001, "用户已在团队中"), True),
     ),
+    (
+        "feature-off-8433",
+        team_feature_off,
+        FEATURE_OFF,
+        (8433, "service error， please contact technical support", 0),
+    ),
+    ("feature-off-denied", team_feature_off, FEATURE_OFF, (8403, "permission denied", 0)),
     (
         "operate-log-maps",
         operate_log_shape,
