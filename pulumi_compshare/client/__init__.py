@@ -10,18 +10,22 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_names as _lazy_names
 from .credentials import Credentials
 from .errors import (
+    AccountNotVerifiedError,
     AlreadyMemberError,
     APIError,
     AuthenticationError,
     CompShareAPIError,
     CompShareError,
+    FeatureNotEnabledError,
     InvalidParameterError,
     MalformedResponseError,
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
+    ServiceError,
     ThrottledError,
     UnavailableError,
+    WrongEndpointError,
 )
 from .retry import RetryPolicy
 
@@ -30,20 +34,24 @@ if TYPE_CHECKING:
 
 __all__ = [
     "APIError",
+    "AccountNotVerifiedError",
     "AlreadyMemberError",
     "AuthenticationError",
     "CompShareAPIError",
     "CompShareClient",
     "CompShareError",
     "Credentials",
+    "FeatureNotEnabledError",
     "InvalidParameterError",
     "MalformedResponseError",
     "NotFoundError",
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RetryPolicy",
+    "ServiceError",
     "ThrottledError",
     "UnavailableError",
+    "WrongEndpointError",
 ]
 
 

@@ -12,7 +12,15 @@ import pydantic_core
 
 from ..api.fields import kind_of
 
-__all__ = ["describe_body", "json_value", "kind_of", "ret_code_of", "retry_after", "size_text"]
+__all__ = [
+    "describe_body",
+    "is_html",
+    "json_value",
+    "kind_of",
+    "ret_code_of",
+    "retry_after",
+    "size_text",
+]
 
 
 def retry_after(response: httpx.Response) -> float:
@@ -40,12 +48,17 @@ def json_value(body: bytes) -> Any:
         return None
 
 
+def is_html(body: bytes) -> bool:
+    """Whether ``body`` is a web page (a site or a proxy answered, not the API)."""
+    head = body.lstrip()[:200].lower()
+    return head.startswith(b"<!doctype html") or b"<html" in head
+
+
 def describe_body(body: bytes, response: httpx.Response) -> str:
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip() or "no type"
     if not body.strip():
         return f"empty ({content_type})"
-    head = body.lstrip()[:200].lower()
-    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+    if is_html(body):
         return f"an HTML page, not JSON ({content_type})"
     try:
         parsed = json.loads(body)

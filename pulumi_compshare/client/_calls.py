@@ -22,17 +22,25 @@ from pydantic import ValidationError
 from .._version import __version__
 from ..api import limits, wire
 from ..api.models import ApiRequest, describe_validation, request_problem
-from ._answers import describe_body, json_value, kind_of, ret_code_of, retry_after, size_text
+from ._answers import (
+    describe_body,
+    is_html,
+    json_value,
+    kind_of,
+    ret_code_of,
+    retry_after,
+    size_text,
+)
 from ._deadline import DeadlineBackend, deadline_of_this_thread
 from .credentials import Credentials
 from .errors import (
     APIError,
-    CompShareAPIError,
     InvalidParameterError,
     MalformedResponseError,
     OutcomeUnknownError,
     ThrottledError,
     UnavailableError,
+    WrongEndpointError,
     error_for_retcode,
 )
 from .retry import RetryPolicy
@@ -178,7 +186,7 @@ class ClientBase:
                 if not idempotent and failure.applied_maybe:
                     raise OutcomeUnknownError(
                         action,
-                        f"{failure.error.message}; the request may or may not have been applied",
+                        failure.error.message,  # the hint says it may or may not be applied
                         ret_code=failure.error.ret_code,
                         request_id=failure.error.request_id,
                     ) from None
@@ -255,12 +263,9 @@ class ClientBase:
         if status != 200:
             self._http_failure(action, response, body, data, request_id)
         if not isinstance(data, dict):
-            raise _Failure(
-                MalformedResponseError(
-                    action, f"the answer is {describe_body(body, response)}", request_id=request_id
-                ),
-                applied_maybe=True,
-            )
+            kind = WrongEndpointError if is_html(body) else MalformedResponseError
+            what = f"the answer is {describe_body(body, response)}"
+            raise _Failure(kind(action, what, request_id=request_id), applied_maybe=True)
         if "RetCode" not in data:
             raise MalformedResponseError(
                 action, "the answer has no RetCode (not a CompShare answer)", request_id=request_id
@@ -333,7 +338,9 @@ class ClientBase:
             error = error_for_retcode(action, ret_code, message, request_id)
             if isinstance(error, ThrottledError):
                 raise _Failure(error, applied_maybe=False, retry_after=retry_after(response))
-            if isinstance(error, UnavailableError) or status >= 500:
+            if isinstance(error, UnavailableError):
+                raise _Failure(error, applied_maybe=True)
+            if status >= 500:
                 transient = UnavailableError(
                     action, error.message, ret_code=ret_code, request_id=request_id
                 )
@@ -344,7 +351,10 @@ class ClientBase:
                 UnavailableError(action, f"HTTP {status}", request_id=request_id),
                 applied_maybe=True,
             )
-        raise CompShareAPIError(
+        # Not a CompShare answer at all: a 404 / 405 or a web page means the base URL points
+        # somewhere else; anything else is still no answer the API documents.
+        wrong = status in (404, 405) or is_html(body)
+        raise (WrongEndpointError if wrong else MalformedResponseError)(
             action,
             f"unexpected HTTP {status}: {describe_body(body, response)}",
             request_id=request_id,

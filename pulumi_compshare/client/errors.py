@@ -1,5 +1,6 @@
 """The one mapping of API failures onto the error tree of :mod:`pulumi_compshare.errors`: by
-RetCode where the code is known, then by the words of the message, in Chinese or English."""
+RetCode where the code is known, then by the words of the message, in Chinese or English; a class
+of known meaning says it in English when the API's words do not (:meth:`APIError.explain`)."""
 
 from __future__ import annotations
 
@@ -7,33 +8,41 @@ import re
 
 from ..api import codes
 from ..errors import (
+    AccountNotVerifiedError,
     AlreadyMemberError,
     APIError,
     AuthenticationError,
     CompShareAPIError,
     CompShareError,
+    FeatureNotEnabledError,
     InvalidParameterError,
     MalformedResponseError,
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
+    ServiceError,
     ThrottledError,
     UnavailableError,
+    WrongEndpointError,
 )
 
 __all__ = [
     "APIError",
+    "AccountNotVerifiedError",
     "AlreadyMemberError",
     "AuthenticationError",
     "CompShareAPIError",
     "CompShareError",
+    "FeatureNotEnabledError",
     "InvalidParameterError",
     "MalformedResponseError",
     "NotFoundError",
     "OutcomeUnknownError",
     "PermissionDeniedError",
+    "ServiceError",
     "ThrottledError",
     "UnavailableError",
+    "WrongEndpointError",
     "error_for_retcode",
 ]
 
@@ -44,6 +53,11 @@ _PERMISSION_WORDS = re.compile(
     r"permission|not allowed|forbidden|not the owner|unauthori[sz]ed|无权限|没有权限|无权|权限不足",
     re.IGNORECASE,
 )
+_FEATURE_WORDS = re.compile(
+    r"客户经理|权限位|未开通|feature|not (?:been )?enabled|not activated", re.IGNORECASE
+)
+"""A refusal because the account lacks a feature the vendor enables (the admin guide: 联系客户经理
+申请该功能的权限位, ask your account manager for the feature's permission bit)."""
 _ALREADY_WORDS = re.compile(
     r"already|已在团队|已经在团队|已加入|已是团队成员|已邀请", re.IGNORECASE
 )
@@ -57,10 +71,23 @@ def error_for_retcode(
 ) -> APIError:
     """Map an API failure to its class: by RetCode where the code is known, then (for codes the
     vendor does not document, and 230, which some products use for not-found) by the words of
-    the message, in Chinese or English."""
+    the message, in Chinese or English. A permission refusal of a team action that names no team
+    means the account may not use the team feature (:data:`codes.ACCOUNT_TEAM_ACTIONS`)."""
     cls: type[APIError]
     if ret_code in codes.AUTHENTICATION_CODES:
         cls = AuthenticationError
+    elif ret_code == codes.NOT_REAL_NAME_VERIFIED:
+        cls = AccountNotVerifiedError
+    elif ret_code == codes.SERVICE_ERROR:
+        cls = ServiceError
+    elif ret_code in codes.UCLOUD_PERMISSION_CODES:
+        cls = PermissionDeniedError
+    elif (
+        codes.is_team_action(action)
+        and ret_code not in _TRANSIENT_CODES
+        and _FEATURE_WORDS.search(message)
+    ):
+        cls = FeatureNotEnabledError
     elif ret_code in codes.PERMISSION_CODES:
         cls = PermissionDeniedError
     elif ret_code in codes.NOT_FOUND_CODES:
@@ -83,4 +110,14 @@ def error_for_retcode(
         cls = InvalidParameterError
     else:
         cls = CompShareAPIError
-    return cls(action, message or f"RetCode {ret_code}", ret_code=ret_code, request_id=request_id)
+    if (
+        cls is PermissionDeniedError
+        and action in codes.ACCOUNT_TEAM_ACTIONS
+        and ret_code not in codes.UCLOUD_PERMISSION_CODES
+    ):
+        cls = FeatureNotEnabledError
+    text = cls.explain(message) or f"RetCode {ret_code}"
+    return cls(action, text, ret_code=ret_code, request_id=request_id)
+
+
+_TRANSIENT_CODES = codes.UNAVAILABLE_CODES | codes.THROTTLED_CODES

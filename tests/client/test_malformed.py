@@ -27,7 +27,9 @@ from pulumi_compshare.client import (
     OutcomeUnknownError,
     PermissionDeniedError,
     RetryPolicy,
+    ServiceError,
     UnavailableError,
+    WrongEndpointError,
 )
 from pulumi_compshare.client.errors import error_for_retcode
 
@@ -217,7 +219,8 @@ def test_a_malformed_answer_to_a_write_is_an_unknown_outcome(server: LocalAPI) -
         (400, {"RetCode": 230, "Message": "团队不存在"}, NotFoundError, ["团队不存在"]),
         (403, {"RetCode": 299, "Message": "无权限"}, PermissionDeniedError, ["无权限 (HTTP 403)"]),
         (404, {"RetCode": "8404", "Message": "record x not exists"}, NotFoundError, ["record x"]),
-        (500, {"RetCode": 8433, "Message": "服务错误"}, UnavailableError, ["服务错误 (HTTP 500)"]),
+        (500, {"RetCode": 8433, "Message": "服务异常"}, ServiceError, ["服务异常 (HTTP 500)"]),
+        (500, {"RetCode": 8404, "Message": "x"}, UnavailableError, ["x (HTTP 500)", "8404"]),
         (502, {"RetCode": 150, "Message": "busy"}, UnavailableError, ["busy"]),
     ],
 )
@@ -238,8 +241,10 @@ def test_http_errors_with_a_retcode_body_report_the_apis_message(
 @pytest.mark.parametrize(
     ("status", "data", "cls", "needle"),
     [
-        (404, b"<html>Not Found</html>", CompShareAPIError, "unexpected HTTP 404: an HTML page"),
-        (400, b"bad", CompShareAPIError, "unexpected HTTP 400: not JSON"),
+        (404, b"<html>Not Found</html>", WrongEndpointError, "unexpected HTTP 404: an HTML page"),
+        (405, b"Method Not Allowed", WrongEndpointError, "unexpected HTTP 405: not JSON"),
+        (403, b"<!DOCTYPE html><p>blocked", WrongEndpointError, "unexpected HTTP 403: an HTML"),
+        (400, b"bad", MalformedResponseError, "unexpected HTTP 400: not JSON"),
         (503, b"down", UnavailableError, "HTTP 503"),
     ],
 )

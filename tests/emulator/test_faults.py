@@ -38,10 +38,10 @@ def test_http_503_strikes_only_the_nth_call() -> None:
 def test_retcode_fault_answers_with_the_chosen_code_and_message() -> None:
     with Emulator() as em:
         client = client_of(em, 50001)
-        em.fail("GetCompShareTeamInfo", "retcode", retcode=8433, message="service error")
-        with pytest.raises(CompShareAPIError, match="service error") as info:
+        em.fail("GetCompShareTeamInfo", "retcode", retcode=8409, message="state conflict")
+        with pytest.raises(CompShareAPIError, match="state conflict") as info:
             client.get_team_info(team_id=1001)
-        assert info.value.ret_code == 8433
+        assert info.value.ret_code == 8409
 
 
 def test_applied_response_lost_applies_the_write_and_drops_the_answer() -> None:
