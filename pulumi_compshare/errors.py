@@ -53,6 +53,7 @@ __all__ = [
     "ThrottledError",
     "UnavailableError",
     "WrongEndpointError",
+    "about",
 ]
 
 MESSAGE_MAX = 500
@@ -246,10 +247,19 @@ class ServiceError(UnavailableError):
         "a failure on CompShare's side: run the command again later; if it persists, contact "
         "CompShare technical support"
     )
-    team_hint = (
-        "run the command again later; if it persists, the team feature may not be enabled for "
-        "this account: ask CompShare (your account manager, 客户经理) to enable it"
+
+    def if_it_persists(self) -> str:
+        """What to do if the service error persists (the end of :attr:`hint`)."""
+        return self.team_persists if is_team_action(self.action) else self.persists
+
+    persists: ClassVar[str] = "contact CompShare technical support"
+    """What to do if it persists."""
+    team_persists: ClassVar[str] = (
+        "the team feature may not be enabled for this account: ask CompShare (your account "
+        "manager, 客户经理) to enable it"
     )
+    """What to do if it persists, for a team action."""
+    team_hint = f"run the command again later; if it persists, {team_persists}"
     summary = "CompShare had a service error"
     summary_words = re.compile(r"service error", re.IGNORECASE)
 
@@ -262,11 +272,29 @@ class OutcomeUnknownError(APIError):
     """
 
     hint = "it may or may not have been applied: run `pulumi refresh`, then `pulumi up`"
+    also = ""
+    """What else to do, from the failure that left the outcome unknown (e.g. a service error
+    that persists)."""
+
+    def __init__(
+        self,
+        action: str,
+        message: str,
+        *,
+        ret_code: int | None = None,
+        request_id: str | None = None,
+        also: str = "",
+    ) -> None:
+        self.also = also
+        if also:
+            self.hint = f"{self.hint}; {also}"
+        super().__init__(action, message, ret_code=ret_code, request_id=request_id)
 
     def hint_for(self, existed: bool) -> str:
         if existed:
             return self.hint
-        return "it may or may not have been applied: run `pulumi up` again, which finds it"
+        hint = "it may or may not have been applied: run `pulumi up` again, which finds it"
+        return f"{hint}; {self.also}" if self.also else hint
 
 
 class CompShareAPIError(APIError):
@@ -300,6 +328,16 @@ class WrongEndpointError(MalformedResponseError):
         "the base URL does not serve the CompShare API: check compshare:baseUrl "
         "(the API is https://api.compshare.cn)"
     )
+
+
+def about(subject: str, message: str) -> str:
+    """``message`` (the API's words) about ``subject`` (``"account 50002"``): ``"<subject>:
+    <message>"``, or the message alone when it names the subject's id already, so that a line
+    names it once (``account 59001 does not exist``, ``account 59001: 用户不存在``)."""
+    ident = subject.rsplit(" ", 1)[-1]
+    if re.search(rf"(?<![0-9A-Za-z]){re.escape(ident)}(?![0-9A-Za-z])", message):
+        return message
+    return f"{subject}: {message}"
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

@@ -66,6 +66,8 @@ def describe_body(body: bytes, response: httpx.Response) -> str:
         return "JSON nested too deeply"
     except (ValueError, UnicodeDecodeError):
         return f"not JSON ({content_type}, {len(body)} bytes)"
+    if isinstance(parsed, dict):
+        return "a JSON object with no RetCode, not a CompShare answer"
     return f"{kind_of(parsed)}, not a JSON object"
 
 

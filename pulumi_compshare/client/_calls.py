@@ -38,6 +38,7 @@ from .errors import (
     InvalidParameterError,
     MalformedResponseError,
     OutcomeUnknownError,
+    ServiceError,
     ThrottledError,
     UnavailableError,
     WrongEndpointError,
@@ -184,11 +185,16 @@ class ClientBase:
                 if not idempotent and failure.reached and not failure.applied_maybe:
                     raise failure.error from None
                 if not idempotent and failure.applied_maybe:
+                    cause = failure.error
+                    also = ""
+                    if isinstance(cause, ServiceError):
+                        also = f"if the service error persists, {cause.if_it_persists()}"
                     raise OutcomeUnknownError(
                         action,
-                        failure.error.message,  # the hint says it may or may not be applied
-                        ret_code=failure.error.ret_code,
-                        request_id=failure.error.request_id,
+                        cause.message,  # the hint says it may or may not have been applied
+                        ret_code=cause.ret_code,
+                        request_id=cause.request_id,
+                        also=also,
                     ) from None
                 pause = max(self.retry.delay(attempt, self._rng), failure.retry_after)
                 if attempt >= self.retry.max_attempts:

@@ -101,8 +101,8 @@ class BudgetActions(StateCore):
             code, zh_code = AMOUNT_CODES["not_joined"]
             raise ApiError(
                 code,
-                f"account {relation.user_company_id} (virtual company {virtual_id}) is "
-                f"{relation.status.lower()} in team {team.id}, not a joined member",
+                f"virtual company {virtual_id} is {relation.status.lower()} in team {team.id}, "
+                "not a joined member",
                 zh="成员未加入团队",
                 zh_code=zh_code,
             )

@@ -169,8 +169,7 @@ class RelationActions(StateCore):
             and "cancel-pending-only" in self.dialects
         ):
             raise conflict(
-                f"account {user_id} is a joined member of team {team_id}: Cancel only "
-                "cancels a pending invite",
+                "Cancel only cancels a pending invite, not a joined member",
                 "只能取消待处理的邀请,该用户是团队成员",
                 16007,
             )

@@ -57,7 +57,8 @@ class TeamActions(StateCore):
         members = team.joined_count()
         if members:
             raise conflict(
-                f"team {team_id} still has {members} members; cancel them first",
+                f"team {team_id} still has {members} member{'s' if members > 1 else ''}; "
+                "cancel them first",
                 "团队中还有成员,请先移除所有成员",
                 16005,
             )

@@ -10,7 +10,13 @@ import pulumi.dynamic
 
 from ..api import limits, wire
 from ..client.errors import error_for_retcode
-from ..errors import CompShareAPIError, MalformedResponseError, NotFoundError, ResourceError
+from ..errors import (
+    CompShareAPIError,
+    MalformedResponseError,
+    NotFoundError,
+    ResourceError,
+    about,
+)
 from ._budget import converge_budget, withdraw_unspent
 from ._cache import reads
 from ._claims import HOLDER_KEY, claims, holder_of
@@ -247,7 +253,7 @@ class TeamMembershipProvider(CompShareProvider):
                 raise error_for_retcode(
                     "CreateCompShareTeamRelation",
                     failure.code,
-                    f"account {user}: {failure.message}",
+                    about(f"account {user}", failure.message),
                 )
             status = relation.status if relation else "absent"
             raise CompShareAPIError(

@@ -152,7 +152,9 @@ def test_8433_answering_a_write_is_never_resent_blindly(crowd: Emulator) -> None
             owner.create_team("ml")
         assert line(caught.value) == (
             "CreateCompShareTeam failed: service error (RetCode 8433, request <id>); it may or "
-            "may not have been applied: run `pulumi refresh`, then `pulumi up`"
+            "may not have been applied: run `pulumi refresh`, then `pulumi up`; if the service "
+            "error persists, the team feature may not be enabled for this account: ask CompShare "
+            "(your account manager, 客户经理) to enable it"
         )
         assert owner.calls["CreateCompShareTeam"] == 1
         em.fail("CreateCompShareTeamRelation", "retcode", retcode=8433, message="service error")

@@ -471,8 +471,7 @@ def test_default_dialect_answers() -> None:
     assert seen["first"]["FailedMembers"] == {
         str(ids[BOB]): {
             "Code": 8409,
-            "Message": f"account {BOB} (virtual company {ids[BOB]}) is pending in team 1001, "
-            "not a joined member",
+            "Message": f"virtual company {ids[BOB]} is pending in team 1001, not a joined member",
         },
         "69999": {"Code": 8404, "Message": "virtual company 69999 is not a member of team 1001"},
     }

@@ -151,7 +151,7 @@ def test_relation_lifecycle(em: Emulator) -> None:
     cancel: dict[str, Any] = {"TeamId": TEAM, "Status": "Cancel"}
     fails(em, ALICE, "SetCompShareTeamRelation", 8403, UserCompanyId=BOB, **cancel)
     message = fails(em, OWNER, "DeleteCompShareTeam", 8409, TeamId=TEAM)
-    assert message == f"team {TEAM} still has 1 members; cancel them first"
+    assert message == f"team {TEAM} still has 1 member; cancel them first"
     ok(em, OWNER, "SetCompShareTeamRelation", UserCompanyId=ALICE, **cancel)
     ok(em, OWNER, "SetCompShareTeamRelation", UserCompanyId=BOB, **cancel)
     assert relation(em, TEAM, ALICE)["status"] == "Canceled"
