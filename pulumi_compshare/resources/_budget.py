@@ -80,7 +80,7 @@ def _move(
         if now is not None and now.allocate_amount == expected:
             return now
         if not answered and (now is None or now.allocate_amount == before):
-            return None  # surely not applied: it may be sent again
+            return None  # not seen: sent again only if it surely did not land (throttled)
         failure = (failures or {}).get(member)
         reason = (
             f"{failure.message} (code {failure.code})"

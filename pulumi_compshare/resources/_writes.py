@@ -1,4 +1,4 @@
-"""Non-idempotent writes (team creation, an invite, a budget grant): never re-sent blindly."""
+"""Non-idempotent writes (team creation, an invite, a budget grant): never sent twice."""
 
 from __future__ import annotations
 
@@ -23,19 +23,26 @@ def write_and_confirm(
     confirm: Callable[[bool, T | None], R | None],
     attempts: int = NON_IDEMPOTENT_ATTEMPTS,
 ) -> R:
-    """Send a non-idempotent write (team creation, an invite) without ever re-sending it blindly.
+    """Send a non-idempotent write (team creation, an invite, a budget grant) that is never sent
+    twice.
 
     After each send, ``confirm(answered, answer)`` reads the live state and returns the result if
-    the write landed, else ``None``. ``answered`` is False when the answer was lost or the call
-    was throttled; ``confirm`` must raise when an answered write did not land. Only a write that
-    surely did not land is sent again, at most ``attempts`` times.
+    the write landed, else ``None``; it must raise when an answered write did not land. Only a
+    write that *surely* did not land (the API refused it as throttled: :class:`ThrottledError`)
+    is sent again, at most ``attempts`` times.
+
+    A write whose answer was lost (:class:`OutcomeUnknownError`: a timeout, a dropped connection)
+    is never sent again in this operation, even when the confirming read does not show it: a read
+    that does not show a write is no proof the write did not happen (a request held by the
+    network may land after the read, and a read may lag behind a write). The error is raised
+    instead, and the next operation reconciles from what is live (a team by its marker, an invite
+    by adoption, a budget from ``AllocateAmount``).
     """
-    failure: APIError | None = None
     for attempt in range(1, attempts + 1):
         answer: T | None = None
+        failure: APIError | None = None
         try:
             answer = send()
-            failure = None
         except (OutcomeUnknownError, ThrottledError) as exc:
             failure = exc
         result = confirm(failure is None, answer)
@@ -43,7 +50,7 @@ def write_and_confirm(
             return result
         if failure is None:
             raise RuntimeError("confirm() must raise when an answered write did not land")
-        if attempt < attempts:
-            time.sleep(_backoff.delay(attempt))
-    assert failure is not None
-    raise failure
+        if isinstance(failure, OutcomeUnknownError) or attempt == attempts:
+            raise failure
+        time.sleep(_backoff.delay(attempt))
+    raise AssertionError("unreachable: the last attempt returns or raises")

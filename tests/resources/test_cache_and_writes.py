@@ -419,6 +419,19 @@ def test_a_lost_answer_that_landed_is_not_sent_again() -> None:
     assert sent == [1]
 
 
+def test_a_lost_answer_is_never_sent_again_even_if_the_read_does_not_show_it() -> None:
+    """A held request may land after the confirming read: not seeing it proves nothing."""
+    sent: list[int] = []
+
+    def send() -> None:
+        sent.append(1)
+        raise OutcomeUnknownError("SetCompShareTeamAmount", "the call's deadline passed")
+
+    with pytest.raises(OutcomeUnknownError):
+        write_and_confirm(send, lambda answered, _: None, attempts=3)
+    assert sent == [1]
+
+
 def test_a_write_that_surely_did_not_land_is_sent_again_up_to_the_limit() -> None:
     sent: list[int] = []
 
