@@ -1,5 +1,6 @@
 import os
 
+import pytest
 from hypothesis import settings
 
 pytest_plugins = ["pulumi_compshare.testing.fixtures"]
@@ -9,3 +10,10 @@ pytest_plugins = ["pulumi_compshare.testing.fixtures"]
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def own_journal(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test keeps the providers' intents (``resources/_journal.py``) in a folder of its own,
+    inherited by the provider processes it starts, never in the user's home."""
+    monkeypatch.setenv("COMPSHARE_JOURNAL_DIR", str(tmp_path_factory.mktemp("journal")))

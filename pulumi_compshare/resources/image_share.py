@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from ._cache import reads
 from ._claims import HOLDER_KEY, claims, holder_of
 from ._declare import CompShareResource
 from ._fields import boolean, diff_props, id_set, image_id, output, profile_name, prop
+from ._journal import Intent, intent, traces
 from ._provider import CompShareProvider
 
 if TYPE_CHECKING:  # the client loads with the first API call
@@ -44,15 +46,37 @@ class ImageShareProvider(CompShareProvider):
         # Same image under another profile: remove before re-adding, or the new share would
         # adopt accounts the old one then removes.
         same_image = olds.get("image_id") == news.get("image_id")
-        return diff_props(
+        result = diff_props(
             self.props, olds, news, also_changed=strangers, delete_before_replace=same_image
         )
+        if not result.changes and not result.replaces and isinstance(news.get("image_id"), str):
+            result.changes = self._left_behind(_id, olds, news)
+        return result
+
+    def _left_behind(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
+        """Whether a killed or timed-out run of a share of this image left accounts it added but
+        never recorded (its trace on this machine) that the program does not declare: the update
+        removes them. Says which on stderr. Reads only this machine's journal, not the API."""
+        args = self.parse(news)
+        with self.failing_as(id_):
+            client = self.client(args["profile"])
+        recorded = set(id_set(olds.get("account_ids") or [])) | set(args["account_ids"])
+        stray = _traced_accounts(client, args["image_id"]) - recorded
+        if stray:
+            print(
+                f"ImageShare {id_}: account_ids: removes {_ids(stray)}, added by an earlier run "
+                "that was interrupted before the stack recorded them",
+                file=sys.stderr,
+            )
+        return bool(stray)
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         args = self.parse(props)
         with self.failing_as(args["image_id"], existed=False):
             client = self.client(args["profile"])
-            live = self._converge(client, args, stop_managing=set())
+            leftovers = _traces(client, args["image_id"])
+            live = self._converge(client, args, stop_managing=_accounts(leftovers))
+            _used(leftovers)
             holder = holder_of({})
             claims.hold(_claims(client, args["image_id"], args["account_ids"]), holder)
             return pulumi.dynamic.CreateResult(args["image_id"], _outputs(args, live, holder))
@@ -66,9 +90,10 @@ class ImageShareProvider(CompShareProvider):
             managed_before = set(id_set(olds.get("account_ids") or []))
             holder = holder_of(olds)
             dropped = managed_before - set(args["account_ids"])
-            live = self._converge(
-                client, args, stop_managing=_unclaimed(client, id_, dropped, holder)
-            )
+            leftovers = _traces(client, id_)
+            stop = _unclaimed(client, id_, dropped | _accounts(leftovers), holder)
+            live = self._converge(client, args, stop_managing=stop)
+            _used(leftovers)
             claims.hold(_claims(client, id_, args["account_ids"]), holder)
             return pulumi.dynamic.UpdateResult(_outputs(args, live, holder))
 
@@ -95,12 +120,13 @@ class ImageShareProvider(CompShareProvider):
         took over in this deployment); a missing image counts as deleted."""
         with self.failing_as(id_):
             client = self.client(self.profile_of(props))
-            managed = set(id_set(props.get("account_ids") or []))
+            leftovers = _traces(client, id_)
+            managed = set(id_set(props.get("account_ids") or [])) | _accounts(leftovers)
             managed = _unclaimed(client, id_, managed, props.get(HOLDER_KEY))
             live = self._live(client, id_, missing_ok=True)
-            if live is None:
-                return
-            self._remove(client, id_, sorted(managed & live))
+            if live is not None:
+                self._remove(client, id_, sorted(managed & live))
+            _used(leftovers)
 
     # ------------------------------------------------------------------ convergence
 
@@ -121,25 +147,32 @@ class ImageShareProvider(CompShareProvider):
         unwanted = (live - desired) if args["exclusive"] else (stop_managing & live) - desired
         sent: list[int] = []
         invalid: set[int] = set()
-        try:
+        adding = sorted(desired - live)
+        with contextlib.ExitStack() as journal:
+            # until the stack records them, this machine remembers what it is adding
+            added = journal.enter_context(_adding(client, image, adding)) if adding else None
             try:
-                for batch in _batches(sorted(desired - live)):
-                    sent.extend(batch)
-                    invalid |= set(client.modify_image_share_accounts(image, add=batch))
-                if invalid:
-                    raise InvalidParameterError(
-                        ACTION,
-                        f"AddAccounts {_ids(invalid)} are not valid accounts (InvalidAccounts)",
+                try:
+                    for batch in _batches(adding):
+                        sent.extend(batch)
+                        invalid |= set(client.modify_image_share_accounts(image, add=batch))
+                    if invalid:
+                        raise InvalidParameterError(
+                            ACTION,
+                            f"AddAccounts {_ids(invalid)} are not valid accounts (InvalidAccounts)",
+                        )
+                    for batch in _batches(sorted(unwanted)):
+                        client.modify_image_share_accounts(image, remove=batch)
+                except APIError as exc:
+                    error, stay = _taken_back(
+                        client, image, [a for a in sent if a not in invalid], exc
                     )
-                for batch in _batches(sorted(unwanted)):
-                    client.modify_image_share_accounts(image, remove=batch)
-            except APIError as exc:
-                raise _taken_back(
-                    client, image, [a for a in sent if a not in invalid], exc
-                ) from None
-        finally:
-            if sent or unwanted:
-                reads.wrote_image(client, image)
+                    if stay and added is not None:
+                        added.kept = True  # the next run of a share of this image removes them
+                    raise error from None
+            finally:
+                if sent or unwanted:
+                    reads.wrote_image(client, image)
         return (live | (set(sent) - invalid)) - unwanted
 
     @staticmethod
@@ -166,22 +199,61 @@ class ImageShareProvider(CompShareProvider):
                 reads.wrote_image(client, image)
 
 
-def _taken_back(client: CompShareClient, image: str, added: list[int], error: APIError) -> APIError:
-    """``error``, after removing the accounts this operation added; the message says what was
-    taken back, or which accounts stay shared if taking them back failed too."""
+def _taken_back(
+    client: CompShareClient, image: str, added: list[int], error: APIError
+) -> tuple[APIError, bool]:
+    """``error``, after removing the accounts this operation added, and whether some of them
+    stay shared; the message says what was taken back, or which accounts stay shared if taking
+    them back failed too (the next run of a share of this image then removes them)."""
     if not added:
-        return error
+        return error, False
     try:
         ImageShareProvider._remove(client, image, added)
     except APIError as again:
         note = (
             f"{error.message}; removing the accounts this operation added failed too "
             f"({again.action}: {again.message}), so {_ids(added)} stay shared: run `pulumi up` "
-            "again, or remove them in the console"
+            "again, which removes them, or remove them in the console"
         )
+        stay = True
     else:
         note = f"{error.message}; the accounts this operation added ({_ids(added)}) were removed"
-    return type(error)(error.action, note, ret_code=error.ret_code, request_id=error.request_id)
+        stay = False
+    rebuilt = type(error)(error.action, note, ret_code=error.ret_code, request_id=error.request_id)
+    return rebuilt, stay
+
+
+def _subject(image: str) -> str:
+    return f"image {image}"
+
+
+def _adding(client: CompShareClient, image: str, accounts: list[int]) -> Any:
+    """The intent of adding ``accounts`` to ``image``'s share list (see ``_journal``)."""
+    return intent(
+        client.base_url, client.credentials.public_key, _subject(image), {"adding": accounts}
+    )
+
+
+def _traces(client: CompShareClient, image: str) -> list[Intent]:
+    """What killed runs on this machine were adding to ``image`` and never recorded."""
+    return traces(client.base_url, client.credentials.public_key, _subject(image))
+
+
+def _accounts(leftovers: Iterable[Intent]) -> set[int]:
+    found: set[int] = set()
+    for trace in leftovers:
+        found |= {a for a in trace.data.get("adding") or () if isinstance(a, int)}
+    return found
+
+
+def _traced_accounts(client: CompShareClient, image: str) -> set[int]:
+    return _accounts(_traces(client, image))
+
+
+def _used(leftovers: Iterable[Intent]) -> None:
+    """The traces were reconciled: forget them."""
+    for trace in leftovers:
+        trace.remove()
 
 
 def _claims(client: CompShareClient, image: str, accounts: Iterable[int]) -> list[Hashable]:

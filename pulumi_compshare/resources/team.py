@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
+import sys
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from ..errors import APIError, NotFoundError, ResourceError
 from ._cache import reads
 from ._declare import CompShareResource
 from ._fields import output, positive_id, profile_name, prop, text
+from ._journal import intent, traces
 from ._provider import CompShareProvider
 from ._writes import write_and_confirm
 
@@ -41,11 +43,14 @@ TYPE_TOKEN = "pulumi-python:dynamic/compshare:Team"
 _STACK_TYPE = "pulumi:pulumi:Stack"
 _MARKER = re.compile(r"[0-9a-f]{24}")
 _TAG = "[pulumi-compshare creating {}]"
+_TAG_START = _TAG.split("{", 1)[0]
 
 
 def creation_marker(resource_name: str, opts: pulumi.ResourceOptions | None) -> pulumi.Input[str]:
-    """The marker of the Team called ``resource_name``: 24 hex digits of the SHA-256 of its URN,
-    the same in every run of this stack and different for every other resource and stack."""
+    """The marker of the Team called ``resource_name``: 24 hex digits of the SHA-256 of its
+    Pulumi organisation and URN, the same in every run of this stack and different for every other
+    resource and stack, including the same-named stack of another organisation (URNs do not hold
+    the organisation: two people's ``dev`` stacks of one project have the same URNs)."""
     parent = opts.parent if opts is not None else None
 
     def of(parent_urn: str | None) -> str:
@@ -54,7 +59,7 @@ def creation_marker(resource_name: str, opts: pulumi.ResourceOptions | None) -> 
         if parent_type != _STACK_TYPE:
             chain = f"{parent_type}${TYPE_TOKEN}"
         urn = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{chain}::{resource_name}"
-        return hashlib.sha256(urn.encode()).hexdigest()[:24]
+        return hashlib.sha256(f"{pulumi.get_organization()}\n{urn}".encode()).hexdigest()[:24]
 
     return of(None) if parent is None else parent.urn.apply(of)
 
@@ -70,27 +75,67 @@ class TeamProvider(CompShareProvider):
 
     state_key = "team_id"
 
+    def diff(
+        self, id_: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> pulumi.dynamic.DiffResult:
+        result = super().diff(id_, olds, news)
+        if result.changes and _TAG_START in str(olds.get("description") or ""):
+            print(
+                f"Team {id_}: name, description: set the declared ones (the create that made "
+                "the team could not)",
+                file=sys.stderr,
+            )
+        return result
+
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         args = self.parse(props)
         with self.failing_as(repr(args["name"]), existed=False):
             client = self.client(args["profile"])
             if args["adopt_team_id"] is not None:
                 team = self._adopt(client, args["adopt_team_id"])
+                live = self._restore(client, team, args)
             else:
                 # No URN-based marker (the resource was not declared by Team): no leftover to find.
                 marker = args["__creation_marker"] or uuid.uuid4().hex[:24]
-                team = self._create(client, args["name"], _TAG.format(marker))
-            client.update_team(team.id, name=args["name"], description=args["description"] or "")
-            reads.wrote_team(client, team.id)
-            outputs = self._outputs(args, team.id, team.company_id)
+                team = self._create(client, args["name"], marker)
+                # Until the engine has the id, this machine remembers which team is this
+                # resource's: a restore that lands removes the marker, and a process killed
+                # right after it would otherwise leave the next up nothing to find the team by.
+                with _made(client, marker, team.id):
+                    live = self._restore(client, team, args)
+            outputs = self._outputs(live, team.id, team.company_id)
             return pulumi.dynamic.CreateResult(str(team.id), outputs)
 
     @staticmethod
-    def _create(client: CompShareClient, name: str, tag: str) -> ApiTeam:
-        """Find this resource's leftover team by its creation tag, or create one carrying it.
+    def _restore(client: CompShareClient, team: ApiTeam, args: dict[str, Any]) -> dict[str, Any]:
+        """Give the team found its declared name and description; returns the values to record.
 
-        The create is re-sent only when its answer was lost and no team carries the tag, so a
-        flaky network never makes two teams; the caller then restores the description."""
+        Once the team exists and is found, Create must not fail for want of this write: a failed
+        Create records nothing, and a restore that landed but whose answer was lost has removed
+        the creation marker, so the next up would make a second team. So a failed restore is
+        reported as drift (the name and description the team had when found are recorded) and
+        the next ``pulumi up`` sets them, its Diff saying why."""
+        try:
+            client.update_team(team.id, name=args["name"], description=args["description"] or "")
+        except APIError as exc:
+            print(
+                f"Team {team.id}: created, but setting its name and description failed "
+                f"({exc.action}: {exc.message}); the next `pulumi up` sets them",
+                file=sys.stderr,
+            )
+            return {**args, "name": team.name, "description": team.description}
+        finally:
+            reads.wrote_team(client, team.id)
+        return args
+
+    @staticmethod
+    def _create(client: CompShareClient, name: str, marker: str) -> ApiTeam:
+        """Find this resource's leftover team by its creation tag (or, once the tag is gone, by
+        the trace a killed create left on this machine), or create one carrying the tag.
+
+        The create is sent again only when it surely did not land, so a flaky network never
+        makes two teams; the caller then restores the description."""
+        tag = _TAG.format(marker)
 
         def tagged() -> list[ApiTeam]:
             return sorted(
@@ -98,7 +143,12 @@ class TeamProvider(CompShareProvider):
                 key=lambda t: t.id,
             )
 
-        found = tagged()
+        listed = client.list_teams()
+        found = sorted((t for t in listed if tag in (t.description or "")), key=lambda t: t.id)
+        if not found:
+            found = _traced(client, marker, listed)
+        before = {t.id for t in found}
+        sent = 0
         if not found:
 
             def confirm(answered: bool, _answer: None) -> list[ApiTeam] | None:
@@ -114,10 +164,16 @@ class TeamProvider(CompShareProvider):
                     )
                 return None
 
-            found = write_and_confirm(lambda: client.create_team(name, tag), confirm)
-        for extra in found[1:]:  # only if a listing lagged behind a create: all ours, all empty
-            with contextlib.suppress(NotFoundError):
-                client.delete_team(extra.id)
+            def send() -> None:
+                nonlocal sent
+                sent += 1
+                client.create_team(name, tag)
+
+            found = write_and_confirm(send, confirm)
+        if sent > 1:  # a listing lagged behind a create this call sent: the extras are its own
+            for extra in [t for t in found[1:] if t.id not in before][: sent - 1]:
+                with contextlib.suppress(NotFoundError):
+                    client.delete_team(extra.id)
         return found[0]
 
     @staticmethod
@@ -197,6 +253,29 @@ def _refused_for_members(client: CompShareClient, team_id: int, refusal: APIErro
         "membership team_id=team.team_id (this Team's output, not the number) and Pulumi deletes "
         "them before the team; or remove them in the CompShare console, then run the command again"
     ) from None
+
+
+def _subject(marker: str) -> str:
+    return f"team {marker}"
+
+
+def _made(client: CompShareClient, marker: str, team_id: int) -> Any:
+    return intent(
+        client.base_url, client.credentials.public_key, _subject(marker), {"team_id": team_id}
+    )
+
+
+def _traced(client: CompShareClient, marker: str, listed: list[ApiTeam]) -> list[ApiTeam]:
+    """The team a killed create of this resource made on this machine (its trace names it), if
+    the account still has it; traces are used once."""
+    teams = {t.id: t for t in listed}
+    found = []
+    for trace in traces(client.base_url, client.credentials.public_key, _subject(marker)):
+        team_id = trace.data.get("team_id")
+        if isinstance(team_id, int) and team_id in teams:
+            found.append(teams[team_id])
+        trace.remove()
+    return sorted(found, key=lambda t: t.id)[:1]
 
 
 class Team(CompShareResource, module="compshare", name="Team", provider=TeamProvider):

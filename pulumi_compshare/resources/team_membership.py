@@ -229,8 +229,9 @@ class TeamMembershipProvider(CompShareProvider):
     def _invite(
         self, client: CompShareClient, team_id: int, user: int, remark: str | None
     ) -> Relation:
-        """CreateCompShareTeamRelation, read back. An invite is never re-sent blindly: a lost
-        answer is resolved by reading, and only an invite that surely did not land is re-sent."""
+        """CreateCompShareTeamRelation, read back. An invite is never sent twice: a lost answer
+        is resolved by reading (or, unseen, left to the next up, which adopts what landed), and
+        only an invite that surely did not land is sent again."""
 
         from ..api.models import InviteUser
 
@@ -247,7 +248,7 @@ class TeamMembershipProvider(CompShareProvider):
             if relation is not None and relation.status in ACTIVE:
                 return relation
             if not answered:
-                return None  # the invite did not land: it may be sent again
+                return None  # not seen: sent again only if it surely did not land (throttled)
             failure = (failures or {}).get(user)
             if failure is not None:
                 raise error_for_retcode(

@@ -179,7 +179,9 @@ def test_a_membership_renamed_with_an_alias_is_no_change(em: Emulator, player: P
     assert player.preview(renamed).ops() == {"team": "same", "alice-chen": "same"}
     assert player.up(renamed).ops() == {"team": "same", "alice-chen": "same"}
     assert writes(em) == {}
-    assert set(player.resources) >= {"alice-chen"} and "alice" not in player.resources
+    assert player.resource("alice-chen").outputs["status"] == "Pending"
+    with pytest.raises(KeyError):
+        player.resource("alice")
 
 
 def share(name: str, aliases: list[pulumi.Alias] | None = None) -> Callable[[], None]:

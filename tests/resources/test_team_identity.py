@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -67,29 +68,103 @@ def test_a_lost_confirming_listing_does_not_make_a_second_team(em: Emulator) -> 
     assert team["description"] == "GPU budget"
 
 
-def test_a_lost_restore_leaves_a_leftover_the_next_up_takes(em: Emulator) -> None:
-    em.fail("UpdateCompShareTeam", "http_503")
+def test_a_failed_restore_is_drift_the_next_up_repairs(em: Emulator) -> None:
+    """The team exists and was found: Create does not fail for want of the restore."""
+    fault = em.fail("UpdateCompShareTeam", "http_503", times=5)
     with player_for(em) as player:
-        with pytest.raises(StepError, match="UpdateCompShareTeam"):
-            player.up(ml_team)
         result = player.up(ml_team)
+        assert fault.hits == 1  # the restore, and nothing else, failed (no retries: maxRetries 0)
+        (team,) = teams(em)
+        assert result.outputs["team_id"] == team["id"]
+        assert "[pulumi-compshare creating" in team["description"]  # not restored yet
+        assert any("setting its name and description failed" in m for m in result.messages)
+        em.clear_faults()
+        plan = player.preview(ml_team)
+        assert plan.ops() == {"ml": "update"}
+        assert any("set the declared ones" in m for m in plan.messages)
+        player.up(ml_team)
+        assert player.preview(ml_team).ops() == {"ml": "same"}
     (team,) = teams(em)
-    assert result.outputs["team_id"] == team["id"] and team["description"] == "GPU budget"
+    assert team["description"] == "GPU budget"
 
 
-def test_a_provider_process_killed_mid_create_leaves_no_second_team(em: Emulator) -> None:
+def test_a_restore_that_landed_but_whose_answer_was_lost_makes_no_second_team(
+    em: Emulator,
+) -> None:
+    fault = em.fail("UpdateCompShareTeam", "applied_response_lost")
     with player_for(em) as player:
-        player.up(lambda: None)  # start the provider process
-        server = player.server
-        assert server is not None and server.pid is not None
-        pid = server.pid
-        em.on_call("ListCompShareTeam", lambda: os.kill(pid, signal.SIGKILL), nth=CONFIRMING_LIST)
-        with pytest.raises(StepError):
+        player.up(ml_team)
+        assert fault.hits == 1
+        player.up(ml_team)  # repairs what the state recorded, if anything
+        assert player.preview(ml_team).ops() == {"ml": "same"}
+        player.destroy()
+    assert teams(em) == []
+
+
+def killed_at(em: Emulator, engine: Engine, action: str, nth: int = 1) -> list[int]:
+    """SIGKILL the provider process of ``engine`` when the ``nth`` call of ``action`` arrives
+    (the call itself is then processed, as a request already sent would be). Returns the list
+    the hook fills with the pid it killed: proof that the kill happened, and at that call."""
+    pid = engine.server.pid
+    assert pid is not None and engine.server.running
+    killed: list[int] = []
+
+    def kill() -> None:
+        os.kill(pid, signal.SIGKILL)  # raises if the process is already gone
+        killed.append(pid)
+
+    em.on_call(action, kill, nth=nth)
+    return killed
+
+
+@pytest.mark.parametrize(
+    ("action", "nth"),
+    [
+        ("ListCompShareTeam", CONFIRMING_LIST),  # after the create, before the team is found
+        ("UpdateCompShareTeam", 1),  # the restore lands, the marker goes, the process dies
+    ],
+)
+def test_a_provider_process_killed_mid_create_leaves_no_second_team(
+    em: Emulator, action: str, nth: int
+) -> None:
+    engine = Engine(stack_config(em))
+    try:
+        team = engine.new("Team", "ml", TeamProvider())
+        inputs = {"name": "ml-research", "description": "GPU budget"}
+        inputs["__creation_marker"] = "ab" * 12
+        killed = killed_at(em, engine, action, nth)
+        with pytest.raises(Exception, match="UNAVAILABLE"):  # the engine sees the plugin die
+            engine.create(team, inputs)
+        assert killed and not engine.server.running
+        assert len(teams(em)) == 1
+        engine.next_command()
+        engine.create(team, inputs)  # the next up finds it: by its marker, or by its trace
+        (made,) = teams(em)
+        assert int(team.id) == made["id"] and made["description"] == "GPU budget"
+        engine.delete(team)
+    finally:
+        engine.close()
+    assert teams(em) == []
+
+
+def test_a_create_held_past_the_deadline_leaves_no_second_team(em: Emulator) -> None:
+    """The create is held by the network past compshare:timeoutSeconds and lands later."""
+    fault = em.fail("CreateCompShareTeam", "delay", delay_ms=2500)
+    config = {**stack_config(em), "compshare:timeoutSeconds": "1", "compshare:maxRetries": "0"}
+    with Player(config=config, restart_per_operation=True) as player:
+        with pytest.raises(StepError, match="may or may not have been applied"):
             player.up(ml_team)
-        assert player.resources == {} and len(teams(em)) == 1
-        result = player.up(ml_team)
-    (team,) = teams(em)
-    assert result.outputs["team_id"] == team["id"] and team["description"] == "GPU budget"
+        assert fault.hits == 1 and em.stats()["requests"]["CreateCompShareTeam"] == 1
+        for _ in range(100):  # until the held create has landed
+            if teams(em):
+                break
+            time.sleep(0.1)
+        result = player.up(ml_team)  # found by its marker, not made again
+        (team,) = teams(em)
+        assert result.outputs["team_id"] == team["id"]
+        assert em.stats()["requests"]["CreateCompShareTeam"] == 1
+        player.destroy()
+    assert teams(em) == []
 
 
 def test_a_same_named_team_made_in_the_console_is_not_taken(em: Emulator) -> None:
@@ -128,6 +203,10 @@ def test_a_colleagues_team_appearing_while_our_create_is_lost_is_not_taken(
     em.on_call("CreateCompShareTeam", lambda: colleague.create_team("ml-research", "theirs"))
     em.fail("CreateCompShareTeam", "drop_connection", nth=1)
     with player_for(em) as player:
+        # the lost create is not sent again in this up (it may land later); the next up makes it
+        with pytest.raises(StepError, match="may or may not have been applied"):
+            player.up(ml_team)
+        assert [t["description"] for t in teams(em)] == ["theirs"]
         result = player.up(ml_team)
         ours = result.outputs["team_id"]
         assert {t["description"] for t in teams(em)} == {"theirs", "GPU budget"}
@@ -198,3 +277,38 @@ def test_the_marker_differs_per_stack_and_per_resource_and_is_stable() -> None:
     assert markers[:2] == markers[4:]  # the same resource of the same stack: the same marker
     assert len(set(markers)) == 4
     assert all(isinstance(m, str) and len(m) == 24 for m in markers)
+
+
+def test_the_marker_differs_per_organisation() -> None:
+    """Two people's personal organisations, each with a ``dev`` stack of one project: the same
+    URNs (URNs hold no organisation), different markers."""
+    markers = []
+    for organization in ("alice", "bob", "alice"):
+        pulumi.runtime.set_mocks(Recorder(), project="p", stack="dev", organization=organization)
+        markers.append(creation_marker("ml", None))
+    assert markers[0] == markers[2] != markers[1]
+
+
+def test_two_organisations_same_named_stacks_creating_at_once_get_two_teams(em: Emulator) -> None:
+    markers = []
+    for organization in ("alice", "bob"):
+        pulumi.runtime.set_mocks(Recorder(), project="p", stack="dev", organization=organization)
+        markers.append(creation_marker("ml", None))
+    engines = [Engine(stack_config(em)) for _ in markers]
+    em.fail("CreateCompShareTeam", "delay", delay_ms=300, times=len(engines))  # land together
+    resources = [engine.new("Team", "ml", TeamProvider()) for engine in engines]
+
+    def up(index: int) -> int:
+        inputs = {"name": "ml-research", "__creation_marker": markers[index]}
+        engines[index].create(resources[index], inputs)
+        return int(resources[index].id)
+
+    try:
+        with ThreadPoolExecutor(len(engines)) as pool:
+            alice, bob = pool.map(up, range(len(engines)))
+        assert alice != bob and sorted(t["id"] for t in teams(em)) == sorted([alice, bob])
+        engines[0].delete(resources[0])  # alice destroys her stack
+    finally:
+        for engine in engines:
+            engine.close()
+    assert [t["id"] for t in teams(em)] == [bob]
