@@ -11,7 +11,13 @@ import pulumi
 import pulumi.dynamic
 
 from ..api import limits
-from ..errors import APIError, InvalidParameterError, NotFoundError
+from ..errors import (
+    APIError,
+    InvalidParameterError,
+    NotFoundError,
+    OutcomeUnknownError,
+    UnavailableError,
+)
 from ._cache import reads
 from ._claims import HOLDER_KEY, claims, holder_of
 from ._declare import CompShareResource
@@ -62,6 +68,10 @@ class ImageShareProvider(CompShareProvider):
             client = self.client(args["profile"])
         recorded = set(id_set(olds.get("account_ids") or [])) | set(args["account_ids"])
         stray = _traced_accounts(client, args["image_id"]) - recorded
+        if stray:  # rare: only then is the live list read, so the plan names what is there
+            with self.failing_as(id_):
+                share = reads.share_list(client, args["image_id"])
+            stray &= {a.account_id for a in share or ()}
         if stray:
             print(
                 f"ImageShare {id_}: account_ids: removes {_ids(stray)}, added by an earlier run "
@@ -167,8 +177,10 @@ class ImageShareProvider(CompShareProvider):
                     error, stay = _taken_back(
                         client, image, [a for a in sent if a not in invalid], exc
                     )
-                    if stay and added is not None:
-                        added.kept = True  # the next run of a share of this image removes them
+                    if added is not None and (stay or _maybe_later(exc)):
+                        # taken back, but an add may still land (held by the network) or the
+                        # take-back failed: the next run of a share of this image looks again
+                        added.kept = True
                     raise error from None
             finally:
                 if sent or unwanted:
@@ -221,6 +233,14 @@ def _taken_back(
         stay = False
     rebuilt = type(error)(error.action, note, ret_code=error.ret_code, request_id=error.request_id)
     return rebuilt, stay
+
+
+def _maybe_later(error: APIError) -> bool:
+    """Whether a failed call may still take effect later: its answer was lost or it timed out
+    (a request held by the network), rather than a clear refusal by the API."""
+    if isinstance(error, InvalidParameterError):  # answered: InvalidAccounts
+        return False
+    return error.ret_code is None or isinstance(error, (OutcomeUnknownError, UnavailableError))
 
 
 def _subject(image: str) -> str:

@@ -4,6 +4,9 @@ fault is injected at the exact ModifyCompShareImageShareAccount call."""
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -97,3 +100,94 @@ def test_a_lost_add_answer_is_taken_back_too(em: Emulator, engine: Engine) -> No
     with pytest.raises(ProviderCallError, match="were removed"):
         engine.up(share, {"image_id": IMAGE, "account_ids": USERS[:2]})
     assert shared(em) == USERS[:1]
+
+
+# ------------------------------------------------------------------------------ killed or held runs
+
+
+def kill_at(em: Emulator, engine: Engine, nth: int = 1) -> list[int]:
+    """SIGKILL the provider process when the ``nth`` ModifyCompShareImageShareAccount arrives
+    (the call is then processed: it lands). The list gets the pid once the kill happened."""
+    pid = engine.server.pid
+    assert pid is not None and engine.server.running
+    killed: list[int] = []
+
+    def kill() -> None:
+        os.kill(pid, signal.SIGKILL)  # raises if the process is already gone
+        killed.append(pid)
+
+    em.on_call(MODIFY, kill, nth=nth)
+    return killed
+
+
+def until_shared(em: Emulator, accounts: list[int]) -> None:
+    """Wait (bounded) until the emulator has processed the call the killed process sent."""
+    for _ in range(200):
+        if set(accounts) <= set(shared(em)):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{accounts} never became shared: {shared(em)}")
+
+
+def test_a_run_killed_after_its_add_landed_is_cleaned_up_after_a_revert(
+    em: Emulator, engine: Engine
+) -> None:
+    share = engine.create(
+        engine.new("ImageShare", "s", ImageShareProvider()),
+        {"image_id": IMAGE, "account_ids": [USERS[0]]},
+    )
+    engine.next_command()
+    killed = kill_at(em, engine)
+    with pytest.raises(ProviderCallError, match="UNAVAILABLE"):
+        engine.up(share, {"image_id": IMAGE, "account_ids": USERS[:3]})
+    assert killed and not engine.server.running
+    until_shared(em, USERS[:3])  # 50003 and 50004 have access the state does not record
+    engine.next_command()
+    # the program is reverted: the plan still shows the removal, and says why
+    kind, share = engine.up(share, {"image_id": IMAGE, "account_ids": [USERS[0]]})
+    assert kind == "update" and shared(em) == [USERS[0]]
+    assert f"removes {USERS[1]}, {USERS[2]}, added by an earlier run" in engine.stderr_text()
+    engine.next_command()
+    assert engine.up(share, {"image_id": IMAGE, "account_ids": [USERS[0]]})[0] == "same"
+    engine.delete(share)
+    assert shared(em) == []
+
+
+def test_a_create_killed_after_its_add_landed_is_cleaned_up_by_the_next_create(
+    em: Emulator, engine: Engine
+) -> None:
+    res = engine.new("ImageShare", "s", ImageShareProvider())
+    killed = kill_at(em, engine)
+    with pytest.raises(ProviderCallError, match="UNAVAILABLE"):
+        engine.create(res, {"image_id": IMAGE, "account_ids": USERS[:3]})
+    assert killed
+    until_shared(em, USERS[:3])
+    engine.next_command()
+    engine.create(res, {"image_id": IMAGE, "account_ids": [USERS[0]]})  # reverted program
+    assert shared(em) == [USERS[0]]
+    engine.delete(res)
+    assert shared(em) == []
+
+
+def test_an_add_held_past_the_deadline_that_lands_after_the_take_back_is_removed_next_time(
+    em: Emulator,
+) -> None:
+    config = {**stack_config(em), "compshare:maxRetries": "0", "compshare:timeoutSeconds": "1"}
+    engine = Engine(config)
+    try:
+        share = engine.create(
+            engine.new("ImageShare", "s", ImageShareProvider()),
+            {"image_id": IMAGE, "account_ids": [USERS[0]]},
+        )
+        fault = em.fail(MODIFY, "delay", delay_ms=2500)  # the add, held by the network
+        with pytest.raises(ProviderCallError):
+            engine.up(share, {"image_id": IMAGE, "account_ids": USERS[:2]})
+        assert fault.hits == 1
+        until_shared(em, USERS[:2])  # the held add landed after the take-back
+        engine.next_command()
+        kind, share = engine.up(share, {"image_id": IMAGE, "account_ids": [USERS[0]]})
+        assert kind == "update" and shared(em) == [USERS[0]]
+        engine.delete(share)
+        assert shared(em) == []
+    finally:
+        engine.close()
