@@ -23,6 +23,12 @@ from .._version import __version__
 from ..api import limits, wire
 from ..api.models import ApiRequest, describe_validation, request_problem
 from ._answers import (
+    DECODED_CODINGS,
+    MAX_CODINGS,
+    AnswerTooLarge,
+    CorruptEncoding,
+    codings_of,
+    decoded,
     describe_body,
     is_html,
     json_value,
@@ -131,7 +137,11 @@ class ClientBase:
             timeout=httpx.Timeout(self.timeout),
             limits=pool,
             transport=transport,
-            headers={"User-Agent": f"pulumi-compshare/{__version__} httpx/{httpx.__version__}"},
+            headers={
+                "User-Agent": f"pulumi-compshare/{__version__} httpx/{httpx.__version__}",
+                # Only what _read_capped decodes (httpx would add br and zstd when installed).
+                "Accept-Encoding": "gzip, deflate",
+            },
         )
         # The jar keeps cookies as before but reads only answers that set one (httpx would turn
         # every answer into urllib's request and message objects to find none). httpx wraps
@@ -250,7 +260,7 @@ class ClientBase:
             ) from None
         except httpx.TimeoutException:
             raise _Failure(self._late(action), applied_maybe=True) from None
-        except (httpx.TransportError, httpx.DecodingError) as exc:
+        except httpx.TransportError as exc:
             raise _Failure(
                 UnavailableError(
                     action, f"connection to {self.base_url} broke: {self._redact(exc) or 'dropped'}"
@@ -308,7 +318,15 @@ class ClientBase:
         )
 
     def _read_capped(self, action: str, response: httpx.Response, deadline: float) -> bytes:
-        """The whole body, at most :attr:`max_response_bytes` (decoded), by the deadline."""
+        """The whole body, decoded, by the deadline; no more than :attr:`max_response_bytes`
+        on the wire nor in any layer of its decoding.
+
+        httpx would decode a network chunk whole (64 KiB of gzip is 64 MiB of zeros) and stacked
+        codings whole again (``gzip, gzip``: a kilobyte to a gigabyte), all before a cap on the
+        decoded bytes could fire, so the raw bytes are read and decoded here, a piece at a time
+        (:func:`~._answers.decoded`). A coding the client does not decode (it asks for gzip and
+        deflate only) leaves the body as sent: not JSON, it is described so.
+        """
         cap = self.max_response_bytes
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > cap:
@@ -316,15 +334,35 @@ class ClientBase:
                 action,
                 f"the answer is {int(declared)} bytes, more than the {size_text(cap)} allowed",
             )
+        codings = codings_of(response.headers)
+        if any(coding not in DECODED_CODINGS for coding in codings):
+            codings = []
+        elif len(codings) > MAX_CODINGS:
+            listed = ", ".join(codings[: MAX_CODINGS + 1])
+            raise _Failure(
+                MalformedResponseError(
+                    action,
+                    f"the answer is encoded {len(codings)} times (Content-Encoding: {listed}, "
+                    "...); a CompShare answer is plain or gzip",
+                ),
+                applied_maybe=True,
+            )
         body = bytearray()
-        for chunk in response.iter_bytes():
-            body += chunk
-            if len(body) > cap:
-                raise MalformedResponseError(
-                    action, f"the answer is more than the {size_text(cap)} allowed"
-                )
-            if time.monotonic() > deadline:
-                raise httpx.ReadTimeout("the call's deadline passed")
+        try:
+            for piece in decoded(response.iter_raw(), codings, cap):
+                body += piece
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the call's deadline passed")
+        except AnswerTooLarge:
+            what = f" (Content-Encoding: {', '.join(codings)})" if codings else ""
+            raise MalformedResponseError(
+                action, f"the answer is more than the {size_text(cap)} allowed{what}"
+            ) from None
+        except CorruptEncoding as exc:
+            raise _Failure(
+                MalformedResponseError(action, f"the answer cannot be decoded: {exc}"),
+                applied_maybe=True,
+            ) from None
         return bytes(body)
 
     def _http_failure(
