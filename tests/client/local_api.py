@@ -1,9 +1,11 @@
 """A tiny local HTTP server that plays the API in client tests: each test sets what it answers
-(``server.answer``), and the server counts the requests (``server.hits``)."""
+(``server.answer``), and the server counts the requests (``server.hits``) and keeps the headers
+of the last one (``server.request_headers``)."""
 
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -53,6 +55,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         self.server.hits += 1
+        self.server.request_headers = dict(self.headers.items())
         try:
             self.server.answer(self)
         except OSError:  # the client hung up (deadline, size cap): expected
@@ -63,6 +66,11 @@ class LocalAPI(ThreadingHTTPServer):
     daemon_threads = True
     answer: Answer
     hits = 0
+    request_headers: dict[str, str] = {}  # noqa: RUF012 (replaced, never changed in place)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # else the client hung up: expected
+            super().handle_error(request, client_address)
 
 
 @contextmanager
