@@ -314,8 +314,9 @@ class MalformedResponseError(CompShareAPIError):
     field of the wrong type. The message names the field."""
 
     hint = (
-        "the answer did not look like the CompShare API's: check compshare:baseUrl, "
-        "or report the field named to the provider's maintainers"
+        "the answer did not look like the CompShare API's: check compshare:baseUrl (another "
+        "service or a proxy may be answering); if it is right, report this line to the "
+        "provider's maintainers"
     )
 
 
