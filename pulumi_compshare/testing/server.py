@@ -4,14 +4,16 @@ makes them."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
+import select
 import subprocess
 import sys
 import threading
 import time
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Final
 
@@ -41,6 +43,81 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         proc.kill()
         proc.wait()
+
+
+class _PipeReader:
+    """One output pipe of the provider process, read line by line by a thread of its own, as the
+    engine reads a plugin's stdout and stderr (``plugin.go: newPlugin``, ``runtrace``).
+
+    :meth:`drain` reads, under the lock the thread reads under, whatever the pipe holds now: a
+    line the provider wrote before answering a call is in the pipe once the answer has arrived,
+    so after ``drain()`` it has been handed to ``on_line``, whichever thread read it."""
+
+    def __init__(
+        self,
+        stream: IO[bytes],
+        on_line: Callable[[str], None],
+        on_eof: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._stream = stream
+        self._fd = stream.fileno()
+        os.set_blocking(self._fd, False)
+        self._on_line = on_line
+        self._on_eof = on_eof
+        self._lock = threading.Lock()
+        self._partial = b""
+        self._eof = False
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="provider-output", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._closed:
+            try:
+                ready, _, _ = select.select([self._fd], [], [], 0.5)
+            except (OSError, ValueError):  # closed under us
+                return
+            if ready:
+                with self._lock:
+                    if not self._read():
+                        return
+
+    def _read(self) -> bool:
+        """Hand every whole line the pipe holds to ``on_line`` (the last, unterminated, one at
+        EOF, as ``runtrace`` does); False at EOF."""
+        if self._eof or self._closed:
+            return False
+        while True:
+            try:
+                chunk = os.read(self._fd, 65536)
+            except BlockingIOError:
+                return True
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._eof = True
+                if self._partial:
+                    self._on_line(self._partial.decode("utf-8", "replace"))
+                    self._partial = b""
+                self._on_eof()
+                return False
+            *lines, self._partial = (self._partial + chunk).split(b"\n")
+            for raw in lines:
+                self._on_line(raw.decode("utf-8", "replace") + "\n")
+
+    def drain(self) -> None:
+        """Read what the pipe holds now (see the class docstring)."""
+        with self._lock:
+            self._read()
+
+    def close(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for EOF (the process has exited), then stop reading."""
+        self._thread.join(timeout=timeout)
+        with self._lock:
+            self._closed = True
+            self._stream.close()
 
 
 class ProviderServerError(RuntimeError):
@@ -148,7 +225,12 @@ class ProviderServer:
         self._lock = threading.Lock()
         self._stdout: list[str] = []
         self._stderr: list[str] = []
-        self._readers: list[threading.Thread] = []
+        self.output: list[tuple[str, str]] = []
+        """Every line the provider processes started by this object wrote after the port, in the
+        order read, as ``(stream, line)`` with ``stream`` ``"stdout"`` or ``"stderr"`` (kept
+        across restarts; call :meth:`drain` first to have everything written so far)."""
+        self._port_queue: queue.Queue[str] | None = None
+        self._readers: list[_PipeReader] = []
         self._finalizer: weakref.finalize[Any, Any] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -174,14 +256,11 @@ class ProviderServer:
         )
         self._proc = proc
         port_queue: queue.Queue[str] = queue.Queue()
+        self._port_queue = port_queue
         assert proc.stdout is not None and proc.stderr is not None
         self._readers = [
-            threading.Thread(
-                target=self._drain, args=(proc.stdout, self._stdout, port_queue), daemon=True
-            ),
-            threading.Thread(
-                target=self._drain, args=(proc.stderr, self._stderr, None), daemon=True
-            ),
+            _PipeReader(proc.stdout, self._on_stdout, self._no_port),
+            _PipeReader(proc.stderr, self._on_stderr),
         ]
         for reader in self._readers:
             reader.start()
@@ -206,18 +285,33 @@ class ProviderServer:
         self._finalizer = weakref.finalize(self, _kill, proc)
         return self
 
-    @staticmethod
-    def _drain(stream: IO[bytes], sink: list[str], port_queue: queue.Queue[str] | None) -> None:
-        first = port_queue is not None
-        for raw in iter(stream.readline, b""):
-            line = raw.decode("utf-8", "replace")
-            if first and port_queue is not None:
-                port_queue.put(line)
-                first = False
-            else:
-                sink.append(line)
-        if first and port_queue is not None:
-            port_queue.put("")  # EOF before the port: wake the waiter
+    def _on_stdout(self, line: str) -> None:
+        """The first line is the port (``plugin.go: newPlugin`` reads it first); the rest is the
+        provider's own output."""
+        port_queue, self._port_queue = self._port_queue, None
+        if port_queue is not None:
+            port_queue.put(line)
+            return
+        self._stdout.append(line)
+        self.output.append(("stdout", line))
+
+    def _no_port(self) -> None:
+        """stdout ended before the port: wake the waiter."""
+        port_queue, self._port_queue = self._port_queue, None
+        if port_queue is not None:
+            port_queue.put("")
+
+    def _on_stderr(self, line: str) -> None:
+        self._stderr.append(line)
+        self.output.append(("stderr", line))
+
+    def drain(self) -> None:
+        """Read everything the provider process has written so far: after a call's answer, every
+        line it printed before answering is in :attr:`output` (and :meth:`stderr_text`,
+        :meth:`stdout_text`). Its stdout and stderr are read by threads of their own, as the
+        engine reads a plugin's, so without this a line may arrive a moment after the answer."""
+        for reader in list(self._readers):
+            reader.drain()
 
     def stop(self) -> None:
         """Terminate the process (idempotent). Its output stays available."""
@@ -238,10 +332,8 @@ class ProviderServer:
                     proc.kill()
                     proc.wait()
             for reader in self._readers:
-                reader.join(timeout=5)
-            for stream in (proc.stdout, proc.stderr):
-                if stream is not None:
-                    stream.close()
+                reader.close(timeout=5)
+            self._no_port()
 
     @property
     def running(self) -> bool:
@@ -260,6 +352,7 @@ class ProviderServer:
         """:meth:`stderr_text` once it holds ``text`` (or after ``timeout`` seconds): stderr is
         read by a thread of its own, as the engine reads a plugin's, so a line the provider
         printed before answering a call may arrive a moment after the answer."""
+        self.drain()
         deadline = time.monotonic() + timeout
         while text not in (seen := self.stderr_text()) and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -290,8 +383,15 @@ class ProviderServer:
         except grpc.RpcError as exc:
             details = exc.details() or str(exc.code())
             message = _last_line(details)
+            proc = self._proc
+            if exc.code() == grpc.StatusCode.UNAVAILABLE and proc is not None:
+                # the connection broke: if the process is dying, let it finish dying, so that
+                # `running` says so (the socket closes before the process can be waited for)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=1)
             if exc.code() != grpc.StatusCode.UNKNOWN:
                 message = f"{exc.code().name}: {message}"
+                self.drain()
                 stderr = self.stderr_text().strip()
                 if stderr:
                     details = f"{details}\n--- provider server stderr ---\n{stderr}"
@@ -352,11 +452,16 @@ class ProviderServer:
         )
 
     def create(self, urn: str, props: Mapping[str, Any]) -> tuple[str, Props]:
-        """Create: returns ``(id, outputs)``."""
+        """Create: returns ``(id, outputs)``. An answer without an id fails, as the engine's
+        client fails it (``provider_plugin.go: Create``: "plugin returned empty resource.ID from
+        create"; the engine never sends Create in a preview, so it always checks)."""
         request = provider_pb2.CreateRequest(
             urn=urn, name=name_of(urn), properties=to_struct(props)
         )
         resp = self._call("Create", urn, request)
+        if not resp.id:
+            message = f"plugin returned empty resource.ID from create '{urn}'"
+            raise ProviderCallError("Create", urn, message, message)
         return str(resp.id), from_struct(resp.properties)
 
     def read(
