@@ -9,6 +9,10 @@ does. A change is one short phrase per property:
 - anything else as ``old => new``: ``remark_name: "A" => "B"``, ``(none)`` for an absent value,
   ``(unknown)`` for a value known only after ``up``;
 - ``[secret]`` instead of either value when the program marked it secret.
+
+Keys starting with ``__`` (``__provider``, a provider's own bookkeeping) are never shown, as the
+CLI never shows them (``resource.IsInternalPropertyKey``, ignored by every diff and object the
+display prints: ``pkg/backend/display/object_diff.go``, ``rows.go: getDiffInfo``).
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
-from .wire import PROVIDER_KEY, UNKNOWN
+from .wire import UNKNOWN, is_internal_key
 
-__all__ = ["describe_changes", "describe_update", "plain", "render_value"]
+__all__ = ["describe_changes", "describe_update", "is_internal_key", "plain", "render_value"]
 
 _MAX_TEXT: Final[int] = 60
 """Longer renderings are cut (with ``…``) so that a step stays one readable line."""
@@ -92,6 +96,8 @@ def _element_change(old: Any, new: Any) -> str | None:
 def _phrase(key: str, old: Any, new: Any, secrets: set[str]) -> str | None:
     """How ``key`` changes from ``old`` to ``new`` (:data:`_ABSENT` for no value); None if the
     two are the same (as sets, for two lists of scalars: order and duplicates are no change)."""
+    old = _ABSENT if old is None else old  # a null is no value (PropertyValue.HasValue)
+    new = _ABSENT if new is None else new
     elements = None
     if old is not _ABSENT and new is not _ABSENT:
         elements = _element_change(old, new)
@@ -107,7 +113,7 @@ def _phrase(key: str, old: Any, new: Any, secrets: set[str]) -> str | None:
 
 
 def _forced(key: str, old: Any, new: Any, secrets: set[str]) -> str:
-    """A property the engine reports as changed although its values look the same."""
+    """A property named as changed although its values look the same."""
     if key in secrets:
         return f"{key}: [secret]"
     return f"{key}: {render_value(old)} => {render_value(new)}"
@@ -120,18 +126,21 @@ def describe_changes(
     keys: Iterable[str] | None = None,
     secrets: Iterable[str] = (),
 ) -> tuple[str, ...]:
-    """One phrase per property that differs between ``olds`` and ``news`` (``__provider`` left
-    out), in key order. ``keys`` (``~key`` / ``+key`` / ``-key`` or bare names) limits it to those
-    properties; a listed property whose values are equal is still shown, as ``old => new``."""
+    """One phrase per property that differs between ``olds`` and ``news`` (keys starting with
+    ``__`` left out), in key order. ``keys`` (``~key`` / ``+key`` / ``-key`` or bare names) limits
+    it to those properties; a listed property whose values are equal is still shown, as ``old =>
+    new``."""
     secret = set(secrets)
     if keys is None:
-        names = sorted((set(olds) | set(news)) - {PROVIDER_KEY})
+        names = sorted(set(olds) | set(news))
         forced: set[str] = set()
     else:
-        names = sorted({k.lstrip("~+-") for k in keys} - {PROVIDER_KEY})
+        names = sorted({k.lstrip("~+-") for k in keys})
         forced = set(names)
     out: list[str] = []
     for name in names:
+        if is_internal_key(name):
+            continue
         old, new = olds.get(name, _ABSENT), news.get(name, _ABSENT)
         phrase = _phrase(name, old, new, secret)
         if phrase is None and name in forced:
@@ -142,34 +151,29 @@ def describe_changes(
 
 
 def describe_update(
-    keys: Sequence[str],
     old_inputs: Mapping[str, Any],
-    old_outputs: Mapping[str, Any],
     news: Mapping[str, Any],
     *,
+    changed_keys: Sequence[str] = (),
     secrets: Iterable[str] = (),
 ) -> tuple[str, ...]:
-    """What an update or replace will change, as a reviewer needs it.
+    """What the CLI shows for an update or replace: the old *inputs* against the new inputs,
+    keys starting with ``__`` left out (``pkg/backend/display/rows.go: getDiffInfo``, without a
+    detailed diff: ``step.Old.Inputs.DiffWithOptions(step.New.Inputs,
+    IgnoreKeyFunc(IsInternalPropertyKey))``; ``preview --diff`` prints the same,
+    ``object_diff.go: getResourcePropertiesDetails``), limited to ``changed_keys`` when the
+    provider named some (``writeShortDiff``'s ``include``: ``step.Diffs``).
 
-    The provider's Diff compares the new inputs with the old *outputs* (the live values, as the
-    last refresh saw them), so that is what is shown for every input the outputs also hold: after
-    someone removed account 50003 from a share in the console, ``account_ids: +50003`` even though
-    the program did not change. Inputs the outputs do not hold are compared with the old inputs.
-    ``keys`` (the engine's changed keys) are always shown."""
+    The Python dynamic server never sends a detailed diff or changed keys, so a change the
+    provider finds only in the live values (old outputs), e.g. an account removed in the
+    console, shows nothing: the step is an update with no property listed, as in the CLI."""
+    include = {k.lstrip("~+-") for k in changed_keys}
     secret = set(secrets)
-    out: dict[str, str] = {}
-    names = {k.lstrip("~+-") for k in keys} | set(news) | set(old_inputs)
-    for name in sorted(names - {PROVIDER_KEY}):
-        new = news.get(name, _ABSENT)
-        if name in old_outputs and new is not _ABSENT:
-            phrase = _phrase(name, old_outputs[name], new, secret)
-        else:
-            phrase = _phrase(name, old_inputs.get(name, _ABSENT), new, secret)
+    out: list[str] = []
+    for name in sorted(set(old_inputs) | set(news)):
+        if is_internal_key(name) or (include and name not in include):
+            continue
+        phrase = _phrase(name, old_inputs.get(name, _ABSENT), news.get(name, _ABSENT), secret)
         if phrase is not None:
-            out[name] = phrase
-    for key in keys:  # a changed key whose values look the same still says it changes
-        name = key.lstrip("~+-")
-        if name != PROVIDER_KEY and name not in out:
-            old = old_inputs.get(name, _ABSENT)
-            out[name] = _forced(name, old, news.get(name, _ABSENT), secret)
-    return tuple(out[name] for name in sorted(out))
+            out.append(phrase)
+    return tuple(out)

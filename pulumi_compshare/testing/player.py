@@ -3,24 +3,22 @@ through a real dynamic-provider server, keeping the stack state in memory."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import rules
-from .display import describe_changes
+from . import cli, executor
+from .cli import default_parallel
+from .plugins import PluginContext
 from .program import Program, play_program
 from .project import Project, ProjectError
 from .registration import Run
-from .results import Plan, ResourceState, Result, Step, StepError
-from .rules import EngineError
-from .server import ProviderCallError, ProviderServer, ProviderServerError
+from .results import Plan, ResourceState, Result, Step
+from .server import ProviderServer, ProviderServerError
 from .wire import Props, make_urn, name_of
 
 __all__ = ["Player", "ProgramOrProject", "default_parallel"]
@@ -29,16 +27,6 @@ _T = TypeVar("_T")
 
 ProgramOrProject = Program | str | os.PathLike[str]
 """What the player plays: a program function, or a Pulumi project folder (``Pulumi.yaml``)."""
-
-
-def default_parallel() -> int:
-    """The CLI's default ``--parallel``: 4 per CPU (``up.go: defaultParallel``:
-    ``runtime.GOMAXPROCS(0) * 4``; Go's GOMAXPROCS defaults to the CPUs the process may use)."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        cpus = os.cpu_count() or 1
-    return 4 * max(1, cpus)
 
 
 def _stdout_line(line: str) -> None:
@@ -74,8 +62,12 @@ class Player:
     a lock so concurrent steps never mix; after an ``up`` the stack outputs (whole numbers as ints,
     secrets as ``[secret]``); the ``Resources:`` summary; then every failed step, one line each.
 
-    Not modelled: invokes, explicit providers, non-dynamic resources, aliases, targets, plans,
-    resource hooks, ``replace_with``/replacement triggers, array paths in ``ignore_changes``.
+    ``up`` previews first, in a provider process of its own, as ``pulumi up`` does unless
+    ``--skip-preview`` (``up(skip_preview=True)``). What the provider processes write to stdout
+    and stderr is each result's :attr:`~Result.messages` (printed under ``Diagnostics:``).
+
+    Not modelled: invokes, explicit providers, non-dynamic resources, targets, plans, resource
+    hooks, ``replace_with``/replacement triggers, array paths in ``ignore_changes``.
 
     :param project: project name (``pulumi.get_project()`` and the URNs); by default the played
         project folder's name, else ``"test"``.
@@ -86,15 +78,18 @@ class Player:
         the player starts its own with ``cwd``, ``env`` and ``pythonpath``.
     :param parallel: the engine's ``--parallel``: at most this many steps (create, update,
         delete, read, refresh) applied at a time (``step_executor.go: newStepExecutor`` starts
-        that many workers); by default ``4 x CPUs``, the CLI's (``up.go: defaultParallel``). Step
-        generation (Check, Diff) runs one registration at a time, as the engine's main loop
-        handles one event at a time (``deployment_executor.go: Execute``). Nothing else limits
-        the calls: the provider server runs 4 at a time in its own thread pool and queues the
-        rest, as ``python -m pulumi.dynamic`` does.
+        that many workers); by default ``PULUMI_PARALLEL``, else ``4 x CPUs``, the CLI's
+        (``up.go: defaultParallel``). Step generation (Check, Diff) runs one registration at a
+        time, as the engine's main loop handles one event at a time (``deployment_executor.go:
+        Execute``). Nothing else limits the calls: the provider server runs 4 at a time in its
+        own thread pool and queues the rest, as ``python -m pulumi.dynamic`` does.
+    :param parallel_diff: run each Diff as a step of its own, so Diffs of several registrations
+        overlap (``PULUMI_PARALLEL_DIFF``, read by default: ``step_generator.go: diff``).
     :param printer: called with each printed line (never two at once).
     :param print_plan: print lines to stdout (when no ``printer`` is given).
     :param restart_per_operation: start a fresh provider process for each operation, as the CLI
-        does (only for a player-owned server): no provider-side cache outlives a command.
+        does (only for a player-owned server): no provider-side cache outlives a command, and an
+        ``up``'s preview has its own. Without it one process serves every operation.
     """
 
     def __init__(
@@ -108,6 +103,7 @@ class Player:
         env: Mapping[str, str] | None = None,
         pythonpath: Sequence[str | os.PathLike[str]] = (),
         parallel: int | None = None,
+        parallel_diff: bool | None = None,
         printer: Callable[[str], None] | None = None,
         print_plan: bool = False,
         restart_per_operation: bool = True,
@@ -121,9 +117,13 @@ class Player:
         self._project_named = project is not None
         self._cwd_given = cwd is not None
         self.parallel = max(1, parallel) if parallel is not None else default_parallel()
+        self.parallel_diff = cli.parallel_diff() if parallel_diff is None else parallel_diff
+        """Diffs run as steps of their own (``PULUMI_PARALLEL_DIFF``)."""
         self.restart_per_operation = restart_per_operation
         self.calls: list[tuple[str, str]] = []
-        """Every engine call made, as ``(method, resource name)``; Configure has name ``""``."""
+        """Every engine call made, as ``(method, resource name)``; Configure has name ``""``.
+        An ``up``'s preview's calls are here too (each result has its own: ``result.calls``,
+        ``result.preview.calls``)."""
         self.last_result: Result | None = None
         self._printer = printer if printer is not None else (_stdout_line if print_plan else None)
         self._print_lock = threading.Lock()
@@ -137,6 +137,8 @@ class Player:
             "pythonpath": pythonpath,
         }
         self._configured = False
+        self._context = PluginContext(Result(""))
+        """The current command's provider processes and result."""
         self._state: dict[str, ResourceState] = {}
         self._pending_deletes: list[ResourceState] = []
         self._outputs: Props = {}
@@ -274,20 +276,27 @@ class Player:
             raise ProviderServerError("no provider server")
         return server
 
-    def _begin_operation(self) -> None:
-        """Like the CLI, start a fresh provider process per operation if asked to."""
+    def _begin_operation(self, result: Result) -> None:
+        """A command begins (``plugin/context.go``: a plugin context per command): like the CLI,
+        a fresh provider process if asked to (the last one stops now, not at the end of its
+        command, so that it can still be inspected); ``result`` gets the command's calls and
+        what its provider processes write."""
         if self._own_server and self.restart_per_operation and self._server is not None:
             self._server.stop()
             self._server = None
+        result.stack = f"{self.project}-{self.stack}"
+        self._context = PluginContext(result)
+        if self._server is not None:
+            self._context.watch(self._server)
 
     def _prepare_server(self) -> ProviderServer:
         if self._server is None or (self._own_server and not self._server.running):
             self._server = ProviderServer(**self._server_args).start()
             self._configured = False
+            self._context.watch(self._server, from_start=True)
         if not self._configured:
             self._server.configure(self.stack_config())
-            with self._lock:
-                self.calls.append(("Configure", ""))
+            self._record_call("Configure", "")
             self._configured = True
         return self._server
 
@@ -303,9 +312,13 @@ class Player:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _provider_call(self, method: str, name: str, fn: Callable[[], _T]) -> _T:
+    def _record_call(self, method: str, name: str) -> None:
         with self._lock:
             self.calls.append((method, name))
+            self._context.result.calls.append((method, name))
+
+    def _provider_call(self, method: str, name: str, fn: Callable[[], _T]) -> _T:
+        self._record_call(method, name)
         return fn()
 
     def _call(self, method: str, urn: str, fn: Callable[[], _T], /) -> _T:
@@ -326,11 +339,15 @@ class Player:
             self._say(step.line)
 
     def _finish(self, result: Result) -> Result:
-        """Print the outputs (after an up), the summary and every failure; raise the first error
-        (carrying the result, so ``err.errors`` lists them all) if any."""
+        """The end of a command: collect what its provider processes wrote (the CLI waits for
+        their output at the end: ``plugin.go: Plugin.Close``); print it under ``Diagnostics:``,
+        then the outputs (after an up), the summary and every failure, in the CLI's order
+        (``progress.go: ProgressDisplay.processEndSteps``); raise the first error (carrying the
+        result, so ``err.errors`` lists them all) if any."""
+        self._context.close()
         self.last_result = result
         if self._printer is not None:
-            lines = []
+            lines = result.diagnostic_lines()
             if result.operation == "up":
                 lines += result.output_lines(self._secret_outputs)
             lines += [result.summary(), *result.error_lines()]
@@ -345,24 +362,43 @@ class Player:
     # -- operations --------------------------------------------------------------------------------
 
     def preview(
-        self, program: ProgramOrProject | None = None, *, continue_on_error: bool = False
+        self,
+        program: ProgramOrProject | None = None,
+        *,
+        refresh: bool = False,
+        continue_on_error: bool = False,
     ) -> Plan:
         """Plan the program without changing anything: Check and Diff for every resource (reads,
         imports and the Diffs of delete-before-replace dependents call the provider too, as in
         the engine). New, updated and replaced resources give unknown outputs to their
         dependents; resources no longer in the program are planned as deletes. ``program`` is a
-        function or a project folder (by default the one this player plays)."""
+        function or a project folder (by default the one this player plays).
+
+        :param refresh: read every resource first (``pulumi preview --refresh``): the plan is
+            made against what the Reads returned, and nothing is kept."""
         with self._op_lock:
-            program = self._program(program)
-            self._begin_operation()
-            run = Run(self, "preview", continue_on_error=continue_on_error)
-            self._play(program, run)
-            if not run.halted:
-                self._post_deletes(run)
-            plan = run.result
-            assert isinstance(plan, Plan)
-            self._finish(plan)
-            return plan
+            return self._preview(self._program(program), refresh, continue_on_error)
+
+    def _preview(self, program: Program, refresh: bool, continue_on_error: bool) -> Plan:
+        """A preview, in a provider process of its own (with ``restart_per_operation``); the
+        state as it was before, whatever a refresh read."""
+        plan = Plan("preview")
+        self._begin_operation(plan)
+        with self._lock:
+            saved = (dict(self._state), list(self._pending_deletes), dict(self._outputs))
+        try:
+            if refresh:
+                executor.refresh_all(self, plan)
+            if not plan.errors:
+                run = Run(self, "preview", plan, continue_on_error=continue_on_error)
+                self._play(program, run)
+                if not run.halted:
+                    executor.post_deletes(self, run)
+        finally:
+            with self._lock:
+                self._state, self._pending_deletes, self._outputs = saved
+        self._finish(plan)
+        return plan
 
     def up(
         self,
@@ -370,32 +406,47 @@ class Player:
         *,
         refresh: bool = False,
         continue_on_error: bool = False,
+        skip_preview: bool = False,
     ) -> Result:
-        """Create, update and replace the program's resources, then delete the ones it no longer
-        declares (and replaced ones) in reverse dependency order. ``program`` is a function or a
-        project folder (by default the one this player plays).
+        """``pulumi up``: first a preview (unless ``skip_preview``), then create, update and
+        replace the program's resources, then delete the ones it no longer declares (and
+        replaced ones) in reverse dependency order. ``program`` is a function or a project
+        folder (by default the one this player plays).
 
         :param refresh: refresh every resource first, in the same command (``pulumi up
-            --refresh``); a failed refresh stops the update.
+            --refresh``); a failed refresh stops the update. The preview refreshes too.
         :param continue_on_error: ``pulumi up --continue-on-error``: after a failed step, keep
             running the steps that do not depend on it. Without it, as in the engine, no new step
             starts after a failure (the ones under way finish).
+        :param skip_preview: ``pulumi up --skip-preview``. Without it, as the CLI does
+            (``pkg/backend/apply.go: PreviewThenPromptThenExecute``), a preview runs first in a
+            plugin context of its own (a provider process of its own with
+            ``restart_per_operation``), so every Check, Diff and get-Read is made twice; its plan
+            is ``result.preview`` (printed before the update), its calls are in
+            :attr:`calls` and ``result.preview.calls``. A failed preview raises its error and
+            nothing is updated.
 
         Raises :class:`StepError` (the first failure; ``err.errors`` has them all, and all are
         printed). The state keeps everything that succeeded."""
         with self._op_lock:
             program = self._program(program)
-            self._begin_operation()
-            result = Result("up")
+            plan = None
+            if not skip_preview:
+                plan = self._preview(program, refresh, continue_on_error)
+            result = Result("up", preview=plan)
+            self._begin_operation(result)
             if refresh:
                 # deployment_executor.go: Execute: refresh before the program, stop on failure
-                self._refresh_all(result)
+                executor.refresh_all(self, result)
                 if result.errors:
                     return self._finish(result)
             run = Run(self, "up", result, continue_on_error=continue_on_error)
-            self._play(program, run)
-            if not run.halted:
-                self._post_deletes(run)
+            try:
+                self._play(program, run)
+                if not run.halted:
+                    executor.post_deletes(self, run)
+            finally:
+                executor.normalize_urn_references(self, run.aliased)
             return self._finish(result)
 
     def refresh(self) -> Result:
@@ -404,9 +455,9 @@ class Player:
         ``same`` from the provider's Diff, as the engine does. Every refresh runs even if some
         fail."""
         with self._op_lock:
-            self._begin_operation()
             result = Result("refresh")
-            self._refresh_all(result)
+            self._begin_operation(result)
+            executor.refresh_all(self, result)
             with self._lock:
                 result.outputs = dict(self._outputs)
             return self._finish(result)
@@ -415,11 +466,12 @@ class Player:
         """Delete every resource in reverse dependency order (read resources are only dropped).
         Protected resources fail and keep what they depend on, without stopping the rest."""
         with self._op_lock:
-            self._begin_operation()
             result = Result("destroy")
+            self._begin_operation(result)
             with self._lock:
                 targets = list(self._state.values()) + list(self._pending_deletes)
-            self._delete_all(
+            executor.delete_all(
+                self,
                 result,
                 targets,
                 deleting={s.urn for s in targets},
@@ -430,168 +482,6 @@ class Player:
                 with self._lock:
                     self._outputs = {}
             return self._finish(result)
-
-    # -- refresh -----------------------------------------------------------------------------------
-
-    def _refresh_all(self, result: Result) -> None:
-        """``deployment_executor.go: refresh``: a refresh step per resource, all in parallel,
-        errors collected without stopping the others (``newStepExecutor(..., ignoreErrors=true)``);
-        the successful ones are applied (``rebuildBaseState``)."""
-        server = self._prepare_server()
-        with self._lock:
-            states = list(self._state.values()) + list(self._pending_deletes)
-
-        def refresh_one(state: ResourceState) -> rules.Refreshed | None:
-            # step.go: RefreshStep.Apply: components and pending replacements are not read
-            if not state.custom or state.pending_replacement:
-                return None
-            return rules.refresh_resource(
-                server,
-                self._call,
-                urn=state.urn,
-                id_=state.id,
-                inputs=state.inputs,
-                outputs=state.outputs,
-                external=state.external,
-                ignore_changes=state.ignore_changes,
-            )
-
-        with ThreadPoolExecutor(self.parallel) as pool:
-            futures = [(s, pool.submit(refresh_one, s)) for s in states]
-        for state, future in futures:
-            try:
-                outcome = future.result()
-            except (ProviderCallError, EngineError) as exc:
-                result.errors.append(
-                    StepError("refresh", state.urn, exc.message, exc.details, exc.method)
-                )
-                continue
-            if outcome is None:
-                self._emit(result, Step("same", state.urn, state.type, state.name, (), True))
-                continue
-            with self._lock:
-                if outcome.op == "delete":
-                    self._replace_state(state, None)
-                else:
-                    new = dataclasses.replace(
-                        state, id=outcome.id, inputs=outcome.inputs, outputs=outcome.outputs
-                    )
-                    self._replace_state(state, new)
-            changes = describe_changes(
-                state.outputs, outcome.outputs, keys=outcome.drift, secrets=state.secrets
-            )
-            step = Step(
-                outcome.op, state.urn, state.type, state.name, tuple(outcome.drift), True, changes
-            )
-            self._emit(result, step)
-
-    def _replace_state(self, old: ResourceState, new: ResourceState | None) -> None:
-        """Swap ``old`` (in the state or the pending deletes) for ``new`` (None drops it)."""
-        with self._lock:
-            if any(p is old for p in self._pending_deletes):
-                pending = [p for p in self._pending_deletes if p is not old]
-                self._pending_deletes = pending if new is None else [*pending, new]
-            elif self._state.get(old.urn) is old:
-                if new is None:
-                    del self._state[old.urn]
-                else:
-                    self._state[old.urn] = new
-
-    # -- deletes -----------------------------------------------------------------------------------
-
-    def _post_deletes(self, run: Run) -> None:
-        """``step_generator.go: GenerateDeletes``: after the program, delete the old copies of
-        replaced resources and every resource the program no longer declares; a resource left
-        pending replacement (deleted by a delete-before-replace, not declared again) just leaves
-        the state (``RemovePendingReplaceStep``)."""
-        with self._lock:
-            pending = list(self._pending_deletes)
-            gone = [s for u, s in self._state.items() if u not in run.registered]
-        targets: list[ResourceState] = []
-        for state in pending + gone:
-            dropped = state.pending_replacement or state.urn in run.deleting
-            if dropped and any(s is state for s in gone):
-                if not run.preview:
-                    self._replace_state(state, None)
-            else:
-                targets.append(state)
-        deleting = run.deleting | {s.urn for s in targets}
-        self._delete_all(
-            run.result,
-            targets,
-            deleting=deleting,
-            preview=run.preview,
-            continue_on_error=run.continue_on_error,
-            errored=run.errored,
-        )
-
-    def _delete_step(self, state: ResourceState) -> Step:
-        with self._lock:
-            replaced = any(p is state for p in self._pending_deletes)
-        if replaced:  # step.go: DeleteStep.Op
-            op = "discard-replaced" if state.external else "delete-replaced"
-        else:
-            op = "discard" if state.external else "delete"
-        return Step(op, state.urn, state.type, state.name)
-
-    def _delete_all(
-        self,
-        result: Result,
-        targets: Sequence[ResourceState],
-        *,
-        deleting: set[str],
-        preview: bool,
-        continue_on_error: bool,
-        errored: set[str] | None = None,
-    ) -> None:
-        """``deployment_executor.go: performPostSteps`` with ``step_generator.go:
-        ScheduleDeletes``: deletes run in antichains (independent resources in parallel, at most
-        :attr:`parallel` at a time; dependents before their dependencies). After a
-        failure no new delete starts, unless ``continue_on_error`` or the failure is a protected
-        resource (``step_executor.go: cancelDueToError`` always continues past
-        ``deleteProtectedError``); what a failed resource depends on is then kept."""
-        server = self._prepare_server()
-        with self._lock:
-            graph = {s.urn: s for s in list(self._state.values()) + list(self._pending_deletes)}
-        errored_urns = set(errored or ())
-        stop = threading.Event()
-
-        def delete_one(state: ResourceState) -> StepError | None:
-            if stop.is_set():
-                return None
-            replacing = any(p is state for p in self._pending_deletes)
-            try:
-                rules.delete_resource(
-                    server,
-                    self._call,
-                    state,
-                    replacing=replacing,
-                    preview=preview,
-                    deleting=deleting,
-                )
-            except ProviderCallError as exc:
-                if not continue_on_error:
-                    stop.set()
-                return StepError("delete", state.urn, exc.message, exc.details, exc.method)
-            except EngineError as exc:  # protect: the engine always continues
-                return StepError("delete", state.urn, exc.message, exc.details, exc.method)
-            step = self._delete_step(state)  # before it leaves the pending deletes
-            if not preview:
-                self._replace_state(state, None)
-            self._emit(result, step)
-            return None
-
-        for chain in rules.schedule_deletes(targets):
-            if stop.is_set():
-                break
-            kept = _dependencies_of(errored_urns, graph)
-            chain = [s for s in chain if s.urn not in kept]
-            with ThreadPoolExecutor(self.parallel) as pool:
-                failures = list(pool.map(delete_one, chain))
-            for err in failures:
-                if err is not None:
-                    result.errors.append(err)
-                    errored_urns.add(err.urn)
 
     # -- the program -------------------------------------------------------------------------------
 
@@ -630,17 +520,3 @@ class Player:
         return (
             f"Player(project={self.project!r}, stack={self.stack!r}, resources={len(self._state)})"
         )
-
-
-def _dependencies_of(urns: set[str], graph: Mapping[str, ResourceState]) -> set[str]:
-    """``graph.DependencyGraph.TransitiveDependenciesOf`` for each of ``urns``."""
-    out: set[str] = set()
-    todo = [d for u in urns if u in graph for d in graph[u].all_dependencies()]
-    while todo:
-        urn = todo.pop()
-        if urn in out:
-            continue
-        out.add(urn)
-        if urn in graph:
-            todo.extend(graph[urn].all_dependencies())
-    return out

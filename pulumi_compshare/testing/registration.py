@@ -11,6 +11,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import rules
+from .aliases import (
+    AliasError,
+    alias_urns,
+    duplicate_alias_message,
+    duplicate_aliased_message,
+    requested_aliases,
+)
 from .display import describe_update
 from .results import Plan, ResourceState, Result, Step, StepError
 from .rules import EngineError
@@ -74,6 +81,10 @@ class Run:
         self.deleting: set[str] = set()
         """``stepGenerator.deletes``: URNs deleted (or to be) in this operation."""
         self.goals: dict[str, _Goal] = {}
+        self.aliases: dict[str, str] = {}
+        """``stepGenerator.aliases``: new URN -> the old URN whose state it took."""
+        self.aliased: dict[str, str] = {}
+        """``stepGenerator.aliased``: old URN taken by an alias -> the new URN (never deleted)."""
         self.loop: asyncio.AbstractEventLoop | None = None
 
     def adopt_loop(self) -> None:
@@ -96,6 +107,18 @@ class Run:
     def call(self, method: str, urn: str, fn: Callable[[], _T], /) -> _T:
         """The :data:`rules.Caller` of this operation (counted by the player)."""
         return self.player._provider_call(method, name_of(urn), fn)
+
+    def _diff_call(self, method: str, urn: str, fn: Callable[[], _T], /) -> _T:
+        """The Diff of a registration with ``PULUMI_PARALLEL_DIFF``: a step of its own on the
+        step executor (``step_generator.go: diff``: ``ParallelDiff`` -> ``NewDiffStep``), so the
+        main loop generates other steps meanwhile and takes the answer back
+        (``ContinueStepsFromDiff``)."""
+        self.player._generating.release()
+        try:
+            with self.player._slots:
+                return self.call(method, urn, fn)
+        finally:
+            self.player._generating.acquire()
 
     def _generate(self, op: str, urn: str, fn: Callable[[], _T]) -> _T:
         """Step generation (Check, Diff, planning): its errors always stop the deployment
@@ -132,9 +155,13 @@ class Run:
         self.player._emit(self.result, step)
 
     def _record(self, state: ResourceState) -> None:
-        """Commit a step's new state (a preview changes nothing)."""
+        """Commit a step's new state (a preview changes nothing); a state taken by an alias
+        leaves its old URN (``snapshot.go``: the new state replaces the old one)."""
         if not self.preview:
             with self.player._lock:
+                alias = self.aliases.get(state.urn)
+                if alias is not None:
+                    self.player._state.pop(alias, None)
                 self.player._state[state.urn] = state
 
     def _pend_delete(self, old: ResourceState) -> None:
@@ -168,7 +195,16 @@ class Run:
         self.goals[urn] = goal
         return goal
 
-    def _begin(self, urn: str) -> ResourceState | None:
+    def _begin(self, urn: str, request: Any) -> tuple[ResourceState | None, str]:
+        """``step_generator.go: generateURN`` and ``getOldResource``: the old state of ``urn``,
+        else of the first of its aliases (:mod:`.aliases`) in the state, whose URN is then taken
+        (never deleted: ``isOperatedOn``). Returns the old state and the engine's error for a
+        conflicting alias (empty if none), which fails the step after its Check."""
+        try:
+            aliases = requested_aliases(request)
+        except AliasError as exc:
+            raise self.fail(StepError("create", urn, str(exc))) from None
+        parent = str(request.parent)
         with self.player._lock:
             if self.halted:
                 raise Halted(f"{name_of(urn)}: skipped after an earlier error")
@@ -176,12 +212,37 @@ class Run:
                 # step_generator.go: generateURN
                 raise self.fail(StepError("create", urn, f"Duplicate resource URN '{urn}'"))
             self.registered.add(urn)
-            return self.player._state.get(urn)
+            candidates = alias_urns(
+                aliases,
+                name=str(request.name),
+                type_=str(request.type),
+                parent=parent,
+                project=self.player.project,
+                stack=self.player.stack,
+                parent_aliases=self.aliases,
+            )
+            invalid = ""
+            if urn in self.aliased:
+                invalid = duplicate_aliased_message(urn, self.aliased[urn])
+            state = self.player._state
+            for candidate in [urn, *candidates]:
+                old = state.get(candidate)
+                if old is None:
+                    continue
+                if candidate != urn:
+                    if candidate in self.registered:
+                        invalid = duplicate_alias_message(candidate, urn, urn)
+                    if candidate in self.aliased:
+                        invalid = duplicate_alias_message(candidate, urn, self.aliased[candidate])
+                    self.aliased[candidate] = urn
+                    self.aliases[urn] = candidate
+                return old, invalid
+            return None, invalid
 
     # -- registrations -----------------------------------------------------------------------------
 
     def register(self, urn: str, request: Any, raw_inputs: Props) -> tuple[str, Props]:
-        old = self._begin(urn)
+        old, invalid = self._begin(urn, request)
         type_ = str(request.type)
         deps, prop_deps = self._dependencies(request)
         parent = request.parent if request.parent != self.stack_urn else ""
@@ -214,10 +275,13 @@ class Run:
             secrets=hidden,
         )
 
-        def changes(old: ResourceState, keys: Iterable[str], inputs: Props) -> tuple[str, ...]:
-            """What a reviewer reads on the step's line (``display.describe_update``)."""
+        def changes(
+            old: ResourceState, inputs: Props, changed: Iterable[str] = ()
+        ) -> tuple[str, ...]:
+            """What the step's line shows: old against new inputs (``display.describe_update``,
+            as the CLI's ``rows.go: getDiffInfo``)."""
             shown = set(hidden) | set(old.secrets)
-            return describe_update(list(keys), old.inputs, old.outputs, inputs, secrets=shown)
+            return describe_update(old.inputs, inputs, changed_keys=list(changed), secrets=shown)
 
         def new_state(id_: str, inputs: Props, outs: Props, **extra: Any) -> ResourceState:
             return dataclasses.replace(template, id=id_, inputs=inputs, outputs=outs, **extra)
@@ -243,12 +307,14 @@ class Run:
             inputs = self._generate(
                 op, urn, lambda: rules.check_new(server, self.call, urn, type_, news)
             )
+            if invalid:  # step_generator.go: continueStepsFromImport: bails after Check
+                raise self.fail(StepError(op, urn, invalid))
             if recreating:
                 with self.player._lock:
                     self.deleting.discard(urn)
                     self.replaced.add(urn)
             keys = diff_keys(old.inputs, inputs) if old is not None else []
-            shown = changes(old, keys, inputs) if old is not None else ()
+            shown = changes(old, inputs) if old is not None else ()
             if self.preview:  # provider_plugin.go: Create (no provider preview: outputs = inputs)
                 self._step(op, urn, type_, keys, shown)
                 return "", mark_secret(inputs, secret)
@@ -285,6 +351,8 @@ class Run:
                 pending_replacement=current.pending_replacement,
                 forced_replace=forced,
                 preview=self.preview,
+                invalid=invalid,
+                diff_call=self._diff_call if self.player.parallel_diff else None,
             ),
         )
         if decision.error:  # a preview goes on after the protect error; it fails at the end
@@ -301,7 +369,7 @@ class Run:
                 self._step("same", urn, type_)
             return old.id, mark_secret(old.outputs, secret)
 
-        shown = changes(current, decision.keys, decision.inputs)
+        shown = changes(current, decision.inputs, decision.diff.changed_keys)
         if decision.op == "update":
             if self.preview:  # provider_plugin.go: Update (no provider preview: outputs = inputs)
                 self._step("update", urn, type_, decision.keys, shown)
@@ -407,7 +475,7 @@ class Run:
         provider's Diff decides; a resource ``deleted_with`` one being replaced is replaced."""
         with self.player._lock:
             states = list(self.player._state.values())
-            ignore = self.registered | self.deleting | self.replaced
+            ignore = self.registered | self.deleting | self.replaced | set(self.aliased)
         replace_set = {root.urn}
         found: list[ResourceState] = []
         server = self.player._server_for_call()
@@ -449,7 +517,7 @@ class Run:
     def read(self, urn: str, request: Any, raw_props: Props) -> tuple[str, Props]:
         """``ResourceOptions(id=...)``: ``step_generator.go: GenerateReadSteps`` and ``step.go:
         ReadStep.Apply`` (see :func:`rules.read_resource`)."""
-        old = self._begin(urn)
+        old, _ = self._begin(urn, request)  # GenerateReadSteps: no aliases of its own
         type_ = str(request.type)
         secret = secret_keys(raw_props) | set(request.additionalSecretOutputs)
         props: Props = to_wire_value(raw_props)

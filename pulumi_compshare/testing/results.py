@@ -6,10 +6,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
-from .display import render_value
+from .display import is_internal_key, render_value
 from .wire import Props, name_of
 
 __all__ = [
+    "Diagnostic",
     "Plan",
     "ResourceState",
     "Result",
@@ -164,8 +165,10 @@ class Step:
     changes: tuple[str, ...] = ()
     """What changes, one phrase per property (:mod:`~pulumi_compshare.testing.display`):
     ``account_ids: +50004 -50003``, ``remark_name: "A" => "B"``. For an update or replace the
-    live values (old outputs) against the new inputs, since that is what the provider changes;
-    for a refresh the old outputs against the refreshed ones."""
+    old inputs against the new ones, as the CLI shows them (``rows.go: getDiffInfo``: a change
+    only in the live values shows no property); for a refresh the old outputs against the
+    refreshed ones (``object_diff.go: getResourcePropertiesDetails``). Keys starting with
+    ``__`` never appear."""
 
     @property
     def short_type(self) -> str:
@@ -181,8 +184,8 @@ class Step:
         head = f"  {_SYMBOLS[self.op]} {self.short_type} {self.name}"
         if self.changes:
             detail = f" [{'; '.join(self.changes)}]"
-        elif self.diff:
-            detail = f" [diff: {', '.join(self.diff)}]"
+        elif shown := [k for k in self.diff if not is_internal_key(k.lstrip("~+-"))]:
+            detail = f" [diff: {', '.join(shown)}]"
         else:
             detail = ""
         if self.refresh:
@@ -190,6 +193,29 @@ class Step:
                 return f"{head} refresh (gone)"
             return f"{head} refresh{detail}"
         return f"{head} {self.op}{detail}"
+
+
+STDOUT: Final[str] = "info"
+"""The severity of a line a provider process wrote to stdout (``diag.Info``)."""
+STDERR: Final[str] = "info#err"
+"""The severity of a line a provider process wrote to stderr (``diag.Infoerr``)."""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A message of an operation, as the engine reports it: each line a provider process writes
+    to stdout or stderr becomes one, with no URN (``sdk/go/common/resource/plugin/plugin.go:
+    newPlugin``, ``runtrace``: ``Infof`` / ``Infoerrf(diag.StreamMessage("", msg, streamID))``),
+    which the CLI shows under the stack in its ``Diagnostics:`` section
+    (``pkg/backend/display/progress.go: processNormalEvent`` gives a message with no URN to the
+    stack's row, ``printDiagnostics`` prints it)."""
+
+    message: str
+    """The line, without its line break."""
+    severity: str = STDERR
+    """:data:`STDERR` (``info#err``) or :data:`STDOUT` (``info``)."""
+    urn: str = ""
+    """Empty: provider output belongs to no resource."""
 
 
 @dataclass
@@ -205,6 +231,25 @@ class Result:
     outputs: Props = field(default_factory=dict)
     """Stack outputs after the operation (``UNKNOWN`` values in a preview)."""
     errors: list[StepError] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """What the provider processes of the operation wrote, a line each, in the order read
+    (:attr:`messages` has the text alone)."""
+    calls: list[tuple[str, str]] = field(default_factory=list)
+    """The engine calls this operation made, ``(method, resource name)`` (Configure with name
+    ``""``); for an ``up``, without those of its preview (in ``preview.calls``)."""
+    preview: Plan | None = None
+    """For an ``up`` that previewed first (``pulumi up`` without ``--skip-preview``): the plan of
+    that preview, which ran in a provider process of its own."""
+    stack: str = ""
+    """The root stack resource's name (``<project>-<stack>``), under which :meth:`lines` prints
+    the :attr:`diagnostics`, as the CLI does."""
+
+    @property
+    def messages(self) -> list[str]:
+        """What the provider processes wrote during the operation (stdout and stderr), one line
+        each, in the order read; in an ``up``, those of the update (its preview's are in
+        ``preview.messages``)."""
+        return [d.message for d in self.diagnostics]
 
     def _counted(self) -> list[Step]:
         if self.operation == "refresh":
@@ -248,14 +293,37 @@ class Result:
 
     def output_lines(self, secrets: Iterable[str] = ()) -> list[str]:
         """``Outputs:`` and one line per stack output (whole floats as ints; ``[secret]`` for
-        the ``secrets``), as ``pulumi up`` prints them; nothing if there are none."""
-        if not self.outputs:
+        the ``secrets``; keys starting with ``__`` left out, as the CLI's ``printObject`` leaves
+        out every ``resource.IsInternalPropertyKey``), as ``pulumi up`` prints them; nothing if
+        there are none."""
+        shown = {k: v for k, v in self.outputs.items() if not is_internal_key(k)}
+        if not shown:
             return []
         hidden = set(secrets)
         return ["Outputs:"] + [
             f"    {key}: {'[secret]' if key in hidden else render_value(value, limit=1000)}"
-            for key, value in sorted(self.outputs.items())
+            for key, value in sorted(shown.items())
         ]
+
+    def diagnostic_lines(self) -> list[str]:
+        """``Diagnostics:``, the stack's header and each stream's lines (stderr's and stdout's
+        each together, in the order they were first read), as the CLI prints messages with no
+        URN (``pkg/backend/display/progress.go: printDiagnostics``: a stream's messages merged
+        by ``mergeStreamPayloadsToSinglePayload``, under ``resourceHeader`` of the stack row);
+        nothing if there are none."""
+        lines = [d for d in self.diagnostics if d.message.strip()]
+        if not lines:
+            return []
+        streams: dict[str, list[str]] = {}
+        for diagnostic in lines:
+            streams.setdefault(diagnostic.severity, []).append(diagnostic.message.rstrip())
+        header = (
+            f"  pulumi:pulumi:Stack ({self.stack}):" if self.stack else "  pulumi:pulumi:Stack:"
+        )
+        out = ["Diagnostics:", header]
+        for stream in streams.values():
+            out += [f"    {line}" for line in stream]
+        return out
 
     def error_lines(self) -> list[str]:
         """Every failure of the operation, one line each, after a header: ``Errors (2):`` then
@@ -268,9 +336,10 @@ class Result:
         ]
 
     def lines(self) -> list[str]:
-        """Printed lines: one per changing step, the summary, then every failure."""
+        """Printed lines: one per changing step, the provider's messages
+        (:meth:`diagnostic_lines`), the summary, then every failure."""
         changed = [s.line for s in self.steps if s.op != "same"]
-        return [*changed, self.summary(), *self.error_lines()]
+        return [*changed, *self.diagnostic_lines(), self.summary(), *self.error_lines()]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())

@@ -243,7 +243,9 @@ class Decision:
     """The engine's view of the diff (DIFF_UNKNOWN resolved, ``replace_on_changes`` applied)."""
     delete_before_replace: bool = False
     keys: list[str] = field(default_factory=list)
-    """Changed properties for display (``~key``...)."""
+    """Changed properties for display (``~key``...): the old inputs against the new ones, as
+    the CLI shows a step without a detailed diff (``rows.go: getDiffInfo``); the keys that force
+    a replacement are in ``diff.replaces``."""
     error: str = ""
     """An error the engine reports but, in a preview, does not stop at (protect)."""
 
@@ -266,6 +268,8 @@ def decide(
     pending_replacement: bool = False,
     forced_replace: Sequence[str] = (),
     preview: bool = False,
+    invalid: str = "",
+    diff_call: Caller | None = None,
 ) -> Decision:
     """Check, Diff and the decision for a resource with old state:
 
@@ -278,22 +282,32 @@ def decide(
       and planning goes on); a replace re-runs Check with no old inputs on the program's inputs;
       the user's ``delete_before_replace``, when set (true *or false*), wins over the provider's.
 
+    ``invalid`` (a conflicting alias, reported by ``getOldResource``) fails the step after its
+    Check (``continueStepsFromImport``: "resource is invalid"). ``diff_call`` makes the Diff
+    instead of ``call`` (``PULUMI_PARALLEL_DIFF``: a step of its own).
+
     Raises :class:`CheckFailed`, :class:`EngineError` or :class:`ProviderCallError`."""
     inputs = process_ignore_changes(news, old_inputs, ignore_changes)
     checked, failures = call("Check", urn, lambda: server.check(urn, old_inputs, inputs))
     if failures:
         raise CheckFailed(check_failure_messages(type_, urn, news, failures), failures)
+    if invalid:
+        raise EngineError(invalid)
     if forced_replace:
         diff = ProviderDiff(changes=True, replaces=list(forced_replace))
     else:
         diff = diff_resource(
-            server, call, urn, old_id, old_inputs, old_outputs, checked, ignore_changes
+            server,
+            diff_call or call,
+            urn,
+            old_id,
+            old_inputs,
+            old_outputs,
+            checked,
+            ignore_changes,
         )
     diff = apply_replace_on_changes(diff, replace_on_changes)
-    keys = diff_keys(old_inputs, checked)
-    for key in diff.replaces:
-        if not any(k[1:] == key for k in keys):
-            keys.append(f"~{key}")
+    keys = diff_keys(old_inputs, checked)  # what the CLI shows: old against new inputs
     if not diff.changes and not pending_replacement:
         return Decision("same", checked, diff)
     if not (diff.replace or pending_replacement):

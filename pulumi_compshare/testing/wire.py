@@ -32,6 +32,7 @@ __all__ = [
     "diff_keys",
     "from_struct",
     "holds_secret",
+    "is_internal_key",
     "make_urn",
     "mark_secret",
     "name_of",
@@ -161,11 +162,18 @@ def mark_secret(props: Mapping[str, Any], keys: Iterable[str]) -> Props:
     return {k: rpc.wrap_rpc_secret(v) if k in wanted else v for k, v in props.items()}
 
 
+def is_internal_key(key: str) -> bool:
+    """``resource.IsInternalPropertyKey``: a key starting with ``__`` (``__provider``, a
+    provider's own bookkeeping), which the CLI never displays."""
+    return key.startswith("__")
+
+
 def diff_keys(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
-    """``+key`` / ``-key`` / ``~key`` for the properties that differ (``__provider`` excluded)."""
+    """``+key`` / ``-key`` / ``~key`` for the properties that differ, for display: internal keys
+    (:func:`is_internal_key`) left out."""
     out: list[str] = []
     for key in sorted(set(olds) | set(news)):
-        if key == PROVIDER_KEY:
+        if is_internal_key(key):
             continue
         if key not in olds:
             out.append(f"+{key}")

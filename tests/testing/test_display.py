@@ -15,7 +15,7 @@ import pytest
 
 import pulumi_compshare as compshare
 from pulumi_compshare.emulator import Emulator, generate_seed
-from pulumi_compshare.testing import UNKNOWN, Player, Step, StepError
+from pulumi_compshare.testing import UNKNOWN, Player, Result, Step, StepError
 from pulumi_compshare.testing.display import (
     describe_changes,
     describe_update,
@@ -74,17 +74,34 @@ def test_other_values_change_as_old_to_new_and_secrets_stay_hidden() -> None:
     assert describe_changes({"k": 1}, {"k": 1.0}, keys=["~k"]) == ("k: 1 => 1",)
 
 
-def test_an_update_shows_the_live_values_it_changes() -> None:
-    """The provider compares the new inputs with the old outputs (the live list as refreshed):
-    after an account was removed in the console, the line says it comes back."""
-    inputs = {"image_id": IMAGE, "account_ids": [50002.0, 50003.0]}
-    outputs = {**inputs, "account_ids": [50002.0], "unmanaged_account_ids": [50009.0]}
-    assert describe_update([], inputs, outputs, inputs) == ("account_ids: +50003",)
-    # inputs the outputs do not hold are compared with the old inputs
-    assert describe_update(["+profile"], inputs, outputs, {**inputs, "profile": "bob"}) == (
-        "account_ids: +50003",
-        'profile: (none) => "bob"',
-    )
+def test_an_update_shows_old_inputs_against_new_inputs_as_the_cli_does() -> None:
+    """``rows.go: getDiffInfo`` without a detailed diff (the Python dynamic server never sends
+    one): old *inputs* against new inputs, internal keys left out. A change only in the live
+    values (an account removed in the console) shows no property, as in the CLI."""
+    inputs = {"image_id": IMAGE, "account_ids": [50002.0, 50003.0], "__provider": "p1"}
+    assert describe_update(inputs, inputs) == ()
+    news = {**inputs, "profile": "bob", "__provider": "p2", "__holder": "h"}
+    assert describe_update(inputs, news) == ('profile: (none) => "bob"',)
+    # a null is no value (PropertyValue.HasValue)
+    assert describe_update({**inputs, "remark": None}, inputs) == ()
+    # keys the provider named as changed limit what is shown (writeShortDiff's include)
+    both = {**news, "account_ids": [50002.0]}
+    assert describe_update(inputs, both) == ("account_ids: -50003", 'profile: (none) => "bob"')
+    assert describe_update(inputs, both, changed_keys=["profile"]) == ('profile: (none) => "bob"',)
+
+
+def test_internal_keys_are_never_printed() -> None:
+    """Keys starting with ``__`` are hidden wherever the CLI prints properties
+    (``resource.IsInternalPropertyKey``): changes, changed keys and outputs."""
+    olds = {"name": "a", "__holder": "h1", "__creation_marker": "m"}
+    news = {"name": "b", "__holder": "h2"}
+    assert describe_changes(olds, news) == ('name: "a" => "b"',)
+    assert describe_changes(olds, news, keys=["~__holder", "~name"]) == ('name: "a" => "b"',)
+    urn = f"urn:pulumi:dev::p::{SHARE}::s"
+    assert Step("update", urn, SHARE, "s", ("~__holder",)).line == "  ~ ImageShare s update"
+    result = Result("up", outputs={"__secret_marker": "m", "team_id": 1002.0})
+    assert result.output_lines() == ["Outputs:", "    team_id: 1002"]
+    assert Result("up", outputs={"__only": 1}).output_lines() == []
 
 
 def test_step_lines() -> None:
@@ -139,10 +156,16 @@ def test_plan_and_update_lines_say_which_accounts_and_names_change() -> None:
         assert result.step("s").line == "  ~ ImageShare s update [account_ids: +50004 -50003]"
 
         em.unshare_image(IMAGE, 50004)  # someone in the console
-        refreshed = player.refresh()
+        refreshed = player.refresh()  # the refresh shows old outputs against the read ones
         assert refreshed.step("s").line == "  ~ ImageShare s refresh [account_ids: -50004]"
         repaired = player.up(program([50002, 50004], "B"))
-        assert repaired.step("s").line == "  ~ ImageShare s update [account_ids: +50004]"
+        # the provider's Diff sees the drift, but the CLI shows old against new *inputs*
+        # (rows.go: getDiffInfo), and the program did not change: no property on the line
+        assert repaired.step("s").line == "  ~ ImageShare s update"
+        assert repaired.preview is not None
+        assert repaired.preview.step("s").line == "  ~ ImageShare s update"
+        (image,) = [i for i in em.state()["images"] if i["id"] == IMAGE]
+        assert sorted(image["shared_with"]) == [50002, 50004]  # the update put it back
         player.destroy()
 
 
@@ -208,7 +231,7 @@ def test_concurrent_steps_print_whole_lines_one_call_each() -> None:
     text = out.getvalue().splitlines()
     step = re.compile(r"^  [+-] (Team|TeamMembership) (t|m\d+) (create|delete)$")
     steps = [line for line in text if line.startswith("  ")]
-    assert len(steps) == 2 * (len(ids) + 1)
+    assert len(steps) == 3 * (len(ids) + 1)  # the up's preview, the up, the destroy
     assert all(step.match(line) for line in steps), steps
 
 
@@ -227,7 +250,9 @@ def test_the_default_printer_writes_each_line_in_one_call(
         player.up(lambda: compshare.ImageShare("s", image_id=IMAGE, account_ids=[50002]))
         player.destroy()
     assert writes == [
-        "  + ImageShare s create\n",
+        "  + ImageShare s create\n",  # the up's preview
+        "Resources: 1 to create\n",
+        "  + ImageShare s create\n",  # the update
         "Resources: 1 created\n",
         "  - ImageShare s delete\n",
         "Resources: 1 deleted\n",

@@ -226,10 +226,13 @@ def _lifecycle(player: Player, lines: list[str], store_dir: Path) -> None:
 
         return run
 
-    # up: Check + Create
+    # up: a preview (Check) in a provider process of its own, then the update: Check + Create
     result = player.up(program(1))
     assert result.ops() == {"team": "create"}
-    assert player.calls == [("Configure", ""), ("Check", "team"), ("Create", "team")]
+    assert result.preview is not None and result.preview.ops() == {"team": "create"}
+    assert result.preview.calls == [("Configure", ""), ("Check", "team")]
+    assert result.calls == [("Configure", ""), ("Check", "team"), ("Create", "team")]
+    assert player.calls == result.preview.calls + result.calls
     team = player.resource("team")
     assert (team.id, team.type, team.inputs["size"], team.outputs["size_type"]) == (
         "e-1",
@@ -241,31 +244,32 @@ def _lifecycle(player: Player, lines: list[str], store_dir: Path) -> None:
     # one line per step (the class name, not the whole type token), the outputs with whole
     # numbers as ints (they cross the engine as floats), then the summary
     assert lines == [
-        "  + Echo team create",
+        "  + Echo team create",  # the preview
+        "Resources: 1 to create",
+        "  + Echo team create",  # the update
         "Outputs:",
         "    size: 1",
         '    team_id: "e-1"',
         "Resources: 1 created",
     ]
 
-    # up again, nothing changed: Check + Diff only
+    # up again, nothing changed: Check + Diff only, in the preview and in the update
     n = len(player.calls)
     assert player.up(program(1)).summary() == "Resources: 1 unchanged"
-    # a fresh provider process per command, configured first, as the CLI does
-    assert player.calls[n:] == [("Configure", ""), ("Check", "team"), ("Diff", "team")]
+    # a fresh provider process per command (the preview's and the update's), configured first
+    assert player.calls[n:] == [("Configure", ""), ("Check", "team"), ("Diff", "team")] * 2
 
-    # change an input: Update
-    n = len(player.calls)
+    # change an input: Update (the update's own calls: the preview makes Check and Diff)
     result = player.up(program(2))
     assert result.ops() == {"team": "update"}
     assert result.step("team").line == "  ~ Echo team update [size: 1 => 2]"
     assert result.step("team").diff == ("~size",)
-    assert calls(player, n) == [("Check", "team"), ("Diff", "team"), ("Update", "team")]
+    assert result.calls[1:] == [("Check", "team"), ("Diff", "team"), ("Update", "team")]
     assert player.resource("team").outputs["size"] == 2.0 and player.outputs["size"] == 2.0
 
-    # change the identity: replace = Create new, then Delete old
+    # change the identity: replace = Create new, then Delete old (the update alone)
     n = len(player.calls)
-    result = player.up(program(2, name="ml2"))
+    result = player.up(program(2, name="ml2"), skip_preview=True)
     assert result.step("team").line == '  +- Echo team replace [name: "ml" => "ml2"]'
     assert result.summary() == "Resources: 1 replaced"
     # a replacement re-runs Check with no old inputs before creating
@@ -316,7 +320,7 @@ def test_refresh_drops_resources_gone_out_of_band(player: Player, store_dir: Pat
     assert result.step("a").line == "  - Echo a refresh (gone)"
     assert [s.name for s in player.resources.values()] == ["b"]
     n = len(player.calls)
-    assert player.up(program).ops() == {"a": "create", "b": "same"}
+    assert player.up(program, skip_preview=True).ops() == {"a": "create", "b": "same"}
     assert ops(player, n) == [("Check", "a"), ("Check", "b"), ("Create", "a"), ("Diff", "b")]
 
 
@@ -440,7 +444,7 @@ def test_delete_before_replace_option(player: Player, store_dir: Path) -> None:
 
     player.up(program("x"))
     n = len(player.calls)
-    player.up(program("y"))
+    player.up(program("y"), skip_preview=True)  # the update's calls alone
     assert calls(player, n) == [
         *[("Check", "a"), ("Diff", "a"), ("Check", "a")],
         *[("Delete", "a"), ("Create", "a")],
@@ -525,7 +529,8 @@ def test_components_and_restart_per_operation(store_dir: Path) -> None:
         assert member.dependencies == [p.resource("g").urn]  # the parent
         assert p.up(lambda: Group("g")).summary() == "Resources: 2 unchanged"
         assert p.server is not None and p.server.pid != pid  # a fresh process per operation
-        assert [c for c in p.calls if c[0] == "Configure"] == [("Configure", "")] * 2
+        # each up's preview and update configure a provider process of their own
+        assert [c for c in p.calls if c[0] == "Configure"] == [("Configure", "")] * 4
         result = p.destroy()
         assert [s.name for s in result.steps] == ["g-m", "g"]  # children before parents
         assert [c for c in p.calls if c[0] == "Delete"] == [("Delete", "g-m")]

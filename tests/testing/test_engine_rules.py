@@ -113,7 +113,9 @@ def test_get_sends_the_inputs_as_both_inputs_and_properties(store_dir: Path) -> 
         id_ = srv.create(urn("e"), {"name": "e", "size": 4, PROVIDER_KEY: srv_provider()})[0]
         result = p.up(lambda: {"size": Echo("e", {"name": "e"}, opts=Opts(id=id_)).size})
         assert result.ops() == {"e": "read"} and p.outputs == {"size": 4.0}
-        (read,) = [r for m, r in srv.requests if m == "Read"]
+        # the get-Read of the up's preview, then the update's: the same request twice
+        previewed, read = [r for m, r in srv.requests if m == "Read"]
+        assert previewed == read
         assert read.id == id_ and read.HasField("inputs")
         assert from_struct(read.inputs) == from_struct(read.properties)
         assert from_struct(read.inputs)["name"] == "e"
@@ -186,18 +188,28 @@ def test_up_with_refresh_refreshes_then_updates_in_one_command(
     n = len(player.calls)
     result = player.up(program, refresh=True)
     assert player.calls[n:] == [
-        ("Configure", ""),  # one provider process for the whole command
+        # the preview refreshes too, in a provider process of its own (nothing kept) ...
+        *[("Configure", ""), ("Read", "a"), ("Diff", "a"), ("Check", "a"), ("Diff", "a")],
+        # ... then the update: one provider process for the whole command
+        ("Configure", ""),
         *[("Read", "a"), ("Diff", "a")],
         *[("Check", "a"), ("Diff", "a"), ("Update", "a")],
     ]
+    assert result.preview is not None and result.preview.ops() == {"a": "update"}
     assert [(s.op, s.refresh) for s in result.refresh_steps] == [("update", True)]
     assert result.ops() == {"a": "update"} and result.summary() == "Resources: 1 updated"
     assert data(store_dir)["objects"][id_]["size"] == 1
 
-    fail("read", "a")  # a failed refresh stops the update
+    fail("read", "a")  # a failed refresh stops the update (here, already its preview)
     n = len(player.calls)
     with pytest.raises(StepError) as info:
         player.up(program, refresh=True)
+    assert (info.value.op, info.value.method) == ("refresh", "Read")
+    assert info.value.result is not None and info.value.result.operation == "preview"
+    assert calls(player, n) == [("Read", "a")]
+    n = len(player.calls)
+    with pytest.raises(StepError) as info:
+        player.up(program, refresh=True, skip_preview=True)
     assert (info.value.op, info.value.method) == ("refresh", "Read")
     assert calls(player, n) == [("Read", "a")]
 
@@ -251,7 +263,7 @@ def test_dependents_of_a_delete_before_replace_are_replaced_first(
     plan = player.preview(program("y"))
     assert plan.ops() == {"a": "replace", "b": "replace", "c": "update"}
     n = len(player.calls)
-    result = player.up(program("y"))
+    result = player.up(program("y"), skip_preview=True)  # the update's calls alone
     assert result.ops() == {"a": "replace", "b": "replace", "c": "update"}
     made = calls(player, n)
     assert made[:3] == [("Check", "a"), ("Diff", "a"), ("Check", "a")]
@@ -304,8 +316,13 @@ def test_protect_fails_a_replace_before_any_change(player: Player, store_dir: Pa
     assert info.value.result is not None and info.value.result.ops() == {"p": "replace"}
     assert info.value.details == replace_protected_message(urn("p"))
     n = len(player.calls)
+    with pytest.raises(StepError, match="as it is currently marked for protection") as info:
+        player.up(program("two"))  # its preview fails: nothing is updated
+    assert info.value.result is not None and info.value.result.operation == "preview"
+    assert calls(player, n) == [("Check", "p"), ("Diff", "p"), ("Check", "p")]
+    n = len(player.calls)
     with pytest.raises(StepError, match="as it is currently marked for protection"):
-        player.up(program("two"))
+        player.up(program("two"), skip_preview=True)  # the update bails before any change
     assert calls(player, n) == [("Check", "p"), ("Diff", "p")]  # no Create, no Delete
     assert player.resource("p").inputs["name"] == "one"
 
@@ -463,7 +480,7 @@ def test_a_fresh_provider_process_per_command_by_default(player: Player) -> None
     assert player.restart_per_operation
     pids = []
     for _ in range(3):
-        player.up(lambda: Echo("a", {"name": "a"}))
+        player.up(lambda: Echo("a", {"name": "a"}), skip_preview=True)
         assert player.server is not None
         pids.append(player.server.pid)
     assert len(set(pids)) == 3
@@ -575,8 +592,11 @@ def test_at_most_parallel_steps_are_applied_at_a_time(store_dir: Path) -> None:
         assert peaks["Delete"] == 2
 
 
-def test_parallel_defaults_to_four_per_cpu(store_dir: Path) -> None:
-    """up.go: defaultParallel is runtime.GOMAXPROCS(0) * 4."""
+def test_parallel_defaults_to_four_per_cpu(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """up.go: defaultParallel is runtime.GOMAXPROCS(0) * 4 (without PULUMI_PARALLEL)."""
+    monkeypatch.delenv("PULUMI_PARALLEL", raising=False)
     with Player(cwd=ROOT) as player:
         assert player.parallel == default_parallel() == 4 * len(os.sched_getaffinity(0))
 
@@ -624,7 +644,7 @@ def test_a_failed_create_after_delete_before_replace_is_retried_without_a_delete
     assert data(store_dir)["objects"] == {}
     fail("create")
     n = len(player.calls)
-    assert player.up(program("y")).ops() == {"a": "replace"}
+    assert player.up(program("y"), skip_preview=True).ops() == {"a": "replace"}  # the update
     assert calls(player, n) == [("Check", "a"), ("Diff", "a"), ("Check", "a"), ("Create", "a")]
     assert not player.resource("a").pending_replacement
 
