@@ -9,7 +9,9 @@ Seven sections (see ``benchmarks/README.md`` for how to read each row):
    the minimum possible: refresh / up / destroy of N memberships over T teams, played through the
    engine-protocol :class:`~pulumi_compshare.testing.engine.Player` with the emulator at the first
    latency (how many confirmations share a read depends on timing), and create / update / delete
-   of an ``ImageShare`` of N accounts, driven call by call through a provider server.
+   of an ``ImageShare`` of N accounts, driven call by call through a provider server. An up is
+   ``pulumi up``: its preview (in a provider process of its own) is counted in, in every
+   figure, and each note gives the preview's share.
 2. **Wall time** of up / refresh / destroy of N memberships through the ``Player`` (a fresh
    provider process per operation, as the CLI does) at each latency, against the floor
    ``minimum calls x latency / 4`` (the provider server runs four calls at a time); the up also
@@ -412,10 +414,36 @@ class _Played:
     in this process)."""
     emulator_cpu: float = 0.0
     """CPU seconds of the emulator's own process meanwhile, from ``/proc`` (0 without one)."""
+    preview: _Played | None = None
+    """For an ``up``: its preview, included in every figure above (requests, seconds, CPU; peak
+    memory is the higher of the two provider processes), as ``pulumi up`` previews first."""
 
     @property
     def calls(self) -> int:
         return _total(self.requests)
+
+    def plus(self, preview: _Played) -> _Played:
+        """This update with its ``preview`` counted in: what ``pulumi up`` costs."""
+        requests = dict(preview.requests)
+        for action, count in self.requests.items():
+            requests[action] = requests.get(action, 0) + count
+        return _Played(
+            self.op,
+            requests,
+            preview.seconds + self.seconds,
+            self.steps,
+            max(preview.peak_rss_kb, self.peak_rss_kb),
+            preview.provider_cpu + self.provider_cpu,
+            preview.local_cpu + self.local_cpu,
+            preview.emulator_cpu + self.emulator_cpu,
+            preview,
+        )
+
+    def preview_note(self) -> str:
+        """``"; its preview: N calls, X s"`` for an up, else nothing."""
+        if self.preview is None:
+            return ""
+        return f"; its preview: {self.preview.calls} calls, {self.preview.seconds:.2f} s"
 
 
 OPERATIONS = ("up", "refresh", "destroy")
@@ -483,9 +511,12 @@ def _play_operations(
 ) -> list[_Played]:
     """up, refresh and destroy of ``program``, each timed, with the CPU of this process, of the
     provider server and of the emulator's process (``api_pid``), and the requests ``api``
-    counted."""
+    counted. The up is what ``Player.up`` does, a preview (a provider process of its own) then
+    the update, played as ``preview()`` then ``up(skip_preview=True)`` so that each part is
+    measured: its figures count both (:meth:`_Played.plus`), as ``pulumi up`` makes both."""
     operations: list[tuple[str, Callable[[], Result]]] = [
-        ("up", lambda: player.up(program)),
+        ("preview", lambda: player.preview(program)),
+        ("up", lambda: player.up(program, skip_preview=True)),
         ("refresh", player.refresh),
         ("destroy", player.destroy),
     ]
@@ -514,7 +545,8 @@ def _play_operations(
                 api_cpu,
             )
         )
-    return played
+    preview, up, *rest = played
+    return [up.plus(preview), *rest]
 
 
 def _play_memberships(
@@ -622,7 +654,7 @@ def bench_call_counts(
                 "calls",
                 low,
                 "minimum",
-                f"{_breakdown(p.requests)}; minimum = {how}",
+                f"{_breakdown(p.requests)}{p.preview_note()}; minimum = {how}",
             )
         )
     rows += _image_share_call_counts(n)
@@ -734,7 +766,7 @@ def bench_wall_time(
         floor, low = _floor(op, n, teams, latency_ms)
         note = (
             f"{p.calls} calls (minimum {low}); floor = minimum x {latency_ms:g} ms / "
-            f"{SERVER_PARALLEL}; includes the provider process start; "
+            f"{SERVER_PARALLEL}; includes the provider process start{p.preview_note()}; "
             f"{_cpu_note(p, in_process)}; emulator {where}; ideal provider "
             f"{ideal[op].seconds:.2f} s"
         )
@@ -777,7 +809,8 @@ def bench_wall_time(
                     if trips
                     else "read answers from the state: no floor; "
                 )
-                + f"steps {_steps(p.steps)}; includes the provider process start; CPU: "
+                + f"steps {_steps(p.steps)}; includes the provider process start"
+                f"{p.preview_note()}; CPU: "
                 f"provider {p.provider_cpu:.2f} s, engine stand-in {p.local_cpu:.2f} s",
             )
         )
