@@ -43,15 +43,25 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _public(value: Any) -> Any:
+    """``value`` without the internal keys of the objects in it, at any depth (the CLI's
+    ``printObject`` leaves them out of nested objects too)."""
+    if isinstance(value, Mapping):
+        return {k: _public(v) for k, v in value.items() if not is_internal_key(str(k))}
+    if isinstance(value, (list, tuple)):
+        return [_public(v) for v in value]
+    return value
+
+
 def render_value(value: Any, *, limit: int = _MAX_TEXT) -> str:
     """One value as printed: JSON with ints for whole floats, ``(unknown)`` for an unknown,
-    cut at ``limit`` characters."""
+    keys starting with ``__`` left out, cut at ``limit`` characters."""
     if value is _ABSENT or value is None:
         return "(none)"
     if isinstance(value, str) and value == UNKNOWN:
         return "(unknown)"
     try:
-        text = json.dumps(plain(value), ensure_ascii=False, sort_keys=True, default=str)
+        text = json.dumps(_public(plain(value)), ensure_ascii=False, sort_keys=True, default=str)
     except (TypeError, ValueError):  # a value no program can export; show it anyway
         text = repr(value)
     text = text.replace(json.dumps(UNKNOWN), "(unknown)")  # unknowns inside a list or object

@@ -248,6 +248,8 @@ class Run:
         parent = request.parent if request.parent != self.stack_urn else ""
         goal = self._goal(urn, request)
         if not request.custom:
+            if invalid:  # continueStepsFromImport: a component has no Check, and bails too
+                raise self.fail(StepError("create" if old is None else "update", urn, invalid))
             return self._component(urn, type_, old, deps, parent, goal)
         if not type_.startswith("pulumi-python:dynamic"):
             message = f"{type_}: only pulumi.dynamic resources are supported here"

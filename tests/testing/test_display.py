@@ -102,6 +102,9 @@ def test_internal_keys_are_never_printed() -> None:
     result = Result("up", outputs={"__secret_marker": "m", "team_id": 1002.0})
     assert result.output_lines() == ["Outputs:", "    team_id: 1002"]
     assert Result("up", outputs={"__only": 1}).output_lines() == []
+    assert render_value({"id": 1.0, "__holder": "h", "nested": [{"__x": 1, "y": 2}]}) == (
+        '{"id": 1, "nested": [{"y": 2}]}'
+    )
 
 
 def test_step_lines() -> None:
