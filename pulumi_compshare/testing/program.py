@@ -18,7 +18,14 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import Settings, get_project, get_root_resource, get_stack
 from pulumi.runtime.stack import massage, run_pulumi_func
 
-from .wire import Props, config_strings, from_struct, holds_secret, to_struct
+from .wire import (
+    Props,
+    config_strings,
+    from_struct,
+    holds_secret,
+    one_program_process,
+    to_struct,
+)
 
 __all__ = ["STACK_TYPE", "Program", "Registrar", "play_program"]
 
@@ -168,7 +175,7 @@ def play_program(
             loop.run_until_complete(loop.shutdown_default_executor())
             loop.close()
 
-    with _PROGRAM_LOCK:
+    with _PROGRAM_LOCK, one_program_process():  # a language host process per program run
         thread = threading.Thread(target=body, name="pulumi-program", daemon=True)
         thread.start()
         thread.join()

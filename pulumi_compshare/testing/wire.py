@@ -12,8 +12,10 @@ exchange, with the engine's treatment of unknowns, secrets and numbers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Callable, Coroutine, Iterable, Mapping
+import pickle
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, TypeVar
 
@@ -36,6 +38,7 @@ __all__ = [
     "make_urn",
     "mark_secret",
     "name_of",
+    "one_program_process",
     "resource_type",
     "run_coro",
     "secret_keys",
@@ -67,9 +70,30 @@ def resource_type(resource_class: type[pulumi.dynamic.Resource]) -> str:
     return f"pulumi-python:{resource_class._resource_type_name}"
 
 
+@contextlib.contextmanager
+def one_program_process() -> Iterator[None]:
+    """Undo, on leaving, what the SDK's ``serialize_provider`` leaves on the ``pickle`` module.
+
+    Each call wraps ``pickle._Pickler._batch_setitems`` once more and never unwraps it (pulumi
+    3.272, ``pulumi/dynamic/dynamic.py``), so a process that serializes ~1000 providers with
+    attributes hits ``RecursionError``. Under the CLI every command runs the program in a
+    language host process of its own, so this never outlives a program run (a preview and its
+    update are two); the player runs programs in the test process, one after another, and
+    restores the module after each, as a fresh process would start."""
+    pickler = pickle._Pickler
+    saved = {name: pickler.__dict__[name] for name in ("_batch_setitems", "save_dict")}
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(pickler, name, value)
+
+
 def serialize_provider(provider: ResourceProvider) -> str:
-    """The ``__provider`` value ``pulumi.dynamic.Resource`` stores: base64 of a dill pickle."""
-    value: str = _dynamic.serialize_provider(provider)
+    """The ``__provider`` value ``pulumi.dynamic.Resource`` stores: base64 of a dill pickle
+    (without leaving the SDK's wrapper on the ``pickle`` module: :func:`one_program_process`)."""
+    with one_program_process():
+        value: str = _dynamic.serialize_provider(provider)
     return value
 
 

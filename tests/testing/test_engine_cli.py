@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -332,3 +333,23 @@ def test_an_update_shows_inputs_and_a_refresh_shows_outputs(
     result = player.up(lambda: Echo("a", {"name": "a", "size": 2}))
     assert result.step("a").line == "  ~ Echo a update [size: 1 => 2]"
     assert all("__provider" not in line for line in result.lines())
+
+
+# --------------------------------------------------------------------------------------------------
+# a program process per run
+
+
+def test_each_program_run_leaves_the_python_modules_as_a_fresh_process(
+    player: Player, store_dir: Path
+) -> None:
+    """sdk/python/cmd/pulumi-language-python/main.go: pythonLanguageHost.Run starts the program
+    in a Python process of its own for each command (an up's preview and its update: two), so
+    what the SDK leaves on Python modules never outlives a run: pulumi 3.272's
+    serialize_provider wraps ``pickle._Pickler._batch_setitems`` once more per call, which in
+    one long-lived process ends in RecursionError."""
+    before = pickle._Pickler.__dict__["_batch_setitems"]
+    for size in (1, 2, 3):
+        player.up(
+            lambda size=size: [Echo(f"r{i}", {"name": f"r{i}", "size": size}) for i in range(5)]
+        )
+    assert pickle._Pickler.__dict__["_batch_setitems"] is before
