@@ -6,11 +6,17 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult
 
 from ..harness_providers import EchoProvider
+
+
+def _say(stream: TextIO, line: str) -> None:
+    """One line in one write: ``print`` writes the text and the line break separately, so lines
+    printed by the server's threads at once can interleave (in the CLI as well)."""
+    stream.write(line + "\n")
 
 
 class TalkingEchoProvider(EchoProvider):
@@ -18,18 +24,18 @@ class TalkingEchoProvider(EchoProvider):
     and Diff, and on stderr then stdout in Create, each line just before it answers."""
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        print(f"check {news.get('name')} in {os.getpid()}", file=sys.stderr)
+        _say(sys.stderr, f"check {news.get('name')} in {os.getpid()}")
         return super().check(olds, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         result = super().diff(_id, olds, news)
-        print(f"diff {news.get('name')}: changes={result.changes}", file=sys.stderr)
+        _say(sys.stderr, f"diff {news.get('name')}: changes={result.changes}")
         return result
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         result = super().create(props)
-        print(f"created {props['name']} as {result.id}", file=sys.stderr)
-        print(f"stdout: {props['name']}")
+        _say(sys.stderr, f"created {props['name']} as {result.id}")
+        _say(sys.stdout, f"stdout: {props['name']}")
         return result
 
 
