@@ -50,7 +50,10 @@ class BudgetActions(StateCore):
         - ``WithdrawAmount`` moves ``Amount`` of the member's unspent budget back to the owner:
           AllocateAmount -= Amount, AvailableAmount -= Amount (AllocateAmount - AvailableAmount,
           what the member spent, never changes). More than AvailableAmount fails that member
-          with 17002 (8409).
+          with 17002 (8409). No source says a withdrawal lowers AllocateAmount, nor that an
+          over-withdrawal is refused: under ``allocate-cumulative`` AllocateAmount is the total
+          ever allocated (a withdrawal lowers only AvailableAmount); under ``withdraw-clamped``
+          more than AvailableAmount withdraws all of it (nothing, if nothing is left).
         - A VirtualCompanyId that is not in the team fails with 17003 (8404); a member who is
           not Joined (pending, rejected, canceled) with 17004 (8409).
 
@@ -125,16 +128,21 @@ class BudgetActions(StateCore):
             content = f"allocate {amount} fen to virtual company {virtual_id} in team {team.id}"
         else:
             if relation.available_amount < amount:
-                code, zh_code = AMOUNT_CODES["insufficient_available"]
-                raise ApiError(
-                    code,
-                    f"virtual company {virtual_id} has {relation.available_amount} fen "
-                    f"available, less than the {amount} fen to withdraw",
-                    zh="成员可用额度不足",
-                    zh_code=zh_code,
-                )
+                if "withdraw-clamped" not in self.dialects:
+                    code, zh_code = AMOUNT_CODES["insufficient_available"]
+                    raise ApiError(
+                        code,
+                        f"virtual company {virtual_id} has {relation.available_amount} fen "
+                        f"available, less than the {amount} fen to withdraw",
+                        zh="成员可用额度不足",
+                        zh_code=zh_code,
+                    )
+                amount = relation.available_amount  # withdraw-clamped: all that is left
+                if amount == 0:
+                    return
             self.balances[team.owner] += amount
-            relation.allocate_amount -= amount
+            if "allocate-cumulative" not in self.dialects:
+                relation.allocate_amount -= amount
             relation.available_amount -= amount
             content = f"withdraw {amount} fen from virtual company {virtual_id} in team {team.id}"
         self._log(team, operation, content)

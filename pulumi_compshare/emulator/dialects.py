@@ -156,6 +156,27 @@ DIALECTS: dict[str, Dialect] = {
             "when given.",
         ),
         Dialect(
+            "allocate-cumulative",
+            "SetCompShareTeamAmount WithdrawAmount lowers only AvailableAmount: AllocateAmount "
+            "is the total ever allocated to the member and never goes down (by default a "
+            "withdrawal lowers both).",
+            "no source says a withdrawal lowers AllocateAmount: seed 001 (GetCompShareTeamInfo) "
+            "describes it as 已分配额度(单位分) (allocated) beside AvailableAmount 可用额度; the "
+            "SetCompShareTeamAmount page is titled 设置成员额度; the admin guide says withdrawing "
+            "(余额回收) takes back the member's remaining (unspent) balance, which is "
+            "AvailableAmount (api-notes: AllocateAmount may be the total ever granted).",
+        ),
+        Dialect(
+            "withdraw-clamped",
+            "SetCompShareTeamAmount WithdrawAmount of more than the member's AvailableAmount "
+            "withdraws all of it instead of failing the member (by default 8409 / 17002); with "
+            "nothing available it changes nothing.",
+            "the admin guide: withdrawing takes back a member's remaining balance, 全部提取 or "
+            "部分提取 (all or part); no source says an over-withdrawal is refused, and the "
+            "vendor's only FailedMembers example is 17001 额度不足 (api-notes: an "
+            "over-withdrawal may fail or be clamped).",
+        ),
+        Dialect(
             "region-required",
             "DescribeCompShareImageShareAccounts, ModifyCompShareImageShareAccount, "
             "DescribeCompShareCustomImages and DescribeCompShareSharingImages refuse a request "

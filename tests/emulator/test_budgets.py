@@ -137,6 +137,79 @@ def test_withdraw_more_than_available_fails_that_member_only(em: Emulator) -> No
     assert balance(em) == 1_000_000 - 2_000 + 500
 
 
+# ------------------------------------------------------------------ readings of a withdrawal
+
+
+def withdraw_reading(em: Emulator) -> tuple[Any, ...]:
+    """Allocate 1000, spend 300, withdraw 200 then 600 (more than the 500 left) then 1: the
+    amounts after each withdrawal, the over-withdrawal's failure codes, the owner's balance."""
+    ids = join(em, ALICE)
+    amount(em, "AllocateAmount", [ids[ALICE]], 1_000)
+    em.spend(TEAM, ALICE, 300)
+    assert amount(em, "WithdrawAmount", [ids[ALICE]], 200) == {}
+    after_one = amounts(em)[ALICE]
+    over = sorted(f["Code"] for f in amount(em, "WithdrawAmount", [ids[ALICE]], 600).values())
+    after_over = amounts(em)[ALICE]
+    empty = sorted(f["Code"] for f in amount(em, "WithdrawAmount", [ids[ALICE]], 1).values())
+    return after_one, over, after_over, empty, amounts(em)[ALICE], balance(em)
+
+
+def test_withdrawal_readings() -> None:
+    """A withdrawal lowers AllocateAmount (the default) or not (allocate-cumulative); an
+    over-withdrawal fails (the default) or takes everything left (withdraw-clamped), and with
+    nothing left changes nothing."""
+    spent = 1_000_000 - 1_000
+    readings = {
+        "": ((800, 500), [8409], (800, 500), [], (799, 499), spent + 201),
+        "allocate-cumulative": ((1000, 500), [8409], (1000, 500), [], (1000, 499), spent + 201),
+        "withdraw-clamped": ((800, 500), [], (300, 0), [], (300, 0), spent + 700),
+        "allocate-cumulative,withdraw-clamped": (
+            (1000, 500),
+            [],
+            (1000, 0),
+            [],
+            (1000, 0),
+            spent + 700,
+        ),
+        "withdraw-clamped,chinese-errors": ((800, 500), [], (300, 0), [], (300, 0), spent + 700),
+        "allocate-cumulative,chinese-errors": (
+            (1000, 500),
+            [17002],
+            (1000, 500),
+            [],
+            (1000, 499),
+            spent + 201,
+        ),
+    }
+    for dialects, expected in readings.items():
+        with Emulator(dialects=dialects) as em:
+            assert withdraw_reading(em) == expected, dialects
+            assert em.stats()["internal_errors"] == 0
+
+
+def test_a_clamped_withdrawal_logs_what_it_took() -> None:
+    with Emulator(dialects="withdraw-clamped") as em:
+        ids = join(em, ALICE)
+        amount(em, "AllocateAmount", [ids[ALICE]], 1_000)
+        em.spend(TEAM, ALICE, 400)
+        assert amount(em, "WithdrawAmount", [ids[ALICE]], 5_000) == {}
+        assert amount(em, "WithdrawAmount", [ids[ALICE]], 5_000) == {}  # nothing left
+        logs = ok(
+            call(
+                em,
+                OWNER,
+                "ListCompShareTeamOperateLog",
+                TeamId=TEAM,
+                BeginTime=0,
+                EndTime=2**40,
+                OperateType=["WithdrawAmount"],
+            )
+        )
+        assert [e["Content"] for e in logs["Logs"]] == [
+            f"withdraw 600 fen from virtual company {ids[ALICE]} in team 1001"
+        ]
+
+
 def test_insufficient_balance_fails_the_members_it_cannot_cover() -> None:
     seed = demo_seed().to_dict()
     seed["accounts"][0]["balance"] = 1_000

@@ -29,6 +29,7 @@ from pulumi_compshare.emulator import (
 )
 
 from .raw import ALICE, BOB, IMAGE, OWNER, TEAM, signed
+from .test_budgets import withdraw_reading
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -307,6 +308,19 @@ CASES: list[tuple[str, Callable[[Emulator], Any], Any, Any]] = [
         ("dict", "邀请成员", {"Success": "成功", "Failed": "失败"}, ["InviteMember"]),
     ),
     ("region-required", image_call_without_region, (0, False), (230, True)),
+    # the budget readings (tests/emulator/test_budgets.py: test_withdrawal_readings)
+    (
+        "allocate-cumulative",
+        withdraw_reading,
+        ((800, 500), [8409], (800, 500), [], (799, 499), 999_201),
+        ((1000, 500), [8409], (1000, 500), [], (1000, 499), 999_201),
+    ),
+    (
+        "withdraw-clamped",
+        withdraw_reading,
+        ((800, 500), [8409], (800, 500), [], (799, 499), 999_201),
+        ((800, 500), [], (300, 0), [], (300, 0), 999_700),
+    ),
 ]
 
 
