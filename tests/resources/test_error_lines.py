@@ -76,13 +76,22 @@ def test_an_unverified_account_cannot_create_a_team(
 # ------------------------------------------------------------------ 4c: 8433
 
 
-def test_a_service_error_answering_team_creation_is_resolved_by_reading(run: list[Engine]) -> None:
+def test_a_service_error_answering_team_creation_is_never_sent_twice(run: list[Engine]) -> None:
+    """8433 on a write leaves its outcome unknown: the read does not show the team, yet the
+    create is not sent again in this run (it may still land); the next run makes it once."""
     with Emulator() as em:
         engine = engine_for(run, stack_config(em))
-        em.fail("CreateCompShareTeam", "retcode", retcode=8433, message="服务异常，请联系技术支持")
-        team = engine.create(engine.new("Team", "ml", TeamProvider()), {"name": "ml-research"})
+        fault = em.fail(
+            "CreateCompShareTeam", "retcode", retcode=8433, message="服务异常，请联系技术支持"
+        )
+        res = engine.new("Team", "ml", TeamProvider())
+        with pytest.raises(ProviderCallError, match="may or may not have been applied"):
+            engine.create(res, {"name": "ml-research"})
+        assert fault.hits == 1 and em.stats()["requests"]["CreateCompShareTeam"] == 1
+        engine.next_command()
+        team = engine.create(res, {"name": "ml-research"})
         created = [t for t in em.state()["teams"] if t["name"] == "ml-research"]
-        assert [str(t["id"]) for t in created] == [team.id]  # once: read, then sent again
+        assert [str(t["id"]) for t in created] == [team.id]
 
 
 def test_a_service_error_that_persists_is_one_line(run: list[Engine]) -> None:
