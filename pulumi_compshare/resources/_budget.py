@@ -2,40 +2,113 @@
 
 The API moves amounts (allocate adds to a member's budget from the owner's balance, withdraw takes
 back at most the member's unspent part: ``docs/budgets.md``), so a declared budget is reached by
-sending the difference to the live ``AllocateAmount``. Money must never move twice: a grant or a
-withdrawal is a non-idempotent write, resolved by reading ``AllocateAmount`` back (spending changes
-only ``AvailableAmount``, so ``AllocateAmount`` tells whether the write landed).
+sending the difference. Money must never move twice: a grant or a withdrawal is a non-idempotent
+write, resolved by reading the member's row back.
+
+**Which number is "the budget".** Every source agrees that an allocation raises ``AllocateAmount``
+and ``AvailableAmount`` and that a withdrawal lowers ``AvailableAmount`` (by at most what is
+left). No source says whether a withdrawal also lowers ``AllocateAmount`` (it may be the total
+ever allocated), so the budget this resource declares is *what the owner gave and did not take
+back*: ``AllocateAmount`` less what this resource withdrew that ``AllocateAmount`` still counts.
+That remainder is recorded in the resource's state (:data:`WITHDRAWN_KEY`, internal); it stays 0
+where a withdrawal lowers ``AllocateAmount``. Each write is confirmed from what both readings make
+observable: a grant from ``AllocateAmount``; a withdrawal from ``AvailableAmount`` (down by the
+amount) together with ``AllocateAmount`` (down by the amount, or unchanged), which also tells the
+reading. What this cannot see (a withdrawal made outside this resource under the cumulative
+reading, spending during a withdrawal) is in ``docs/budgets.md``.
+
+**One budget, one declaration.** Two resources of one program declaring the same member's budget
+would move it back and forth on every ``pulumi up``; :data:`declarations` records, for this
+provider process (one deployment), which resources declared each member's budget, so the second
+fails in Check (preview) and neither moves money.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from collections.abc import Callable, Hashable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..errors import APIError, ResourceError
 from ._cache import reads
+from ._fields import fen, is_unknown, positive_id, stored
 from ._writes import write_and_confirm
 
 if TYPE_CHECKING:
     from ..api.models import AmountFailure, AmountOperation, Relation
     from ..client import CompShareClient
 
-__all__ = ["converge_budget", "withdraw_unspent"]
+__all__ = [
+    "WITHDRAWN_KEY",
+    "Declarations",
+    "budget_outputs",
+    "converge_budget",
+    "declaration_name",
+    "declarations",
+    "declare_budget",
+    "declared_once",
+    "live_budget",
+    "withdraw_unspent",
+    "withdrawn_of",
+]
 
 ACTION = "SetCompShareTeamAmount"
 
+R = TypeVar("R")
+
+WITHDRAWN_KEY = "__withdrawn"
+"""The state key of the fen this resource withdrew that ``AllocateAmount`` still counts (the
+cumulative reading); absent when 0. ``__``: internal, never shown in a plan."""
+
+
+def withdrawn_of(values: Mapping[str, Any]) -> int:
+    """The withdrawn fen kept in ``values`` (old outputs), 0 when absent or unreadable."""
+    value = stored(fen, values.get(WITHDRAWN_KEY))
+    return value if isinstance(value, int) else 0
+
+
+def counted(relation: Relation, withdrawn: int) -> int:
+    """``withdrawn`` bounded by ``AllocateAmount - AvailableAmount``, which holds it in every
+    reading (spent + withdrawn, or only spent where withdrawals lower AllocateAmount)."""
+    return max(0, min(withdrawn, relation.allocate_amount - relation.available_amount))
+
+
+def live_budget(relation: Relation, withdrawn: int) -> int:
+    """The member's budget as this resource reckons it: what the owner gave and did not take
+    back (``AllocateAmount`` less what this resource withdrew that it still counts)."""
+    return relation.allocate_amount - counted(relation, withdrawn)
+
+
+def budget_outputs(desired: int | None, relation: Relation, withdrawn: int) -> dict[str, Any]:
+    """``allocated_amount``: the live budget once the member has joined; before that, the
+    declared one (nothing can be granted yet, so no diff). ``budget_pending``: a declared budget
+    waits for the member to join. :data:`WITHDRAWN_KEY` when not 0."""
+    kept = {WITHDRAWN_KEY: counted(relation, withdrawn)} if counted(relation, withdrawn) else {}
+    live = live_budget(relation, withdrawn)
+    if desired is None:
+        return {"allocated_amount": None, "budget_pending": False, **kept}
+    if relation.status == "Joined":
+        return {"allocated_amount": live, "budget_pending": False, **kept}
+    pending = relation.status == "Pending" and desired != live
+    return {"allocated_amount": desired, "budget_pending": pending, **kept}
+
 
 def converge_budget(
-    client: CompShareClient, ident: str, relation: Relation, desired: int
-) -> Relation:
-    """Bring a Joined member's ``AllocateAmount`` to ``desired`` and return the relation after.
+    client: CompShareClient, ident: str, relation: Relation, desired: int, withdrawn: int
+) -> tuple[Relation, int]:
+    """Bring a Joined member's budget (:func:`live_budget`) to ``desired``; return the relation
+    after and the withdrawn fen to keep in state.
 
     Lowering never withdraws more than the member has not spent: that fails before any call,
     naming the member and the amounts."""
-    live = relation.allocate_amount
+    withdrawn = counted(relation, withdrawn)
+    live = relation.allocate_amount - withdrawn
     if desired == live:
-        return relation
+        return relation, withdrawn
     if desired > live:
-        return _move(client, ident, relation, "AllocateAmount", desired - live)
+        return _grant(client, ident, relation, desired - live), withdrawn
     lower = live - desired
     if lower > relation.available_amount:
         raise ResourceError(
@@ -44,7 +117,8 @@ def converge_budget(
             f"but only {relation.available_amount} fen is unspent ({ACTION} withdraws at most "
             f"that); set allocated_amount to at least {live - relation.available_amount}"
         )
-    return _move(client, ident, relation, "WithdrawAmount", lower)
+    after, still_counted = _withdraw(client, ident, relation, lower, lowering=True)
+    return after, withdrawn + still_counted
 
 
 def withdraw_unspent(client: CompShareClient, ident: str, relation: Relation) -> int:
@@ -52,50 +126,261 @@ def withdraw_unspent(client: CompShareClient, ident: str, relation: Relation) ->
     unspent = relation.available_amount
     if relation.status != "Joined" or unspent <= 0:
         return 0
-    _move(client, ident, relation, "WithdrawAmount", unspent)
+    _withdraw(client, ident, relation, unspent, lowering=False)
     return unspent
 
 
-def _move(
-    client: CompShareClient,
+def _send(
+    client: CompShareClient, relation: Relation, operation: AmountOperation, amount: int
+) -> dict[int, AmountFailure]:
+    team_id, user = relation.team_id, relation.user_company_id
+    with reads.writing_team(client, team_id, member=user):  # confirmations gather
+        return client.set_team_amount(team_id, operation, [relation.virtual_company_id], amount)
+
+
+def _read_back(client: CompShareClient, relation: Relation) -> Relation | None:
+    """A read of the member that started after the write completed (any such read will do)."""
+    team_id, user = relation.team_id, relation.user_company_id
+    done = reads.wrote_team(client, team_id, member=user)
+    return reads.relation(client, team_id, user, fresh_after=done)
+
+
+def _failed(
     ident: str,
     relation: Relation,
-    operation: AmountOperation,
+    verb: str,
     amount: int,
-) -> Relation:
-    """Send one allocation or withdrawal and confirm it from ``AllocateAmount``."""
-    team_id, user, member = relation.team_id, relation.user_company_id, relation.virtual_company_id
-    before = relation.allocate_amount
-    expected = before + amount if operation == "AllocateAmount" else before - amount
-    verb = "grant" if operation == "AllocateAmount" else "withdraw"
+    operation: str,
+    reason: str,
+    also: str = "nothing else was changed",
+) -> ResourceError:
+    return ResourceError(
+        f"TeamMembership {ident}: could not {verb} {amount} fen for account "
+        f"{relation.user_company_id} ({ACTION} {operation}): {reason}; {also}"
+    )
 
-    def send() -> dict[int, AmountFailure]:
-        with reads.writing_team(client, team_id, member=user):  # confirmations gather
-            return client.set_team_amount(team_id, operation, [member], amount)
+
+def _grant(client: CompShareClient, ident: str, relation: Relation, amount: int) -> Relation:
+    """Send one allocation and confirm it from ``AllocateAmount``, which counts every
+    allocation in every reading."""
+    before, expected = relation.allocate_amount, relation.allocate_amount + amount
 
     def confirm(answered: bool, failures: dict[int, AmountFailure] | None) -> Relation | None:
-        # any read of the team that started after this write completed will do
-        done = reads.wrote_team(client, team_id, member=user)
-        now = reads.relation(client, team_id, user, fresh_after=done)
+        now = _read_back(client, relation)
         if now is not None and now.allocate_amount == expected:
             return now
         if not answered and (now is None or now.allocate_amount == before):
             return None  # not seen: sent again only if it surely did not land (throttled)
-        failure = (failures or {}).get(member)
+        failure = (failures or {}).get(relation.virtual_company_id)
         reason = (
             f"{failure.message} (code {failure.code})"
             if failure is not None
             else f"AllocateAmount is {now.allocate_amount if now else 'gone'}, expected {expected}"
         )
-        raise ResourceError(
-            f"TeamMembership {ident}: could not {verb} {amount} fen for account {user} "
-            f"({ACTION} {operation}): {reason}; nothing else was changed"
+        raise _failed(ident, relation, "grant", amount, "AllocateAmount", reason)
+
+    return _resolve(
+        ident,
+        relation,
+        "grant",
+        amount,
+        lambda: _send(client, relation, "AllocateAmount", amount),
+        confirm,
+    )
+
+
+def _withdraw(
+    client: CompShareClient, ident: str, relation: Relation, amount: int, *, lowering: bool
+) -> tuple[Relation, int]:
+    """Send one withdrawal and confirm it; returns the relation after and how much of it
+    ``AllocateAmount`` still counts (``amount`` under the cumulative reading, else 0).
+
+    Landed: ``AvailableAmount`` fell by at least ``amount`` (spending may lower it more) and
+    ``AllocateAmount`` fell by exactly ``amount`` (it counts what is left) or not at all (it
+    counts what was ever allocated). Where an over-withdrawal is clamped, a member who spent
+    meanwhile leaves less to take back: AvailableAmount is 0 and AllocateAmount fell by less; a
+    withdrawal of everything unspent (``lowering=False``) then did its job, a lowering did not."""
+    before_allocate, before_available = relation.allocate_amount, relation.available_amount
+
+    def confirm(
+        answered: bool, failures: dict[int, AmountFailure] | None
+    ) -> tuple[Relation, int] | None:
+        now = _read_back(client, relation)
+        failure = (failures or {}).get(relation.virtual_company_id)
+        if failure is not None:
+            raise _failed(
+                ident,
+                relation,
+                "withdraw",
+                amount,
+                "WithdrawAmount",
+                f"{failure.message} (code {failure.code})",
+            )
+        if now is not None:
+            taken = before_allocate - now.allocate_amount
+            if now.available_amount <= before_available - amount and taken in (amount, 0):
+                return now, (amount if taken == 0 else 0)
+            if answered and now.available_amount == 0 and 0 < taken < amount:
+                if not lowering:
+                    return now, 0  # clamped to what was left: everything unspent came back
+                raise _failed(
+                    ident,
+                    relation,
+                    "withdraw",
+                    amount,
+                    "WithdrawAmount",
+                    f"only {taken} fen was left to take back (the member spent the rest meanwhile)",
+                    f"{taken} fen was withdrawn; the budget is now {now.allocate_amount} fen, "
+                    "all of it spent: set allocated_amount to at least that",
+                )
+        if not answered:
+            return None  # not seen: sent again only if it surely did not land (throttled)
+        seen = (
+            f"AllocateAmount {now.allocate_amount}, AvailableAmount {now.available_amount}"
+            if now is not None
+            else "the member is gone"
+        )
+        raise _failed(
+            ident,
+            relation,
+            "withdraw",
+            amount,
+            "WithdrawAmount",
+            f"the team shows {seen}, from {before_allocate} and {before_available} before",
         )
 
+    return _resolve(
+        ident,
+        relation,
+        "withdraw",
+        amount,
+        lambda: _send(client, relation, "WithdrawAmount", amount),
+        confirm,
+    )
+
+
+def _resolve(
+    ident: str,
+    relation: Relation,
+    verb: str,
+    amount: int,
+    send: Callable[[], dict[int, AmountFailure]],
+    confirm: Callable[[bool, dict[int, AmountFailure] | None], R | None],
+) -> R:
+    """:func:`write_and_confirm`, its API errors as one line naming the member."""
     try:
         return write_and_confirm(send, confirm)
     except APIError as exc:
         raise ResourceError(
-            f"TeamMembership {ident}: could not {verb} {amount} fen for account {user}: "
-            f"{exc.describe(exc.hint_for(True))}"
+            f"TeamMembership {ident}: could not {verb} {amount} fen for account "
+            f"{relation.user_company_id}: {exc.describe(exc.hint_for(True))}"
         ) from None
+
+
+# ------------------------------------------------------------------ one declaration per member
+
+
+class Declarations:
+    """Which resources of this program declare a budget for each member, in this process.
+
+    The engine checks every resource the program registers, in one provider process per
+    deployment; a refresh and a destroy check none. A resource is known by its name (the
+    program's resource name, which the resource sends as an internal input)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._names: dict[Hashable, dict[str, int]] = {}
+
+    def declare(self, member: Hashable, name: str, amount: int) -> dict[str, int]:
+        """Record that the resource ``name`` declares ``amount`` fen for ``member``; returns the
+        other resources that declared it (name -> amount)."""
+        with self._lock:
+            names = self._names.setdefault(member, {})
+            names[name] = amount
+            return {n: a for n, a in names.items() if n != name}
+
+    def others(self, member: Hashable, name: str) -> dict[str, int]:
+        """The resources other than ``name`` that declared a budget for ``member``."""
+        with self._lock:
+            return {n: a for n, a in self._names.get(member, {}).items() if n != name}
+
+    def clear(self) -> None:
+        """Forget every declaration (a test checking many programs in one process)."""
+        with self._lock:
+            self._names.clear()
+
+
+declarations = Declarations()
+"""The process-wide budget declarations (one provider process per deployment)."""
+
+
+def declaration_name(value: Any) -> str:
+    """A resource's name as it declares a budget (TeamMembership's internal ``__resource_name``)."""
+    if not isinstance(value, str) or not value:
+        raise ValueError("must be the resource's name")
+    return value
+
+
+def budget_member(base_url: str, team_id: int, user: int) -> tuple[str, str, int, int]:
+    """A member's budget as :data:`declarations` knows it."""
+    return ("budget", base_url, team_id, user)
+
+
+def declared_twice(
+    name: str, others: Mapping[str, int], amount: int, team_id: int, user: int
+) -> str:
+    """What is wrong when ``name`` and ``others`` declare one member's budget, to follow
+    ``allocated_amount`` (a check failure) or ``the budget`` (an operation's error)."""
+    other, other_amount = sorted(others.items())[0]
+    more = f" (and {len(others) - 1} more)" if len(others) > 1 else ""
+    return (
+        f'of account {user} in team {team_id} is declared twice, by TeamMembership "{name}" '
+        f'({amount} fen) and TeamMembership "{other}" ({other_amount} fen){more}: every pulumi '
+        f"up would move it back and forth with {ACTION}; keep allocated_amount on one of them "
+        "and set the other's to None"
+    )
+
+
+def _declared_twice(
+    args: Mapping[str, Any], base_url_of: Callable[[str | None], str], *, record: bool
+) -> str | None:
+    """Record (``record``) the budget ``args`` declare for their member under the resource's
+    name; what is wrong if another resource of this program declared it too. Nothing for a
+    resource with no name (inputs written without one), no budget, or values not known yet."""
+    name, budget = args.get("__resource_name"), args.get("allocated_amount")
+    team_id, user, profile = args.get("team_id"), args.get("user_company_id"), args.get("profile")
+    if not isinstance(name, str) or budget is None:
+        return None
+    if any(is_unknown(v) for v in (name, budget, team_id, user, profile)):
+        return None
+    budget, team_id, user = fen(budget), positive_id(team_id), positive_id(user)
+    base_url = base_url_of(profile if isinstance(profile, str) else None)
+    member = budget_member(base_url, team_id, user)
+    if record:
+        others = declarations.declare(member, name, budget)
+    else:
+        others = declarations.others(member, name)
+    return declared_twice(name, others, budget, team_id, user) if others else None
+
+
+def declare_budget(result: CheckResult, base_url_of: Callable[[str | None], str]) -> CheckResult:
+    """TeamMembership's Check: record the budget its checked inputs declare, and fail on
+    ``allocated_amount`` if another resource of this program declared it (only when nothing
+    else failed). Never raises (the operations parse again)."""
+    try:
+        twice = _declared_twice(result.inputs, base_url_of, record=True)
+    except Exception:  # check must never raise
+        twice = None
+    if twice is not None and not result.failures:
+        result.failures.append(CheckFailure("allocated_amount", f"allocated_amount {twice}"))
+    return result
+
+
+def declared_once(
+    ident: str, args: Mapping[str, Any], base_url_of: Callable[[str | None], str]
+) -> None:
+    """Fail before anything is sent if another resource of this program declared this
+    member's budget (its Check may come after this one's, e.g. with ``--skip-preview``)."""
+    twice = _declared_twice(args, base_url_of, record=False)
+    if twice is not None:
+        raise ResourceError(f"TeamMembership {ident}: the budget {twice}")

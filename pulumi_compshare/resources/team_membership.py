@@ -17,7 +17,16 @@ from ..errors import (
     ResourceError,
     about,
 )
-from ._budget import converge_budget, withdraw_unspent
+from ._budget import (
+    budget_outputs,
+    converge_budget,
+    declaration_name,
+    declare_budget,
+    declared_once,
+    live_budget,
+    withdraw_unspent,
+    withdrawn_of,
+)
 from ._cache import reads
 from ._claims import HOLDER_KEY, claims, holder_of
 from ._declare import CompShareResource
@@ -50,6 +59,14 @@ class TeamMembershipProvider(CompShareProvider):
 
     state_key = "status"
 
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
+        """As every provider's, and: a member's budget declared by two resources of this program
+        fails here (in preview), before either moves money (``_budget.declarations``)."""
+        return declare_budget(super().check(olds, news), self._base_url)
+
+    def _base_url(self, profile: str | None) -> str:
+        return self.profile(profile).base_url
+
     def diff(
         self, _id: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> pulumi.dynamic.DiffResult:
@@ -67,10 +84,10 @@ class TeamMembershipProvider(CompShareProvider):
             delete_before_replace=same_member,
         )
         if not result.changes and olds.get("budget_pending") is True:
-            result.changes = self._budget_due(_id, news)
+            result.changes = self._budget_due(_id, news, withdrawn_of(olds))
         return result
 
-    def _budget_due(self, id_: str, news: dict[str, Any]) -> bool:
+    def _budget_due(self, id_: str, news: dict[str, Any], withdrawn: int) -> bool:
         """Whether a budget that waited for the member to join can now be granted: they have
         joined and their live budget differs from the declared one. Says why on the provider's
         stderr (the CLI shows it as a diagnostic; the dynamic Diff has no detailed diff to carry
@@ -84,7 +101,7 @@ class TeamMembershipProvider(CompShareProvider):
             relation = reads.relation(self.client(args["profile"]), team_id, user)
         if relation is None or relation.status != "Joined":
             return False
-        desired, live = args["allocated_amount"], relation.allocate_amount
+        desired, live = args["allocated_amount"], live_budget(relation, withdrawn)
         if desired == live:
             return False
         move = f"grant {desired - live}" if desired > live else f"withdraw {live - desired}"
@@ -99,8 +116,9 @@ class TeamMembershipProvider(CompShareProvider):
         args = self.parse(props)
         ident = relation_id_of(args["team_id"], args["user_company_id"])
         with self.failing_as(ident, existed=False):
+            declared_once(ident, args, self._base_url)  # before anything is sent
             client = self.client(args["profile"])
-            relation = self._converge(client, args)
+            relation, withdrawn = self._converge(client, args, 0)
             holder = holder_of({})
             claims.hold([_claim(client, args["team_id"], args["user_company_id"])], holder)
             if relation.status == "Rejected":
@@ -110,7 +128,7 @@ class TeamMembershipProvider(CompShareProvider):
                     "(set reinvite_on_reject=True to invite again)",
                     file=sys.stderr,
                 )
-            return pulumi.dynamic.CreateResult(ident, _outputs(args, relation, holder))
+            return pulumi.dynamic.CreateResult(ident, _outputs(args, relation, holder, withdrawn))
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         """Refresh: Canceled or gone leaves the state; Rejected stays, with status Rejected."""
@@ -130,18 +148,20 @@ class TeamMembershipProvider(CompShareProvider):
                 "profile": profile,
                 "allocated_amount": stored(fen, props.get("allocated_amount")),
             }
-            return pulumi.dynamic.ReadResult(id_, _outputs(args, relation, props.get(HOLDER_KEY)))
+            holder, withdrawn = props.get(HOLDER_KEY), withdrawn_of(props)
+            return pulumi.dynamic.ReadResult(id_, _outputs(args, relation, holder, withdrawn))
 
     def update(
         self, id_: str, olds: dict[str, Any], news: dict[str, Any]
     ) -> pulumi.dynamic.UpdateResult:
         args = self.parse(news)
         with self.failing_as(id_):
+            declared_once(id_, args, self._base_url)  # before anything is sent
             client = self.client(args["profile"])
-            relation = self._converge(client, args)
+            relation, withdrawn = self._converge(client, args, withdrawn_of(olds))
             holder = holder_of(olds)
             claims.hold([_claim(client, args["team_id"], args["user_company_id"])], holder)
-            return pulumi.dynamic.UpdateResult(_outputs(args, relation, holder))
+            return pulumi.dynamic.UpdateResult(_outputs(args, relation, holder, withdrawn))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Pending or Joined -> Cancel (removes a member); Rejected, Canceled or gone -> nothing.
@@ -195,8 +215,11 @@ class TeamMembershipProvider(CompShareProvider):
 
     # ------------------------------------------------------------------ convergence
 
-    def _converge(self, client: CompShareClient, args: dict[str, Any]) -> Relation:
-        """Bring the live relation to what ``args`` declare and return it.
+    def _converge(
+        self, client: CompShareClient, args: dict[str, Any], withdrawn: int
+    ) -> tuple[Relation, int]:
+        """Bring the live relation to what ``args`` declare; return it and the withdrawn fen
+        to keep in state (``_budget.WITHDRAWN_KEY``).
 
         No relation, or a Canceled one -> invite; Rejected -> invite again only with
         ``reinvite_on_reject``; Pending or Joined -> adopt, renaming if ``remark_name`` differs.
@@ -211,7 +234,7 @@ class TeamMembershipProvider(CompShareProvider):
             or relation.status == "Canceled"
             or (relation.status == "Rejected" and args["reinvite_on_reject"])
         ):
-            return self._invite(client, team_id, user, remark)
+            return self._invite(client, team_id, user, remark), withdrawn
         if remark is not None and relation.status in ACTIVE and relation.remark_name != remark:
             try:
                 client.set_team_relation(team_id, "UpdateRemarkName", user, remark)
@@ -223,8 +246,8 @@ class TeamMembershipProvider(CompShareProvider):
         budget = args["allocated_amount"]
         if budget is not None and relation.status == "Joined":
             ident = relation_id_of(team_id, user)
-            relation = converge_budget(client, ident, relation, budget)
-        return relation
+            return converge_budget(client, ident, relation, budget, withdrawn)
+        return relation, withdrawn
 
     def _invite(
         self, client: CompShareClient, team_id: int, user: int, remark: str | None
@@ -270,12 +293,14 @@ def _claim(client: CompShareClient, team_id: int, user: int) -> tuple[str, str, 
     return ("relation", client.base_url, team_id, user)
 
 
-def _outputs(args: dict[str, Any], relation: Relation, holder: str | None) -> dict[str, Any]:
+def _outputs(
+    args: dict[str, Any], relation: Relation, holder: str | None, withdrawn: int
+) -> dict[str, Any]:
     remark: str | None = relation.remark_name
     if not remark and args.get("remark_name") is None:
         remark = None
     return {
-        **args,
+        **{k: v for k, v in args.items() if k != "__resource_name"},
         "remark_name": remark,
         "status": relation.status,
         "virtual_company_id": relation.virtual_company_id or None,
@@ -283,21 +308,9 @@ def _outputs(args: dict[str, Any], relation: Relation, holder: str | None) -> di
         "granted_amount": relation.allocate_amount,
         "available_amount": relation.available_amount,
         "create_time": relation.create_time,
-        **_budget_outputs(args.get("allocated_amount"), relation),
+        **budget_outputs(args.get("allocated_amount"), relation, withdrawn),
         **({HOLDER_KEY: holder} if holder else {}),
     }
-
-
-def _budget_outputs(desired: int | None, relation: Relation) -> dict[str, Any]:
-    """``allocated_amount``: the live budget once the member has joined; before that, the
-    declared one (nothing can be granted yet, so no diff). ``budget_pending``: a declared budget
-    waits for the member to join."""
-    if desired is None:
-        return {"allocated_amount": None, "budget_pending": False}
-    if relation.status == "Joined":
-        return {"allocated_amount": relation.allocate_amount, "budget_pending": False}
-    pending = relation.status == "Pending" and desired != relation.allocate_amount
-    return {"allocated_amount": desired, "budget_pending": pending}
 
 
 class TeamMembership(
@@ -363,6 +376,14 @@ class TeamMembership(
         fen,
         unmanaged_when_none=True,
     )
+    _resource_name: str = prop(
+        "Set by TeamMembership itself: the resource's name in the program, to name both "
+        "resources when one member's budget is declared twice. Kept as ``__resource_name``, an "
+        "internal key: never shown in a plan or an output.",
+        declaration_name,
+        create_only=True,
+        internal=True,
+    )
     status: pulumi.Output[str] = output("Pending, Joined, Rejected or Canceled.")
     budget_pending: pulumi.Output[bool] = output(
         "Whether ``allocated_amount`` waits for the member to join (every ``pulumi up`` looks "
@@ -399,4 +420,5 @@ class TeamMembership(
             reinvite_on_reject=reinvite_on_reject,
             profile=profile,
             allocated_amount=allocated_amount,
+            _resource_name=resource_name,
         )

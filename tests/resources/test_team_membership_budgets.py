@@ -3,13 +3,17 @@ server against the emulator. The emulator reads allocate / withdraw as deltas (d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+import pulumi_compshare as compshare
 from pulumi_compshare.emulator import Emulator, demo_seed
 from pulumi_compshare.resources import TeamMembershipProvider
+from pulumi_compshare.testing import Player, StepError
 
 from ..kit import Engine, ProviderCallError, Res, stack_config
 
@@ -161,15 +165,104 @@ def test_a_grant_whose_answer_was_lost_is_not_granted_twice(em: Emulator, engine
     assert (row(em)["allocate_amount"], balance(em)) == (5000, start - 5000)
 
 
-def test_a_grant_that_surely_did_not_land_is_sent_again_once(em: Emulator, engine: Engine) -> None:
+def test_a_grant_whose_answer_was_lost_unseen_is_left_to_the_next_up(
+    em: Emulator, engine: Engine
+) -> None:
+    """A dropped connection: the grant may or may not have landed, so it is never sent again in
+    this up, even though the read shows nothing; the next up grants it, exactly once."""
     start = balance(em)
     m = engine.create(engine.new("TeamMembership", "alice", TeamMembershipProvider()), inputs(5000))
     em.accept_invite(TEAM, ALICE)
     engine.next_command()
-    em.fail(AMOUNT, "drop_connection")
-    _, m = engine.up(m, inputs(5000))
+    dropped = em.fail(AMOUNT, "drop_connection")
+    with pytest.raises(ProviderCallError) as caught:
+        engine.up(m, inputs(5000))
+    message = str(caught.value)
+    assert f"could not grant 5000 fen for account {ALICE}" in message
+    assert "may or may not have been applied" in message and AMOUNT in message
+    assert "\n" not in message
+    assert dropped.hits == 1 and em.stats()["requests"][AMOUNT] == 1
+    assert row(em)["allocate_amount"] == 0  # the dropped call was not applied
+
+    engine.next_command()
+    kind, m = engine.up(m, inputs(5000))
+    assert kind == "update" and m.outputs["granted_amount"] == 5000
     assert em.stats()["requests"][AMOUNT] == 2
     assert (row(em)["allocate_amount"], balance(em)) == (5000, start - 5000)
+    assert engine.up(m, inputs(5000))[0] == "same"
+
+
+def test_a_throttled_grant_is_sent_again_once(em: Emulator, engine: Engine) -> None:
+    """RetCode 153: the API refused the call, so it surely did not land: sent again at once."""
+    start = balance(em)
+    m = engine.create(engine.new("TeamMembership", "alice", TeamMembershipProvider()), inputs(5000))
+    em.accept_invite(TEAM, ALICE)
+    engine.next_command()
+    throttled = em.fail(AMOUNT, "retcode", retcode=153, message="Request throttled")
+    kind, m = engine.up(m, inputs(5000))
+    assert kind == "update" and m.outputs["granted_amount"] == 5000
+    assert throttled.hits == 1 and em.stats()["requests"][AMOUNT] == 2
+    assert (row(em)["allocate_amount"], balance(em)) == (5000, start - 5000)
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    """Poll the emulator until ``condition()`` holds (bounded; the time is no assertion)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout:g} s")
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("lowering", [False, True], ids=["grant", "withdraw"])
+def test_a_write_held_past_the_deadline_moves_money_once(em: Emulator, lowering: bool) -> None:
+    """The network holds SetCompShareTeamAmount until after the provider's deadline and its
+    confirming read, then it lands. The up fails saying the outcome is unknown; once the write
+    has landed, the next up sends nothing (and the one after is "same"): the money moved once.
+
+    The hold is an ``on_call`` hook that blocks the request before the emulator processes it,
+    released by the test after the up has failed (the ``delay`` fault holds before processing
+    too, but for a fixed time: the order would depend on the machine's speed)."""
+    engine = Engine(
+        {**stack_config(em), "compshare:maxRetries": "0", "compshare:timeoutSeconds": "2"}
+    )
+    release = threading.Event()
+    try:
+        start = balance(em)
+        m = joined_with(em, engine, 3000) if lowering else None
+        if m is None:
+            m = engine.create(
+                engine.new("TeamMembership", "alice", TeamMembershipProvider()), inputs(5000)
+            )
+            em.accept_invite(TEAM, ALICE)
+        engine.next_command()
+        calls = em.stats()["requests"].get(AMOUNT, 0)
+        held = em.on_call(AMOUNT, lambda: release.wait(60))
+        want, verb = (1000, "withdraw 2000") if lowering else (5000, "grant 5000")
+        with pytest.raises(ProviderCallError) as caught:
+            engine.up(m, inputs(want))
+        message = str(caught.value)
+        assert f"could not {verb} fen for account {ALICE}" in message
+        assert "may or may not have been applied" in message and AMOUNT in message
+        assert held.hits == 1
+        assert row(em)["allocate_amount"] == (3000 if lowering else 0)  # still held
+
+        release.set()
+        wait_for(lambda: row(em)["allocate_amount"] == want, "the held write landing")
+        engine.next_command()
+        kind, m = engine.up(m, inputs(want))
+        # A grant waited for the member (budget_pending): the plan reads the team and sees it
+        # done. A lowering's state still says 3000: the update records 1000 and sends nothing.
+        assert kind == ("update" if lowering else "same")
+        assert em.stats()["requests"][AMOUNT] == calls + 1
+        if lowering:
+            assert m.outputs["allocated_amount"] == 1000 and m.outputs["granted_amount"] == 1000
+        assert engine.up(m, inputs(want))[0] == "same"
+        assert (row(em)["allocate_amount"], row(em)["available_amount"]) == (want, want)
+        assert balance(em) == start - want
+    finally:
+        release.set()
+        engine.close()
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "1e4", "20.5", True, 2**60, float("nan")])
@@ -210,3 +303,227 @@ def test_budgets_under_the_strict_dialect() -> None:
         assert "refused to remove them" in message
         assert "their unspent 2000 fen was withdrawn first" in message
         assert (row(em)["status"], row(em)["available_amount"]) == ("Joined", 0)
+
+
+# ------------------------------------------------------------------ every reading of a withdrawal
+
+READINGS = ["", "allocate-cumulative", "withdraw-clamped", "allocate-cumulative,withdraw-clamped"]
+"""The readings the sources allow (docs/budgets.md): a withdrawal lowers AllocateAmount (the
+default) or only AvailableAmount (allocate-cumulative); an over-withdrawal is refused (the
+default) or clamped to what is left (withdraw-clamped)."""
+
+
+@pytest.fixture(params=READINGS, ids=[r or "default" for r in READINGS])
+def reading(request: pytest.FixtureRequest) -> Iterator[tuple[Emulator, Engine]]:
+    with Emulator(dialects=request.param) as emulator:
+        engine = Engine({**stack_config(emulator), "compshare:maxRetries": "0"})
+        try:
+            yield emulator, engine
+        finally:
+            engine.close()
+
+
+def test_lowering_and_raising_converge_under_every_reading(
+    reading: tuple[Emulator, Engine],
+) -> None:
+    em, engine = reading
+    cumulative = "allocate-cumulative" in em.dialects
+    start = balance(em)
+    m = joined_with(em, engine, 3000)  # a grant after join
+    assert em.stats()["requests"][AMOUNT] == 1
+
+    kind, m = engine.up(m, inputs(1000))
+    assert kind == "update"
+    assert em.stats()["requests"][AMOUNT] == 2  # 2000 withdrawn, once
+    assert balance(em) == start - 1000
+    granted = 3000 if cumulative else 1000  # AllocateAmount as the API reports it
+    assert (row(em)["allocate_amount"], row(em)["available_amount"]) == (granted, 1000)
+    outputs = m.outputs
+    assert (outputs["allocated_amount"], outputs["granted_amount"]) == (1000, granted)
+    assert (outputs["available_amount"], outputs["budget_pending"]) == (1000, False)
+
+    # Converged: no change in this process, in the next one, and after a refresh.
+    assert engine.up(m, inputs(1000))[0] == "same"
+    engine.next_command()
+    assert engine.up(m, inputs(1000))[0] == "same"
+    refreshed = engine.refresh(m)
+    assert refreshed is not None and refreshed.outputs["allocated_amount"] == 1000
+    assert engine.up(refreshed, inputs(1000))[0] == "same"
+    assert em.stats()["requests"][AMOUNT] == 2
+
+    kind, m = engine.up(refreshed, inputs(2500))  # raising grants the difference
+    assert kind == "update" and em.stats()["requests"][AMOUNT] == 3
+    assert row(em)["allocate_amount"] == (4500 if cumulative else 2500)
+    assert (m.outputs["allocated_amount"], m.outputs["available_amount"]) == (2500, 2500)
+    assert balance(em) == start - 2500
+    engine.next_command()
+    assert engine.up(m, inputs(2500))[0] == "same"
+
+    # Spent part of it, lowered to what was spent: everything unspent comes back.
+    em.spend(TEAM, ALICE, 500)
+    engine.next_command()
+    kind, m = engine.up(m, inputs(500))
+    assert kind == "update" and em.stats()["requests"][AMOUNT] == 4
+    assert (m.outputs["allocated_amount"], m.outputs["available_amount"]) == (500, 0)
+    assert balance(em) == start - 500
+    assert engine.up(m, inputs(500))[0] == "same"
+    with pytest.raises(ProviderCallError) as caught:
+        engine.up(m, inputs(400))  # below what was spent: nothing is sent
+    assert "from 500 to 400" in str(caught.value) and "at least 500" in str(caught.value)
+    assert em.stats()["requests"][AMOUNT] == 4
+
+
+def test_delete_withdraws_the_unspent_part_under_every_reading(
+    reading: tuple[Emulator, Engine],
+) -> None:
+    em, engine = reading
+    start = balance(em)
+    m = joined_with(em, engine, 6000)
+    _, m = engine.up(m, inputs(4000))
+    em.spend(TEAM, ALICE, 1500)
+    engine.next_command()
+    engine.delete(m)
+    assert row(em)["status"] == "Canceled" and row(em)["available_amount"] == 0
+    assert balance(em) == start - 1500  # the 2500 unspent came back
+    assert em.stats()["requests"][AMOUNT] == 3
+    assert "withdrew 2500 fen" in engine.wait_for_stderr("withdrew 2500 fen")
+
+
+def test_a_lost_withdrawal_answer_is_resolved_by_reading_under_every_reading(
+    reading: tuple[Emulator, Engine],
+) -> None:
+    """Applied, answer lost: the read shows it in every reading (AvailableAmount fell by the
+    amount; AllocateAmount with it or not at all), so it is not sent again."""
+    em, engine = reading
+    m = joined_with(em, engine, 3000)
+    lost = em.fail(AMOUNT, "applied_response_lost")
+    kind, m = engine.up(m, inputs(1000))
+    assert kind == "update" and lost.hits == 1
+    assert em.stats()["requests"][AMOUNT] == 2
+    assert (m.outputs["allocated_amount"], m.outputs["available_amount"]) == (1000, 1000)
+    engine.next_command()
+    assert engine.up(m, inputs(1000))[0] == "same"
+
+
+def test_a_member_spending_during_a_lowering(reading: tuple[Emulator, Engine]) -> None:
+    """The member spends between the provider's read and its withdrawal, leaving less than it
+    withdraws. Refused (the default) or clamped, the up fails in one line saying what to set;
+    nothing is sent again, and the next up names what was spent as the lowest budget."""
+    em, engine = reading
+    m = joined_with(em, engine, 3000)
+    spent = em.on_call(AMOUNT, lambda: em.spend(TEAM, ALICE, 2500))
+    clamped = "withdraw-clamped" in em.dialects
+    if clamped and "allocate-cumulative" in em.dialects:
+        # The documented limit (docs/budgets.md): AllocateAmount stays and AvailableAmount fell
+        # by more than the amount, exactly as if all of it had been withdrawn; the provider
+        # counts 2000 withdrawn where 500 was. No money moves twice.
+        kind, m = engine.up(m, inputs(1000))
+        assert kind == "update" and spent.hits == 1
+        assert (m.outputs["allocated_amount"], m.outputs["available_amount"]) == (1000, 0)
+        assert em.stats()["requests"][AMOUNT] == 2
+        assert engine.up(m, inputs(1000))[0] == "same"
+        return
+    with pytest.raises(ProviderCallError) as caught:
+        engine.up(m, inputs(1000))
+    message = str(caught.value)
+    assert spent.hits == 1 and em.stats()["requests"][AMOUNT] == 2
+    assert f"could not withdraw 2000 fen for account {ALICE}" in message
+    assert AMOUNT in message and "\n" not in message
+    if clamped:
+        assert "only 500 fen was left to take back" in message
+        assert "set allocated_amount to at least that" in message
+        assert row(em)["available_amount"] == 0
+    else:
+        assert "8409" in message and "less than the 2000 fen to withdraw" in message
+        assert row(em)["available_amount"] == 500
+    engine.next_command()
+    refreshed = engine.refresh(m)
+    assert refreshed is not None
+    with pytest.raises(ProviderCallError) as caught:
+        engine.up(refreshed, inputs(1000))
+    assert "at least 2500" in str(caught.value)  # what was spent
+    assert em.stats()["requests"][AMOUNT] == 2
+
+
+# ------------------------------------------------------------------ one budget, two declarations
+
+
+def named(budget: int, name: str) -> dict[str, Any]:
+    """Inputs as the TeamMembership class sends them: with its name (an internal input)."""
+    return {**inputs(budget), "__resource_name": name}
+
+
+def test_a_budget_declared_twice_fails_in_check_naming_both(em: Emulator, engine: Engine) -> None:
+    first = engine.create(
+        engine.new("TeamMembership", "alice", TeamMembershipProvider()), named(3000, "alice")
+    )
+    em.accept_invite(TEAM, ALICE)
+    engine.next_command()
+    kind, first = engine.up(first, named(3000, "alice"))
+    assert kind == "update" and row(em)["allocate_amount"] == 3000
+    calls = em.stats()["requests"][AMOUNT]
+
+    # The engine checks every resource in the order the program registers them; then their
+    # steps run (in parallel). Here the first one's Check passes, the second's fails...
+    engine.next_command()
+    checked, diff = engine.plan(first, named(4000, "alice"))
+    assert diff.changes
+    second = engine.new("TeamMembership", "alice-again", TeamMembershipProvider())
+    _, failures = engine.preview(second, named(5000, "alice-again"))
+    ((prop, line),) = failures
+    assert prop == "allocated_amount" and "\n" not in line
+    assert line.startswith(
+        f"allocated_amount of account {ALICE} in team {TEAM} is declared twice, by "
+        'TeamMembership "alice-again" (5000 fen) and TeamMembership "alice" (4000 fen): '
+    )
+    assert AMOUNT in line and "set the other's to None" in line
+    # ...and the first one's update, under way after it (pulumi up --skip-preview), stops before
+    # anything is sent.
+    with pytest.raises(ProviderCallError) as caught:
+        engine.server.update(first.id, first.urn, first.outputs, checked, old_inputs=first.inputs)
+    assert (
+        f"TeamMembership {TEAM}:{ALICE}: the budget of account {ALICE} in team {TEAM} is "
+        'declared twice, by TeamMembership "alice" (4000 fen) and TeamMembership "alice-again" '
+        "(5000 fen)"
+    ) in str(caught.value)
+    assert em.stats()["requests"][AMOUNT] == calls
+    assert row(em)["allocate_amount"] == 3000
+
+    # The same resource checked again (preview, then up) is one declaration, not two; so is a
+    # member declared without a budget.
+    engine.next_command()
+    assert engine.preview(first, named(3000, "alice"))[1] == []
+    assert engine.up(first, named(3000, "alice"))[0] == "same"
+    unmanaged = {**named(5000, "alice-again"), "allocated_amount": None}
+    assert engine.preview(second, unmanaged)[1] == []
+
+
+def two_of_one_member(em: Emulator) -> Callable[[], None]:
+    def program() -> None:
+        compshare.TeamMembership(
+            "alice", team_id=TEAM, user_company_id=ALICE, allocated_amount=3000
+        )
+        compshare.TeamMembership(
+            "alice-too", team_id=TEAM, user_company_id=ALICE, allocated_amount=5000
+        )
+
+    return program
+
+
+def test_a_program_declaring_one_budget_twice_moves_no_money(em: Emulator) -> None:
+    """Through the offline engine: the resource class sends its name, so the preview of
+    ``pulumi up`` fails naming both, and nothing is invited or granted."""
+    with (
+        Player(config=stack_config(em), restart_per_operation=True) as player,
+        pytest.raises(StepError) as caught,
+    ):
+        player.up(two_of_one_member(em))
+    error = caught.value
+    assert error.name == "alice-too" and "\n" not in error.message
+    assert (
+        f"has a problem: allocated_amount of account {ALICE} in team {TEAM} is declared twice, "
+        'by TeamMembership "alice-too" (5000 fen) and TeamMembership "alice" (3000 fen): every '
+        "pulumi up would move it back and forth with SetCompShareTeamAmount; keep "
+        "allocated_amount on one of them and set the other's to None"
+    ) in error.message
+    assert em.stats()["requests"] == {}  # nothing read, invited or granted
