@@ -139,7 +139,7 @@ def run_with_engine_protocol(em: Emulator, say: Callable[[str], None]) -> list[s
         )
 
         say(f"\nUpdating ({STACK}):")
-        player.up()
+        player.up(skip_preview=True)  # `pulumi up --skip-preview`: the plan was just shown
         _verify_up(em, checks, after_drift=False)
 
         say("\nOut-of-band changes:")

@@ -9,6 +9,7 @@ resource's state is a reference to the class and an empty instance dict (no keys
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -36,7 +37,15 @@ from ._fields import (
 if TYPE_CHECKING:  # the client loads with the first API call
     from ..client import CompShareClient
 
-__all__ = ["CompShareProvider", "relation_id", "relation_id_of"]
+__all__ = ["CompShareProvider", "relation_id", "relation_id_of", "say"]
+
+
+def say(line: str) -> None:
+    """Tell the user ``line`` (it names the resource): one write to the provider's stderr, which
+    the engine shows as a diagnostic (``plugin.go``: each line of a plugin's stderr). One write
+    per line, so that lines of concurrent calls never interleave within a line."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 class CompShareProvider(ResourceProvider):

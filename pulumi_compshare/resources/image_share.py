@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +22,7 @@ from ._claims import HOLDER_KEY, claims, holder_of
 from ._declare import CompShareResource
 from ._fields import boolean, diff_props, id_set, image_id, output, profile_name, prop
 from ._journal import Intent, intent, traces
-from ._provider import CompShareProvider
+from ._provider import CompShareProvider, say
 
 if TYPE_CHECKING:  # the client loads with the first API call
     from ..client import CompShareClient
@@ -73,10 +72,9 @@ class ImageShareProvider(CompShareProvider):
                 share = reads.share_list(client, args["image_id"])
             stray &= {a.account_id for a in share or ()}
         if stray:
-            print(
+            say(
                 f"ImageShare {id_}: account_ids: removes {_ids(stray)}, added by an earlier run "
-                "that was interrupted before the stack recorded them",
-                file=sys.stderr,
+                "that was interrupted before the stack recorded them"
             )
         return bool(stray)
 
@@ -289,11 +287,10 @@ def _unclaimed(
     held = claims.taken_over(_claims(client, image, accounts), holder)
     kept = sorted(a for a in accounts if ("share", client.base_url, image, a) in held)
     if kept:
-        print(
+        say(
             f"ImageShare {image}: left {_ids(kept)} shared: another ImageShare of this stack "
             "took them over in this update (a rename; give the resource `aliases` to make a "
-            "rename no change at all)",
-            file=sys.stderr,
+            "rename no change at all)"
         )
     return accounts - set(kept)
 

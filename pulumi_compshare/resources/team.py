@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-import sys
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +29,7 @@ from ._cache import reads
 from ._declare import CompShareResource
 from ._fields import output, positive_id, profile_name, prop, text
 from ._journal import intent, traces
-from ._provider import CompShareProvider
+from ._provider import CompShareProvider, say
 from ._writes import write_and_confirm
 
 if TYPE_CHECKING:  # the client and the API models load with the first API call
@@ -80,10 +79,9 @@ class TeamProvider(CompShareProvider):
     ) -> pulumi.dynamic.DiffResult:
         result = super().diff(id_, olds, news)
         if result.changes and _TAG_START in str(olds.get("description") or ""):
-            print(
+            say(
                 f"Team {id_}: name, description: set the declared ones (the create that made "
-                "the team could not)",
-                file=sys.stderr,
+                "the team could not)"
             )
         return result
 
@@ -118,10 +116,9 @@ class TeamProvider(CompShareProvider):
         try:
             client.update_team(team.id, name=args["name"], description=args["description"] or "")
         except APIError as exc:
-            print(
+            say(
                 f"Team {team.id}: created, but setting its name and description failed "
-                f"({exc.action}: {exc.message}); the next `pulumi up` sets them",
-                file=sys.stderr,
+                f"({exc.action}: {exc.message}); the next `pulumi up` sets them"
             )
             return {**args, "name": team.name, "description": team.description}
         finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 import pulumi
@@ -42,7 +41,7 @@ from ._fields import (
     stored,
     text,
 )
-from ._provider import CompShareProvider, relation_id, relation_id_of
+from ._provider import CompShareProvider, relation_id, relation_id_of, say
 from ._writes import write_and_confirm
 
 if TYPE_CHECKING:  # the client and the API models load with the first API call
@@ -105,10 +104,9 @@ class TeamMembershipProvider(CompShareProvider):
         if desired == live:
             return False
         move = f"grant {desired - live}" if desired > live else f"withdraw {live - desired}"
-        print(
+        say(
             f"TeamMembership {id_}: allocated_amount: {move} fen (account {user} has joined "
-            f"team {team_id}; `pulumi up` applies it)",
-            file=sys.stderr,
+            f"team {team_id}; `pulumi up` applies it)"
         )
         return True
 
@@ -122,11 +120,10 @@ class TeamMembershipProvider(CompShareProvider):
             holder = holder_of({})
             claims.hold([_claim(client, args["team_id"], args["user_company_id"])], holder)
             if relation.status == "Rejected":
-                print(
+                say(
                     f"TeamMembership {ident}: account {args['user_company_id']} rejected an "
                     "invite to this team before; not inviting again "
-                    "(set reinvite_on_reject=True to invite again)",
-                    file=sys.stderr,
+                    "(set reinvite_on_reject=True to invite again)"
                 )
             return pulumi.dynamic.CreateResult(ident, _outputs(args, relation, holder, withdrawn))
 
@@ -172,11 +169,10 @@ class TeamMembershipProvider(CompShareProvider):
             team_id, user = relation_id(self.kind, id_)
             client = self.client(self.profile_of(props))
             if claims.taken_over([_claim(client, team_id, user)], props.get(HOLDER_KEY)):
-                print(
+                say(
                     f"TeamMembership {id_}: left account {user} in team {team_id}: another "
                     "TeamMembership of this stack took the membership over in this update (a "
-                    "rename; give the resource `aliases` to make a rename no change at all)",
-                    file=sys.stderr,
+                    "rename; give the resource `aliases` to make a rename no change at all)"
                 )
                 return
             relation = reads.relation(client, team_id, user)
@@ -186,10 +182,9 @@ class TeamMembershipProvider(CompShareProvider):
             if stored(fen, props.get("allocated_amount")) is not None:
                 withdrawn = withdraw_unspent(client, id_, relation)
                 if withdrawn:
-                    print(
+                    say(
                         f"TeamMembership {id_}: withdrew {withdrawn} fen account {user} had not "
-                        "spent before removing them",
-                        file=sys.stderr,
+                        "spent before removing them"
                     )
             try:
                 client.set_team_relation(team_id, "Cancel", user)
