@@ -131,8 +131,8 @@ def test_other_non_api_answers_stay_malformed(server: LocalAPI) -> None:
     assert type(error) is MalformedResponseError
     assert line(error) == (
         "ListCompShareTeam failed: unexpected HTTP 400: not JSON (text/plain, 3 bytes); the answer "
-        "did not look like the CompShare API's: check compshare:baseUrl, or report the field "
-        "named to the provider's maintainers"
+        "did not look like the CompShare API's: check compshare:baseUrl (another service or a "
+        "proxy may be answering); if it is right, report this line to the provider's maintainers"
     )
     server.answer = json_answer({"RetCode": 230, "Message": "Params [X] not available"}, 404)
     assert "not available" in str(failure(server))  # a CompShare answer, whatever the status
