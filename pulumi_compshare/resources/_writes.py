@@ -22,6 +22,8 @@ def write_and_confirm(
     send: Callable[[], T],
     confirm: Callable[[bool, T | None], R | None],
     attempts: int = NON_IDEMPOTENT_ATTEMPTS,
+    *,
+    refused_when_repeated: bool = False,
 ) -> R:
     """Send a non-idempotent write (team creation, an invite, a budget grant) that is never sent
     twice.
@@ -35,8 +37,12 @@ def write_and_confirm(
     is never sent again in this operation, even when the confirming read does not show it: a read
     that does not show a write is no proof the write did not happen (a request held by the
     network may land after the read, and a read may lag behind a write). The error is raised
-    instead, and the next operation reconciles from what is live (a team by its marker, an invite
-    by adoption, a budget from ``AllocateAmount``).
+    instead, and the next operation reconciles from what is live (a team by its marker, a budget
+    from ``AllocateAmount``).
+
+    ``refused_when_repeated``: the API itself refuses the write once it has landed (an invite of
+    an account already invited: 16001 "用户已在团队中"), so sending it again can never apply it
+    twice; then a lost answer that the read does not show is sent again too.
     """
     for attempt in range(1, attempts + 1):
         answer: T | None = None
@@ -50,7 +56,9 @@ def write_and_confirm(
             return result
         if failure is None:
             raise RuntimeError("confirm() must raise when an answered write did not land")
-        if isinstance(failure, OutcomeUnknownError) or attempt == attempts:
+        if attempt == attempts or (
+            isinstance(failure, OutcomeUnknownError) and not refused_when_repeated
+        ):
             raise failure
         time.sleep(_backoff.delay(attempt))
     raise AssertionError("unreachable: the last attempt returns or raises")

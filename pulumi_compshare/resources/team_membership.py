@@ -247,9 +247,9 @@ class TeamMembershipProvider(CompShareProvider):
     def _invite(
         self, client: CompShareClient, team_id: int, user: int, remark: str | None
     ) -> Relation:
-        """CreateCompShareTeamRelation, read back. An invite is never sent twice: a lost answer
-        is resolved by reading (or, unseen, left to the next up, which adopts what landed), and
-        only an invite that surely did not land is sent again."""
+        """CreateCompShareTeamRelation, read back. A lost answer is resolved by reading; an
+        invite the read does not show is sent again, which is safe: the API refuses an invite of
+        an account already invited (16001), and the read after it finds the relation."""
 
         from ..api.models import InviteUser
 
@@ -266,7 +266,7 @@ class TeamMembershipProvider(CompShareProvider):
             if relation is not None and relation.status in ACTIVE:
                 return relation
             if not answered:
-                return None  # not seen: sent again only if it surely did not land (throttled)
+                return None  # not seen: sent again (a repeated invite is refused, not doubled)
             failure = (failures or {}).get(user)
             if failure is not None:
                 raise error_for_retcode(
@@ -280,7 +280,8 @@ class TeamMembershipProvider(CompShareProvider):
                 f"the invite of account {user} succeeded but its relation is {status}",
             )
 
-        return write_and_confirm(send, confirm)
+        # a second invite of an account already invited is refused (16001), never a duplicate
+        return write_and_confirm(send, confirm, refused_when_repeated=True)
 
 
 def _claim(client: CompShareClient, team_id: int, user: int) -> tuple[str, str, int, int]:

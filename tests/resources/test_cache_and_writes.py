@@ -432,6 +432,22 @@ def test_a_lost_answer_is_never_sent_again_even_if_the_read_does_not_show_it() -
     assert sent == [1]
 
 
+def test_a_lost_answer_is_sent_again_when_the_api_refuses_a_repeat() -> None:
+    """An invite: a second one of an account already invited is refused, never doubled."""
+    sent: list[int] = []
+
+    def send() -> None:
+        sent.append(1)
+        if len(sent) == 1:
+            raise OutcomeUnknownError("CreateCompShareTeamRelation", "answer lost")
+
+    def confirm(answered: bool, _: Any) -> str | None:
+        return "invited" if answered else None
+
+    assert write_and_confirm(send, confirm, refused_when_repeated=True) == "invited"
+    assert sent == [1, 1]
+
+
 def test_a_write_that_surely_did_not_land_is_sent_again_up_to_the_limit() -> None:
     sent: list[int] = []
 
