@@ -6,6 +6,8 @@ and ``Res`` are :class:`~pulumi_compshare.testing.ResourceDriver` and its
 from __future__ import annotations
 
 import json
+import os
+import signal
 import threading
 from typing import Any
 
@@ -86,3 +88,20 @@ __all__ = [
     "client_of",
     "stack_config",
 ]
+
+
+def kill_provider_at(em: Emulator, engine: Engine, action: str, nth: int = 1) -> list[int]:
+    """SIGKILL ``engine``'s provider process when the ``nth`` call of ``action`` from now on
+    arrives at the emulator (the call itself is then processed: a request already sent lands).
+    Returns the list the hook fills with the pid once the kill happened: a test asserts it to
+    prove the kill, at that call (``os.kill`` raises if the process is already gone)."""
+    pid = engine.server.pid
+    assert pid is not None and engine.server.running, "no running provider process to kill"
+    killed: list[int] = []
+
+    def kill() -> None:
+        os.kill(pid, signal.SIGKILL)
+        killed.append(pid)
+
+    em.on_call(action, kill, nth=nth)
+    return killed

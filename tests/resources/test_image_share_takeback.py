@@ -4,8 +4,6 @@ fault is injected at the exact ModifyCompShareImageShareAccount call."""
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 from collections.abc import Iterator
 
@@ -14,7 +12,7 @@ import pytest
 from pulumi_compshare.emulator import Emulator, generate_seed
 from pulumi_compshare.resources import ImageShareProvider
 
-from ..kit import Engine, ProviderCallError, stack_config
+from ..kit import Engine, ProviderCallError, kill_provider_at, stack_config
 
 MODIFY = "ModifyCompShareImageShareAccount"
 OWNER = 50001
@@ -105,21 +103,6 @@ def test_a_lost_add_answer_is_taken_back_too(em: Emulator, engine: Engine) -> No
 # ------------------------------------------------------------------------------ killed or held runs
 
 
-def kill_at(em: Emulator, engine: Engine, nth: int = 1) -> list[int]:
-    """SIGKILL the provider process when the ``nth`` ModifyCompShareImageShareAccount arrives
-    (the call is then processed: it lands). The list gets the pid once the kill happened."""
-    pid = engine.server.pid
-    assert pid is not None and engine.server.running
-    killed: list[int] = []
-
-    def kill() -> None:
-        os.kill(pid, signal.SIGKILL)  # raises if the process is already gone
-        killed.append(pid)
-
-    em.on_call(MODIFY, kill, nth=nth)
-    return killed
-
-
 def until_shared(em: Emulator, accounts: list[int]) -> None:
     """Wait (bounded) until the emulator has processed the call the killed process sent."""
     for _ in range(200):
@@ -137,7 +120,7 @@ def test_a_run_killed_after_its_add_landed_is_cleaned_up_after_a_revert(
         {"image_id": IMAGE, "account_ids": [USERS[0]]},
     )
     engine.next_command()
-    killed = kill_at(em, engine)
+    killed = kill_provider_at(em, engine, MODIFY)
     with pytest.raises(ProviderCallError, match="UNAVAILABLE"):
         engine.up(share, {"image_id": IMAGE, "account_ids": USERS[:3]})
     assert killed and not engine.server.running
@@ -157,7 +140,7 @@ def test_a_create_killed_after_its_add_landed_is_cleaned_up_by_the_next_create(
     em: Emulator, engine: Engine
 ) -> None:
     res = engine.new("ImageShare", "s", ImageShareProvider())
-    killed = kill_at(em, engine)
+    killed = kill_provider_at(em, engine, MODIFY)
     with pytest.raises(ProviderCallError, match="UNAVAILABLE"):
         engine.create(res, {"image_id": IMAGE, "account_ids": USERS[:3]})
     assert killed

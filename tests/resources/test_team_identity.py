@@ -3,8 +3,6 @@ its own earlier failed create. Each fault is injected at the exact API call."""
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +17,7 @@ from pulumi_compshare.resources import TeamProvider
 from pulumi_compshare.resources.team import creation_marker
 from pulumi_compshare.testing import Player, StepError
 
-from ..kit import Engine, Recorder, client_of, stack_config
+from ..kit import Engine, Recorder, client_of, kill_provider_at, stack_config
 
 OWNER = 50001
 # The provider's calls in a Team create: ListCompShareTeam (leftovers), CreateCompShareTeam,
@@ -101,22 +99,6 @@ def test_a_restore_that_landed_but_whose_answer_was_lost_makes_no_second_team(
     assert teams(em) == []
 
 
-def killed_at(em: Emulator, engine: Engine, action: str, nth: int = 1) -> list[int]:
-    """SIGKILL the provider process of ``engine`` when the ``nth`` call of ``action`` arrives
-    (the call itself is then processed, as a request already sent would be). Returns the list
-    the hook fills with the pid it killed: proof that the kill happened, and at that call."""
-    pid = engine.server.pid
-    assert pid is not None and engine.server.running
-    killed: list[int] = []
-
-    def kill() -> None:
-        os.kill(pid, signal.SIGKILL)  # raises if the process is already gone
-        killed.append(pid)
-
-    em.on_call(action, kill, nth=nth)
-    return killed
-
-
 @pytest.mark.parametrize(
     ("action", "nth"),
     [
@@ -132,7 +114,7 @@ def test_a_provider_process_killed_mid_create_leaves_no_second_team(
         team = engine.new("Team", "ml", TeamProvider())
         inputs = {"name": "ml-research", "description": "GPU budget"}
         inputs["__creation_marker"] = "ab" * 12
-        killed = killed_at(em, engine, action, nth)
+        killed = kill_provider_at(em, engine, action, nth)
         with pytest.raises(Exception, match="UNAVAILABLE"):  # the engine sees the plugin die
             engine.create(team, inputs)
         assert killed and not engine.server.running
