@@ -183,8 +183,8 @@ class TeamMembershipProvider(CompShareProvider):
                 withdrawn = withdraw_unspent(client, id_, relation)
                 if withdrawn:
                     say(
-                        f"TeamMembership {id_}: withdrew {withdrawn} fen account {user} had not "
-                        "spent before removing them"
+                        f"TeamMembership {id_}: withdrew {withdrawn} fen (what account {user} "
+                        "had not spent) before removing them from the team"
                     )
             try:
                 client.set_team_relation(team_id, "Cancel", user)
