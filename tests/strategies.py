@@ -3,12 +3,17 @@ image ids and text valid, nearly valid and far off, the strings and JSON of the 
 parameters that flatten.
 
 Strategies are kept cheap to draw: 2000 examples per resource must run in a few seconds.
+
+:func:`example_counts` sizes the large property runs: a small run in the default test command, the
+full run marked ``slow`` (README's second test command).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
+import pytest
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
@@ -16,6 +21,19 @@ from pulumi.runtime import rpc
 from pulumi_compshare.api import limits
 
 MAX_ID = limits.MAX_ID
+
+
+def example_counts(full: int, default: int) -> Any:
+    """Parametrize a property test's ``examples`` (its ``max_examples``): ``default`` examples in
+    the default run, ``full`` in the run of the ``slow`` marker. The test passes ``examples`` to
+    its ``@settings``; both runs check the same property."""
+    return pytest.mark.parametrize(
+        "examples",
+        [
+            pytest.param(default, id=f"{default}-examples"),
+            pytest.param(full, id=f"{full}-examples", marks=pytest.mark.slow),
+        ],
+    )
 
 
 # ------------------------------------------------------------------------------ any value

@@ -32,13 +32,13 @@ from pulumi_compshare.emulator import Emulator
 from pulumi_compshare.emulator.server import MAX_BODY_BYTES
 from pulumi_compshare.emulator.state import ACTIONS
 
-from ..strategies import json_scalars, json_values, short_texts, wire_texts
+from ..strategies import example_counts, json_scalars, json_values, short_texts, wire_texts
 
 OWNER, ALICE, CAROL = 50001, 50002, 50004
 TIMEOUT = 10.0
 
-FUZZ = settings(  # 1600 well-framed API requests, 300 garbage bodies, 300 framing errors
-    max_examples=1600,
+FUZZ = settings(  # examples (example_counts): 1600 well-framed API requests, 300 garbage bodies
+    # and 300 framing errors in the slow run; 200, 100 and 100 by default
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -420,29 +420,41 @@ def _assert_answer(em: Emulator, http: httpx.Client, request: Request) -> int:
 # ------------------------------------------------------------------------------ properties
 
 
-@FUZZ
-@given(data=st.data())
+@example_counts(full=1600, default=200)
 def test_every_api_request_gets_a_retcode_and_a_message(
-    em: Emulator, http: httpx.Client, data: st.DataObject
+    em: Emulator, http: httpx.Client, examples: int
 ) -> None:
-    request = data.draw(api_requests(em), label="request")
-    event(f"RetCode {_assert_answer(em, http, request)}")
+    @settings(FUZZ, max_examples=examples)
+    @given(data=st.data())
+    def run(data: st.DataObject) -> None:
+        request = data.draw(api_requests(em), label="request")
+        event(f"RetCode {_assert_answer(em, http, request)}")
+
+    run()
 
 
-@settings(FUZZ, max_examples=300)
-@given(request=garbage_requests())
+@example_counts(full=300, default=100)
 def test_garbage_bodies_get_a_retcode_and_a_message(
-    em: Emulator, http: httpx.Client, request: Request
+    em: Emulator, http: httpx.Client, examples: int
 ) -> None:
-    event(f"RetCode {_assert_answer(em, http, request)}")
+    @settings(FUZZ, max_examples=examples)
+    @given(request=garbage_requests())
+    def run(request: Request) -> None:
+        event(f"RetCode {_assert_answer(em, http, request)}")
+
+    run()
 
 
-@settings(FUZZ, max_examples=300)
-@given(request=raw_requests())
+@example_counts(full=300, default=100)
 def test_bad_framing_gets_a_retcode_and_a_message(
-    em: Emulator, http: httpx.Client, request: Request
+    em: Emulator, http: httpx.Client, examples: int
 ) -> None:
-    event(f"RetCode {_assert_answer(em, http, request)}")
+    @settings(FUZZ, max_examples=examples)
+    @given(request=raw_requests())
+    def run(request: Request) -> None:
+        event(f"RetCode {_assert_answer(em, http, request)}")
+
+    run()
 
 
 def test_correctly_signed_calls_succeed(em: Emulator, http: httpx.Client) -> None:

@@ -189,7 +189,24 @@ EXAMPLES = {
     "get_image_share_accounts": 500,
     "get_team_operate_logs": 1000,
 }
-"""Examples per lookup, by the size of its argument space (get_teams takes only ``profile``)."""
+"""Examples per lookup, by the size of its argument space (get_teams takes only ``profile``): the
+run of the ``slow`` marker. The default run makes a tenth of them, at least 30."""
+
+
+def _lookup_runs() -> list[Any]:
+    """``(name, examples)`` of each lookup: a tenth (at least 30) by default, all of them slow."""
+    runs = []
+    for name in sorted(LOOKUPS):
+        full = EXAMPLES[name]
+        small = max(30, full // 10)
+        runs.append(pytest.param(name, small, id=f"{name}-{small}-examples"))
+        if full > small:
+            runs.append(
+                pytest.param(name, full, id=f"{name}-{full}-examples", marks=pytest.mark.slow)
+            )
+    return runs
+
+
 STRATEGIES = {
     name: st.fixed_dictionaries(required, optional=optional)
     for name, (required, optional, _) in LOOKUPS.items()
@@ -256,9 +273,9 @@ def _call(em: Emulator, name: str, kwargs: dict[str, Any]) -> None:
 # ------------------------------------------------------------------------------ properties
 
 
-@pytest.mark.parametrize("name", sorted(LOOKUPS))
-def test_lookup_arguments(em: Emulator, name: str) -> None:
-    @settings(FUZZ, max_examples=EXAMPLES[name])
+@pytest.mark.parametrize(("name", "examples"), _lookup_runs())
+def test_lookup_arguments(em: Emulator, name: str, examples: int) -> None:
+    @settings(FUZZ, max_examples=examples)
     @given(kwargs=STRATEGIES[name])
     def run(kwargs: dict[str, Any]) -> None:
         _call(em, name, kwargs)

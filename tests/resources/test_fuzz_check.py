@@ -47,6 +47,7 @@ from ..strategies import (
     IMAGE_CHARS,
     around,
     bounded_text,
+    example_counts,
     near_ids,
     scalars,
     shows,
@@ -61,8 +62,7 @@ PROFILES = '{"alice": {"publicKey": "a", "privateKey": "b"}}'
 KNOWN_PROFILES = ("alice",)
 MAX_ID = limits.MAX_ID
 
-FUZZ = settings(
-    max_examples=2000,
+FUZZ = settings(  # examples per resource: 2000 in the slow run, 200 by default (example_counts)
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -448,13 +448,14 @@ STRATEGIES = {kind: _input_strategy(tuple(sorted(INPUTS[kind]))) for kind in KIN
 # ------------------------------------------------------------------------------ properties
 
 
+@example_counts(full=2000, default=200)
 @pytest.mark.parametrize("kind", KINDS)
 def test_check_never_raises_and_names_the_property(
-    em: Emulator, providers: dict[str, CompShareProvider], kind: str
+    em: Emulator, providers: dict[str, CompShareProvider], kind: str, examples: int
 ) -> None:
     provider = providers[kind]
 
-    @FUZZ
+    @settings(FUZZ, max_examples=examples)
     @given(news=STRATEGIES[kind], olds=OLDS)
     def run(news: dict[str, Any], olds: dict[str, Any]) -> None:
         snapshot = dict(news)
