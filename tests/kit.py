@@ -12,9 +12,10 @@ import threading
 from typing import Any
 
 import pulumi
+import pytest
 
 from pulumi_compshare.client import CompShareClient, Credentials, RetryPolicy
-from pulumi_compshare.emulator import Emulator
+from pulumi_compshare.emulator import DIALECTS, STRICT, Emulator
 from pulumi_compshare.testing.engine import ProviderCallError, ProviderServer
 from pulumi_compshare.testing.lifecycle import ResourceDriver as Engine
 from pulumi_compshare.testing.lifecycle import TrackedResource as Res
@@ -52,6 +53,24 @@ def client_of(em: Emulator, company_id: int) -> CompShareClient:
     )
 
 
+OUTSIDE_STRICT = ",".join(d for d in DIALECTS if d not in STRICT)
+"""Every dialect ``strict`` leaves out, together (none of them excludes another)."""
+
+
+def dialect_params(*combinations: str, default: str = "") -> list[Any]:
+    """The columns of a matrix over the emulator's dialects, for ``parametrize``: the default
+    reading (``default`` is its value), ``strict``, :data:`OUTSIDE_STRICT` and ``combinations``
+    run by default, so every dialect plays in the default run; each dialect alone is marked
+    ``slow`` (README's second test command)."""
+    return [
+        pytest.param(default, id="default"),
+        *(pytest.param(d, id=d, marks=pytest.mark.slow) for d in DIALECTS),
+        pytest.param("strict", id="strict"),
+        *(pytest.param(c, id=c) for c in combinations),
+        pytest.param(OUTSIDE_STRICT, id="outside-strict"),
+    ]
+
+
 class Recorder(pulumi.runtime.Mocks):
     """Mocks that record each registration as ``name -> (type token, inputs)``; a Team gets
     the id and ``team_id`` given as ``team_id`` so dependents see a real value."""
@@ -80,12 +99,14 @@ class Recorder(pulumi.runtime.Mocks):
 
 __all__ = [
     "FAST",
+    "OUTSIDE_STRICT",
     "Engine",
     "ProviderCallError",
     "ProviderServer",
     "Recorder",
     "Res",
     "client_of",
+    "dialect_params",
     "stack_config",
 ]
 

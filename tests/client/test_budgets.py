@@ -20,18 +20,20 @@ from pulumi_compshare.client import (
     PermissionDeniedError,
     ThrottledError,
 )
-from pulumi_compshare.emulator import DIALECTS, Emulator
+from pulumi_compshare.emulator import Emulator
 
-from ..kit import client_of
+from ..kit import client_of, dialect_params
 from .local_api import LocalAPI, client_for, json_answer
 
 OWNER, ALICE, BOB, CAROL = 50001, 50002, 50003, 50004
 TEAM = 1001
 
-ALL = ["", *DIALECTS, "strict", "lower-status,absent-text,team-gone-error"]
+ALL = dialect_params("lower-status,absent-text,team-gone-error")
+"""Each dialect alone (marked slow), and by default the default reading, strict and combinations
+that together hold every dialect."""
 
 
-@pytest.fixture(params=ALL, ids=[d or "default" for d in ALL])
+@pytest.fixture(params=ALL)
 def any_em(request: pytest.FixtureRequest) -> Iterator[Emulator]:
     with Emulator(dialects=request.param) as emulator:
         yield emulator
