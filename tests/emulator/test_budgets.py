@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from pulumi_compshare.emulator import DEFAULT_BALANCE, Emulator, SeedError, demo_seed
@@ -21,7 +20,7 @@ from pulumi_compshare.emulator.state import (
     is_non_idempotent_write,
 )
 
-from .raw import ALICE, BOB, CAROL, OWNER, TEAM, signed
+from .raw import ALICE, BOB, CAROL, HTTP, OWNER, TEAM, signed
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -29,7 +28,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def call(em: Emulator, who: int, action: str, **params: Any) -> Any:
     """The raw JSON answer of one signed request (no client in between)."""
     body = {"Action": action, "Region": "cn-wlcb", **params}
-    response = httpx.post(em.url, data=signed(em.account(who), body), timeout=10)
+    response = HTTP.post(em.url, data=signed(em.account(who), body))
     assert response.status_code == 200
     return response.json()
 
@@ -79,7 +78,7 @@ def amounts(em: Emulator) -> dict[int, tuple[int, int]]:
 
 
 def balance(em: Emulator, company_id: int = OWNER) -> int:
-    state = httpx.get(f"{em.url}/_emulator/state", timeout=10).json()
+    state = HTTP.get(f"{em.url}/_emulator/state").json()
     found: int = next(a["balance"] for a in state["accounts"] if a["company_id"] == company_id)
     return found
 
@@ -614,10 +613,10 @@ def test_budget_answers_in_each_dialect(dialect: str) -> None:
 def test_region_required_covers_sharing_images() -> None:
     with Emulator(dialects="region-required") as em:
         body = {"Action": "DescribeCompShareSharingImages"}
-        answer = httpx.post(em.url, data=signed(em.account(ALICE), body), timeout=10).json()
+        answer = HTTP.post(em.url, data=signed(em.account(ALICE), body)).json()
         assert answer["RetCode"] == 230 and "Region" in answer["Message"]
     with Emulator() as em:
-        answer = httpx.post(em.url, data=signed(em.account(ALICE), body), timeout=10).json()
+        answer = HTTP.post(em.url, data=signed(em.account(ALICE), body)).json()
         assert answer["RetCode"] == 0 and answer["TotalCount"] == 0
 
 

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from pulumi_compshare.emulator import (
@@ -28,7 +27,7 @@ from pulumi_compshare.emulator import (
     parse_dialects,
 )
 
-from .raw import ALICE, BOB, IMAGE, OWNER, TEAM, signed
+from .raw import ALICE, BOB, HTTP, IMAGE, OWNER, TEAM, signed
 from .test_budgets import withdraw_reading
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -43,7 +42,7 @@ FEATURE_OFF = (
 def raw(url: str, account: Account, action: str, region: bool = True, **params: Any) -> Any:
     """The raw JSON answer of one signed request (no client in between)."""
     base = {"Action": action, **({"Region": "cn-wlcb"} if region else {})}
-    response = httpx.post(url, data=signed(account, {**base, **params}), timeout=10)
+    response = HTTP.post(url, data=signed(account, {**base, **params}))
     assert response.status_code == 200
     return response.json()
 
