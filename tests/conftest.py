@@ -1,4 +1,5 @@
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings
@@ -10,6 +11,21 @@ pytest_plugins = ["pulumi_compshare.testing.fixtures"]
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_ca_bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test makes a TLS connection (every API call goes to a local emulator over plain HTTP),
+    yet each httpx client loads the CA bundle when it is made: some 20 ms of CPU per TLS context,
+    two per CompShareClient, in this process and in every provider process, well over a thousand
+    times a run. httpx takes its CA certificates from ``SSL_CERT_FILE``, else ``SSL_CERT_DIR``
+    (read lazily): an empty directory, for the whole session and the processes it starts, makes
+    that free. Python's own ``ssl.create_default_context()`` (pip, urllib) still finds the system
+    bundle at its default path, and HTTPS to a real host would fail verification, loudly."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SSL_CERT_FILE", raising=False)
+        patch.setenv("SSL_CERT_DIR", str(tmp_path_factory.mktemp("no-ca-certificates")))
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,10 @@
 No timing is asserted: only that every section produces its rows and that the numbers are sane
 (calls at least the minimum, floors from the minimum calls, positive times and ratios, memory
 and CPU read from /proc), that the emulator of the membership plays runs in its own process, and
-that the ideal provider's plays make the steps they should."""
+that the ideal provider's plays make the steps they should.
+
+The sections that play through provider processes (call counts, wall time, scale and memory, cold
+start) are marked ``slow``: README's second test command runs them; the rest runs by default."""
 
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ def plays() -> Plays:
     return Plays()
 
 
+@pytest.mark.slow
 def test_call_counts_are_at_least_the_minimum(plays: Plays) -> None:
     rows = bench_call_counts(N, TEAMS, LATENCY, plays)
     assert [r.name.split(" of ")[0] for r in rows] == [
@@ -61,6 +65,7 @@ def test_call_counts_are_at_least_the_minimum(plays: Plays) -> None:
     assert by_op["up"].baseline == by_op["destroy"].baseline == N + TEAMS
 
 
+@pytest.mark.slow
 def test_wall_time_rows_against_their_floors_and_the_ideal_provider(plays: Plays) -> None:
     rows = bench_wall_time(N, TEAMS, LATENCY, plays)
     members = [r for r in rows if "memberships" in r.name]
@@ -144,6 +149,7 @@ def test_the_emulator_in_this_process() -> None:
     assert Plays(emulator_in_process=True).emulator_in_process
 
 
+@pytest.mark.slow
 def test_scale_and_memory_rows(plays: Plays) -> None:
     rows = bench_scale((3, N), TEAMS, LATENCY, plays)
     scale = [r for r in rows if r.section == "Scale"]
@@ -160,6 +166,7 @@ def test_scale_and_memory_rows(plays: Plays) -> None:
     assert memory[0].ratio == 1.0
 
 
+@pytest.mark.slow
 def test_cold_start_and_sizes() -> None:
     (cold,) = bench_cold_start(runs=1)
     assert cold.value > 0 and cold.baseline is not None and cold.baseline > 0

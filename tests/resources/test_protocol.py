@@ -328,10 +328,9 @@ BAD_INPUTS: list[tuple[str, Any, dict[str, Any], set[str]]] = [
 ]
 
 
-@pytest.mark.parametrize(("type_name", "provider", "inputs", "expected"), BAD_INPUTS)
-def test_check_names_bad_properties_while_api_is_unreachable(
-    type_name: str, provider: Any, inputs: dict[str, Any], expected: set[str]
-) -> None:
+@pytest.fixture(scope="module")
+def unreachable() -> Iterator[Engine]:
+    """One provider process for every bad-input preview: Check keeps nothing between calls."""
     engine = Engine(
         {
             "compshare:publicKey": "pk",
@@ -339,10 +338,15 @@ def test_check_names_bad_properties_while_api_is_unreachable(
             "compshare:baseUrl": f"http://127.0.0.1:{_closed_port()}",
         }
     )
-    try:
-        _, failures = engine.preview(engine.new(type_name, "bad", provider), inputs)
-    finally:
-        engine.close()
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize(("type_name", "provider", "inputs", "expected"), BAD_INPUTS)
+def test_check_names_bad_properties_while_api_is_unreachable(
+    unreachable: Engine, type_name: str, provider: Any, inputs: dict[str, Any], expected: set[str]
+) -> None:
+    _, failures = unreachable.preview(unreachable.new(type_name, "bad", provider), inputs)
     assert {prop for prop, _ in failures} == expected
     for prop, reason in failures:
         assert reason.startswith(prop) and "\n" not in reason

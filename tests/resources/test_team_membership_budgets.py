@@ -265,8 +265,19 @@ def test_a_write_held_past_the_deadline_moves_money_once(em: Emulator, lowering:
         engine.close()
 
 
+@pytest.fixture(scope="module")
+def previews() -> Iterator[tuple[Emulator, Engine]]:
+    """One emulator and provider process for every preview of a bad budget: a Check that fails
+    keeps nothing."""
+    with Emulator() as emulator:
+        engine = Engine({**stack_config(emulator), "compshare:maxRetries": "0"})
+        yield emulator, engine
+        engine.close()
+
+
 @pytest.mark.parametrize("bad", [-1, 1.5, "1e4", "20.5", True, 2**60, float("nan")])
-def test_budgets_are_validated_in_preview(em: Emulator, engine: Engine, bad: Any) -> None:
+def test_budgets_are_validated_in_preview(previews: tuple[Emulator, Engine], bad: Any) -> None:
+    em, engine = previews
     em.reset_stats()
     m = engine.new("TeamMembership", "alice", TeamMembershipProvider())
     _, failures = engine.preview(m, inputs(bad))
@@ -313,14 +324,34 @@ default) or only AvailableAmount (allocate-cumulative); an over-withdrawal is re
 default) or clamped to what is left (withdraw-clamped)."""
 
 
-@pytest.fixture(params=READINGS, ids=[r or "default" for r in READINGS])
-def reading(request: pytest.FixtureRequest) -> Iterator[tuple[Emulator, Engine]]:
-    with Emulator(dialects=request.param) as emulator:
+BOTH = "allocate-cumulative,withdraw-clamped"
+
+
+def _played_in(dialects: str) -> Iterator[tuple[Emulator, Engine]]:
+    with Emulator(dialects=dialects) as emulator:
         engine = Engine({**stack_config(emulator), "compshare:maxRetries": "0"})
         try:
             yield emulator, engine
         finally:
             engine.close()
+
+
+@pytest.fixture(
+    params=[
+        pytest.param(r, id=r or "default", marks=() if r in ("", BOTH) else pytest.mark.slow)
+        for r in READINGS
+    ]
+)
+def reading(request: pytest.FixtureRequest) -> Iterator[tuple[Emulator, Engine]]:
+    """Each reading, for tests whose expectations follow from the two questions separately: the
+    default and both-at-once readings run by default, each one alone is marked ``slow``."""
+    yield from _played_in(request.param)
+
+
+@pytest.fixture(params=READINGS, ids=[r or "default" for r in READINGS])
+def every_reading(request: pytest.FixtureRequest) -> Iterator[tuple[Emulator, Engine]]:
+    """Each reading, every one by default: for a test that takes a different path in each."""
+    yield from _played_in(request.param)
 
 
 def test_lowering_and_raising_converge_under_every_reading(
@@ -405,11 +436,11 @@ def test_a_lost_withdrawal_answer_is_resolved_by_reading_under_every_reading(
     assert engine.up(m, inputs(1000))[0] == "same"
 
 
-def test_a_member_spending_during_a_lowering(reading: tuple[Emulator, Engine]) -> None:
+def test_a_member_spending_during_a_lowering(every_reading: tuple[Emulator, Engine]) -> None:
     """The member spends between the provider's read and its withdrawal, leaving less than it
     withdraws. Refused (the default) or clamped, the up fails in one line saying what to set;
     nothing is sent again, and the next up names what was spent as the lowest budget."""
-    em, engine = reading
+    em, engine = every_reading
     m = joined_with(em, engine, 3000)
     spent = em.on_call(AMOUNT, lambda: em.spend(TEAM, ALICE, 2500))
     clamped = "withdraw-clamped" in em.dialects
