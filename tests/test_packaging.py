@@ -143,7 +143,18 @@ def test_the_sdist_tests_collect_and_run(dists: tuple[Path, Path], tmp_path: Pat
     )
     assert str(unpacked) in where  # the sdist's own package, not this checkout's
     collected = run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        # -m "": every test, the ones the default run leaves out (soak, packaging, slow) too
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "",
+        ],
         unpacked,
         env,
     )
