@@ -57,7 +57,11 @@ def server(store_dir: Path) -> Iterator[ProviderServer]:
 
 @pytest.fixture
 def player(store_dir: Path) -> Iterator[Player]:
-    with Player(cwd=ROOT, config={"harness:token": "tok"}) as p:
+    """One provider process per test (``restart_per_operation=False``): the Echo provider keeps
+    its objects in the store file, never in the process, so a fresh process per command (the
+    player's default, as the CLI: ``test_player_lifecycle``,
+    ``test_components_and_restart_per_operation``) would change nothing here but the time."""
+    with Player(cwd=ROOT, config={"harness:token": "tok"}, restart_per_operation=False) as p:
         yield p
 
 

@@ -43,6 +43,18 @@ def store_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def player(store_dir: Path) -> Iterator[Player]:
+    """One provider process per test (``restart_per_operation=False``, here and in the players
+    the tests make): the rules here are the engine's steps, and the Echo provider keeps its objects
+    in the store file, never in the process, so a fresh process per command (the player's default,
+    as the CLI: ``cli_player``, section 9 and ``test_engine_cli.py``) would change nothing but the
+    time."""
+    with Player(cwd=ROOT, config={"harness:token": "tok"}, restart_per_operation=False) as p:
+        yield p
+
+
+@pytest.fixture
+def cli_player(store_dir: Path) -> Iterator[Player]:
+    """A player with the defaults: a fresh provider process per command, as the CLI."""
     with Player(cwd=ROOT, config={"harness:token": "tok"}) as p:
         yield p
 
@@ -177,8 +189,10 @@ def test_refresh_of_a_read_resource_compares_outputs_without_diff(
 
 
 def test_up_with_refresh_refreshes_then_updates_in_one_command(
-    player: Player, store_dir: Path
+    cli_player: Player, store_dir: Path
 ) -> None:
+    player = cli_player
+
     def program() -> None:
         Echo("a", {"name": "a", "size": 1})
 
@@ -459,7 +473,8 @@ def test_after_a_failure_no_new_step_starts_unless_continue_on_error(
 
 
 def test_failed_delete_stops_other_deletes_unless_continue_on_error(store_dir: Path) -> None:
-    with Player(cwd=ROOT, parallel=1) as player:  # one call at a time: a deterministic order
+    # one call at a time: a deterministic order
+    with Player(cwd=ROOT, parallel=1, restart_per_operation=False) as player:
         program = lambda: [Echo("x", {"name": "x"}), Echo("y", {"name": "y"})]  # noqa: E731
         player.up(program)
         fail("delete", "x")
@@ -476,7 +491,8 @@ def test_failed_delete_stops_other_deletes_unless_continue_on_error(store_dir: P
 # 9. a fresh provider process per command
 
 
-def test_a_fresh_provider_process_per_command_by_default(player: Player) -> None:
+def test_a_fresh_provider_process_per_command_by_default(cli_player: Player) -> None:
+    player = cli_player
     assert player.restart_per_operation
     pids = []
     for _ in range(3):
@@ -509,7 +525,7 @@ def test_secrets_are_stripped_on_the_wire_and_marked_again_on_outputs(
 def test_deletes_run_in_antichains_dependents_first(store_dir: Path) -> None:
     """ScheduleDeletes: the engine deletes in waves; ``free`` (independent) waits for the wave of
     ``a``, after ``b``, which depends on ``a``."""
-    with Player(cwd=ROOT, parallel=1) as player:
+    with Player(cwd=ROOT, parallel=1, restart_per_operation=False) as player:
 
         def program() -> None:
             a = Echo("a", {"name": "a"})
@@ -567,7 +583,7 @@ def _peaks(player: Player) -> _Peaks:
 def test_steps_are_generated_one_registration_at_a_time(store_dir: Path) -> None:
     """deployment_executor.go: Execute handles one event at a time and step_generator.go calls
     Check (and Diff) before it returns: Checks never overlap, while Creates do."""
-    with Player(cwd=ROOT, parallel=4) as player:
+    with Player(cwd=ROOT, parallel=4, restart_per_operation=False) as player:
         peaks = _peaks(player)
         player.up(lambda: [Echo(f"r{i}", {"name": f"r{i}"}) for i in range(6)])
         assert peaks["Check"] == 1
@@ -580,7 +596,7 @@ def test_steps_are_generated_one_registration_at_a_time(store_dir: Path) -> None
 
 def test_at_most_parallel_steps_are_applied_at_a_time(store_dir: Path) -> None:
     """step_executor.go: newStepExecutor starts ``--parallel`` workers."""
-    with Player(cwd=ROOT, parallel=2) as player:
+    with Player(cwd=ROOT, parallel=2, restart_per_operation=False) as player:
         peaks = _peaks(player)
         player.up(lambda: [Echo(f"r{i}", {"name": f"r{i}"}) for i in range(8)])
         assert peaks["Create"] == 2
@@ -615,7 +631,7 @@ def test_the_program_registers_through_four_threads_per_parallel(
             return register(self, *args)
 
     monkeypatch.setattr(Run, "register", counting)
-    with Player(cwd=ROOT, parallel=1) as player:
+    with Player(cwd=ROOT, parallel=1, restart_per_operation=False) as player:
         player.up(lambda: [Echo(f"r{i}", {"name": f"r{i}"}) for i in range(10)])
     assert peaks["register"] == 4
 
