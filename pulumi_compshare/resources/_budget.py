@@ -202,20 +202,16 @@ def _withdraw(
     withdrawal of everything unspent (``lowering=False``) then did its job, a lowering did not."""
     before_allocate, before_available = relation.allocate_amount, relation.available_amount
 
+    def failed(reason: str, *done: str) -> ResourceError:
+        return _failed(ident, relation, "withdraw", amount, "WithdrawAmount", reason, *done)
+
     def confirm(
         answered: bool, failures: dict[int, AmountFailure] | None
     ) -> tuple[Relation, int] | None:
         now = _read_back(client, relation)
         failure = (failures or {}).get(relation.virtual_company_id)
         if failure is not None:
-            raise _failed(
-                ident,
-                relation,
-                "withdraw",
-                amount,
-                "WithdrawAmount",
-                f"{failure.message} (code {failure.code})",
-            )
+            raise failed(f"{failure.message} (code {failure.code})")
         if now is not None:
             taken = before_allocate - now.allocate_amount
             if now.available_amount <= before_available - amount and taken in (amount, 0):
@@ -223,12 +219,7 @@ def _withdraw(
             if answered and now.available_amount == 0 and 0 < taken < amount:
                 if not lowering:
                     return now, 0  # clamped to what was left: everything unspent came back
-                raise _failed(
-                    ident,
-                    relation,
-                    "withdraw",
-                    amount,
-                    "WithdrawAmount",
+                raise failed(
                     f"only {taken} fen was left to take back (the member spent the rest meanwhile)",
                     f"{taken} fen was withdrawn; the budget is now {now.allocate_amount} fen, "
                     "all of it spent: set allocated_amount to at least that",
@@ -240,14 +231,7 @@ def _withdraw(
             if now is not None
             else "the member is gone"
         )
-        raise _failed(
-            ident,
-            relation,
-            "withdraw",
-            amount,
-            "WithdrawAmount",
-            f"the team shows {seen}, from {before_allocate} and {before_available} before",
-        )
+        raise failed(f"the team shows {seen}, from {before_allocate} and {before_available} before")
 
     return _resolve(
         ident,
