@@ -91,6 +91,9 @@ def test_refresh_shows_the_grant_a_joined_member_still_needs(em: Emulator, engin
     assert diff.changes and not diff.replaces  # an in-place update
 
 
+# Slow: the default run raises and lowers a joined member's budget, request counts and amounts
+# asserted, in test_lowering_and_raising_converge_under_every_reading[default].
+@pytest.mark.slow
 def test_raised_then_lowered(em: Emulator, engine: Engine) -> None:
     m = joined_with(em, engine, 5000)
     _, m = engine.up(m, inputs(8000))
@@ -117,6 +120,9 @@ def test_lowering_below_what_is_unspent_fails_clearly_and_changes_nothing(
     assert (row(em)["allocate_amount"], row(em)["available_amount"]) == (6000, 1000)
 
 
+# Slow: the default run deletes a joined member who spent part of the budget, with the same
+# assertions, in test_delete_withdraws_the_unspent_part_under_every_reading[default].
+@pytest.mark.slow
 def test_delete_withdraws_the_unspent_part_then_removes_the_member(
     em: Emulator, engine: Engine
 ) -> None:
