@@ -27,6 +27,7 @@ from .errors import (
     ThrottledError,
     UnavailableError,
 )
+from .resources._registry import RESOURCES as _RESOURCES
 
 if TYPE_CHECKING:
     from .client import CompShareClient, Credentials, RetryPolicy
@@ -46,7 +47,10 @@ if TYPE_CHECKING:
         get_teams,
         get_teams_output,
     )
-    from .resources import ImageShare, Team, TeamInviteAccepter, TeamMembership
+    from .resources import ImageShare as ImageShare
+    from .resources import Team as Team
+    from .resources import TeamInviteAccepter as TeamInviteAccepter
+    from .resources import TeamMembership as TeamMembership
 
 __all__ = [
     "APIError",
@@ -57,7 +61,6 @@ __all__ = [
     "CompShareError",
     "ConfigurationError",
     "Credentials",
-    "ImageShare",
     "InvalidParameterError",
     "MalformedResponseError",
     "NotFoundError",
@@ -65,9 +68,6 @@ __all__ = [
     "PermissionDeniedError",
     "ResourceError",
     "RetryPolicy",
-    "Team",
-    "TeamInviteAccepter",
-    "TeamMembership",
     "ThrottledError",
     "UnavailableError",
     "__version__",
@@ -85,16 +85,14 @@ __all__ = [
     "get_team_output",
     "get_teams",
     "get_teams_output",
+    *(name for name, _ in _RESOURCES),
 ]
 
 _LAZY = {
     "CompShareClient": "client",
     "Credentials": "client",
     "RetryPolicy": "client",
-    "ImageShare": "resources",
-    "Team": "resources",
-    "TeamInviteAccepter": "resources",
-    "TeamMembership": "resources",
+    **{name: "resources" for name, _ in _RESOURCES},
     **{name: "lookups" for name in __all__ if name.startswith("get_")},
 }
 """Names loaded on first use (PEP 562): a provider process that unpickles one resource's

@@ -1,4 +1,5 @@
-"""The Pulumi dynamic resources: one module per resource (its declaration, provider and class).
+"""The Pulumi dynamic resources: one module per resource (its declaration, provider and class),
+listed once in ``_registry.RESOURCES``, which makes the names below.
 
 Each name loads its own module on first use (PEP 562): the provider process of one resource
 imports only that resource's module."""
@@ -8,34 +9,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy_names as _lazy_names
+from ._registry import RESOURCES as _RESOURCES
+from ._registry import module_of as _module_of
 
-if TYPE_CHECKING:
-    from .image_share import ImageShare, ImageShareProvider
-    from .team import Team, TeamProvider
-    from .team_invite_accepter import TeamInviteAccepter, TeamInviteAccepterProvider
-    from .team_membership import TeamMembership, TeamMembershipProvider
+if TYPE_CHECKING:  # for type checkers; tests/test_public_names.py checks these against the registry
+    from .image_share import ImageShare as ImageShare
+    from .image_share import ImageShareProvider as ImageShareProvider
+    from .team import Team as Team
+    from .team import TeamProvider as TeamProvider
+    from .team_invite_accepter import TeamInviteAccepter as TeamInviteAccepter
+    from .team_invite_accepter import TeamInviteAccepterProvider as TeamInviteAccepterProvider
+    from .team_membership import TeamMembership as TeamMembership
+    from .team_membership import TeamMembershipProvider as TeamMembershipProvider
 
-__all__ = [
-    "ImageShare",
-    "ImageShareProvider",
-    "Team",
-    "TeamInviteAccepter",
-    "TeamInviteAccepterProvider",
-    "TeamMembership",
-    "TeamMembershipProvider",
-    "TeamProvider",
-]
+__all__ = sorted(name for resource, _ in _RESOURCES for name in (resource, f"{resource}Provider"))
 
-_MODULES = {
-    "ImageShare": "image_share",
-    "ImageShareProvider": "image_share",
-    "Team": "team",
-    "TeamProvider": "team",
-    "TeamInviteAccepter": "team_invite_accepter",
-    "TeamInviteAccepterProvider": "team_invite_accepter",
-    "TeamMembership": "team_membership",
-    "TeamMembershipProvider": "team_membership",
-}
-
+_MODULES = {name: module for name in __all__ if (module := _module_of(name)) is not None}
 
 __getattr__, __dir__ = _lazy_names(__name__, _MODULES, __all__)
