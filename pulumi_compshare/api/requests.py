@@ -43,9 +43,17 @@ __all__ = [
     "RelationAction",
     "SetTeamAmountRequest",
     "SetTeamRelationRequest",
+    "Touch",
     "UpdateTeamRequest",
     "request_problem",
 ]
+
+
+Touch = tuple[Literal["teams", "team", "member", "virtual-member", "image"], int | str, int | None]
+"""What a write changes: ``("teams", 0, None)`` the list of teams; ``("team", team_id, None)`` a
+team and all its relations; ``("member", team_id, user_company_id)`` one member's relation;
+``("virtual-member", team_id, virtual_company_id)`` the same, named by the member's virtual
+company id; ``("image", image_id, None)`` an image's share list."""
 
 
 class ApiRequest(WireModel):
@@ -69,6 +77,21 @@ class ApiRequest(WireModel):
     def params(self) -> dict[str, Any]:
         """The action's own parameters by wire name, ``None`` values dropped."""
         return self.model_dump(by_alias=True, exclude_none=True)
+
+    def touched(self) -> tuple[Touch, ...]:
+        """What this request changes, for a cache of reads to know which reads it outdates:
+        nothing for a read; else from its ``image_id`` (that image's share list) or ``team_id``
+        (that team and every relation in it), or the list of teams. Requests that change only
+        some members' relations say which (:data:`Touch`)."""
+        if not self.writes:
+            return ()
+        image_id = getattr(self, "image_id", None)
+        if image_id is not None:
+            return (("image", image_id, None),)
+        team_id = getattr(self, "team_id", None)
+        if team_id is not None:
+            return (("team", team_id, None),)
+        return (("teams", 0, None),)
 
 
 class CreateTeamRequest(ApiRequest):
@@ -138,6 +161,9 @@ class CreateTeamRelationRequest(ApiRequest):
     team_id: PositiveId
     user_info: list[InviteUser] = Field(min_length=1, max_length=limits.INVITE_BATCH_MAX)
 
+    def touched(self) -> tuple[Touch, ...]:
+        return tuple(("member", self.team_id, user.user_company_id) for user in self.user_info)
+
 
 RelationAction = Literal["Send", "Agree", "Reject", "Cancel", "UpdateRemarkName"]
 
@@ -154,6 +180,11 @@ class SetTeamRelationRequest(ApiRequest):
     def is_idempotent(self) -> bool:
         # Send is an invite: never retried blindly. The other operations are state changes.
         return self.status != "Send"
+
+    def touched(self) -> tuple[Touch, ...]:
+        if self.user_company_id is None:  # the invitee's Agree or Reject: the caller's relation
+            return (("team", self.team_id, None),)
+        return (("member", self.team_id, self.user_company_id),)
 
     @classmethod
     def idempotent_fields(cls, fields: Mapping[str, str]) -> bool:
@@ -246,6 +277,9 @@ class SetTeamAmountRequest(ApiRequest):
     virtual_company_id: list[PositiveId] = Field(min_length=1)
     amount: int = Field(ge=1, le=limits.AMOUNT_MAX)
     operate_type: AmountOperation
+
+    def touched(self) -> tuple[Touch, ...]:
+        return tuple(("virtual-member", self.team_id, v) for v in self.virtual_company_id)
 
     @field_validator("amount", mode="before")
     @classmethod
