@@ -11,6 +11,7 @@ start) are marked ``slow``: README's second test command runs them; the rest run
 from __future__ import annotations
 
 import json
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -18,21 +19,18 @@ from pathlib import Path
 import pytest
 
 import benchmarks.run as run_module
-from benchmarks.run import (
-    SECTIONS,
-    IdealProvider,
-    Plays,
-    Row,
-    bench_call_counts,
-    bench_client_overhead,
-    bench_cold_start,
-    bench_provider_sizes,
-    bench_scale,
-    bench_wall_time,
-    main,
-    render_markdown,
-    render_text,
-)
+from benchmarks.calls import bench_call_counts
+from benchmarks.client_overhead import bench_client_overhead
+from benchmarks.cold_start import bench_cold_start
+from benchmarks.emulators import EmulatorProcess, emulator
+from benchmarks.harness import cpu_seconds
+from benchmarks.plays import Plays
+from benchmarks.provider_size import bench_provider_sizes
+from benchmarks.providers import IdealProvider
+from benchmarks.rows import SECTIONS, Row, render_markdown, render_text
+from benchmarks.run import main
+from benchmarks.scale import bench_scale
+from benchmarks.wall_time import bench_wall_time
 
 N, TEAMS, LATENCY = 6, 2, 2.0
 
@@ -124,9 +122,9 @@ def test_the_emulator_process() -> None:
     from pulumi_compshare.emulator import generate_seed
 
     seed = generate_seed(accounts=3, teams=1, images=0)
-    with run_module._EmulatorProcess(seed, latency_ms=0) as em:
+    with EmulatorProcess(seed, latency_ms=0) as em:
         assert em.url.startswith("http://127.0.0.1:") and em.pid > 0
-        assert run_module._cpu_seconds(em.pid) > 0  # its start-up, read from /proc
+        assert cpu_seconds(em.pid) > 0  # its start-up, read from /proc
         assert em.stats()["requests"] == {}
         body = b"Action=GetCompShareTeamInfo&TeamId=1001"
         urllib.request.urlopen(em.url, data=body, timeout=10).read()
@@ -143,7 +141,7 @@ def test_the_emulator_in_this_process() -> None:
     from pulumi_compshare.emulator import Emulator, generate_seed
 
     seed = generate_seed(accounts=2, teams=1, images=0)
-    with run_module._emulator(seed, 0, in_process=True) as (em, pid):
+    with emulator(seed, 0, in_process=True) as (em, pid):
         assert isinstance(em, Emulator) and pid is None
         assert em.stats()["requests"] == {}
     assert Plays(emulator_in_process=True).emulator_in_process
@@ -233,3 +231,52 @@ def test_the_command(
     assert capsys.readouterr().out.startswith("Section")
     with pytest.raises(SystemExit):
         main(["--scale", "a,b"])
+
+
+LAYERS = {
+    "run": 4,
+    **dict.fromkeys(
+        ["calls", "wall_time", "scale", "cold_start", "client_overhead", "provider_size"], 3
+    ),
+    "plays": 2,
+    "emulators": 1,
+    **dict.fromkeys(["harness", "providers", "rows"], 0),
+}
+"""The modules of ``benchmarks`` by layer: the command, the sections, the plays, the emulators,
+and the bottom (harness, providers, rows). A module imports only modules of lower layers."""
+
+
+def test_the_package_imports_point_one_way() -> None:
+    import ast
+
+    folder = Path(run_module.__file__).parent
+    modules = {p.stem for p in folder.glob("*.py")} - {"__init__"}
+    assert modules == set(LAYERS)
+    for name in modules:
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {
+            node.module.split(".")[1]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("benchmarks.")
+        }
+        assert all(LAYERS[other] < LAYERS[name] for other in imported), (name, imported)
+
+
+def test_the_providers_module_imports_only_pulumi() -> None:
+    """Provider servers import it to unpickle the trivial provider: the cold-start baseline must
+    not pay for pulumi_compshare, httpx or pydantic."""
+    import subprocess
+
+    code = "import sys, benchmarks.providers; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(run_module.__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    loaded = set(json.loads(out.replace("'", '"')))
+    assert "pulumi" in loaded
+    assert not loaded & {"pulumi_compshare", "httpx", "pydantic"}, loaded
