@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from benchmarks.emulators import emulator, stack_config
 from benchmarks.harness import Played, new_player, play_operations
-from benchmarks.providers import IdealProvider, IdealResource
+from benchmarks.providers import LATENCY_KEY, IdealProvider, IdealResource
 
 __all__ = ["ACTIVE", "Plays", "membership_program", "play_ideal", "play_memberships"]
 
@@ -57,15 +57,16 @@ def play_memberships(
 def play_ideal(n: int, teams: int, latency_ms: float) -> list[Played]:
     """up, refresh and destroy of ``n`` resources of :class:`IdealProvider` (the same inputs as
     the memberships), no emulator: what the engine stand-in and the provider process cost by
-    themselves, for any provider."""
-    provider = IdealProvider(latency_ms)
+    themselves, for any provider. The provider is stateless (a by-reference pickle, as ours):
+    the latency reaches it as stack config."""
+    provider = IdealProvider()
 
     def program() -> None:
         for index in range(n):
             team_id, uid = 1001 + index % teams, 50002 + index
             IdealResource(provider, f"r{uid}", {"team_id": team_id, "user_company_id": uid})
 
-    with new_player({}) as player:
+    with new_player({LATENCY_KEY: str(float(latency_ms))}) as player:
         return play_operations(player, program)
 
 

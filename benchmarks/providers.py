@@ -4,6 +4,14 @@ and :class:`IdealProvider` (wall time).
 Only the standard library and pulumi at import time: the provider server imports this module to
 unpickle them (by reference: ``benchmarks.providers.TrivialProvider``), and the cold-start
 baseline must not pay for pulumi_compshare, httpx or the engine kit.
+
+Neither keeps anything on its instances, as the package's own providers do not: the pickle is a
+class reference whatever the run, and pulumi 3.272's ``serialize_provider``, which wraps
+``pickle._Pickler._batch_setitems`` once more on every call and never unwraps it
+(``pulumi/dynamic/dynamic.py``), pickles no instance dictionary through the wrappers, so a
+program process can serialize any number of them (an instance with attributes hits
+``RecursionError`` at about the 980th). The ideal provider's latency is stack config, which the
+provider server hands to :meth:`IdealProvider.configure` after unpickling it.
 """
 
 from __future__ import annotations
@@ -13,7 +21,10 @@ from typing import Any
 
 import pulumi.dynamic
 
-__all__ = ["IdealProvider", "IdealResource", "TrivialProvider"]
+__all__ = ["LATENCY_KEY", "IdealProvider", "IdealResource", "TrivialProvider"]
+
+LATENCY_KEY = "bench:latencyMs"
+"""The stack config of the ideal provider's plays: the milliseconds of one round trip."""
 
 
 class TrivialProvider(pulumi.dynamic.ResourceProvider):
@@ -27,26 +38,40 @@ class TrivialProvider(pulumi.dynamic.ResourceProvider):
 
 
 class IdealProvider(pulumi.dynamic.ResourceProvider):
-    """A provider as fast as any can be against an API ``latency_ms`` away: create and delete
-    each take exactly one round trip (a sleep: no CPU, no HTTP), check returns the inputs, read
-    returns the state without a call. Played like the memberships, it measures what the engine
-    stand-in and the provider process cost by themselves (``Wall time`` rows, ideal provider)."""
+    """A provider as fast as any can be against an API ``bench:latencyMs`` away (stack config):
+    create and delete each take exactly one round trip (a sleep: no CPU, no HTTP), check returns
+    the inputs, read returns the state without a call. Played like the memberships, it measures
+    what the engine stand-in and the provider process cost by themselves (``Wall time`` rows,
+    ideal provider).
 
-    def __init__(self, latency_ms: float) -> None:
-        self.seconds = latency_ms / 1000
+    Stateless until configured, as the package's providers are: :meth:`configure` (in the
+    provider server, after unpickling) reads the latency; without it, a create or delete
+    fails rather than measure no latency."""
+
+    seconds: float | None = None
+    """One round trip, in seconds: a class default; :meth:`configure` sets it on the instance."""
+
+    def configure(self, req: pulumi.dynamic.ConfigureRequest) -> None:
+        """Read ``bench:latencyMs`` from the stack config."""
+        self.seconds = float(req.config.require(LATENCY_KEY)) / 1000
+
+    def _round_trip(self) -> None:
+        if self.seconds is None:
+            raise RuntimeError(f"IdealProvider: stack config {LATENCY_KEY} was not configured")
+        time.sleep(self.seconds)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
         return pulumi.dynamic.CheckResult(news, [])
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
-        time.sleep(self.seconds)
+        self._round_trip()
         return pulumi.dynamic.CreateResult(f"{props['team_id']}:{props['user_company_id']}", props)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         return pulumi.dynamic.ReadResult(id_, props)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
-        time.sleep(self.seconds)
+        self._round_trip()
 
 
 class IdealResource(pulumi.dynamic.Resource, module="bench", name="Ideal"):

@@ -10,13 +10,17 @@ start) are marked ``slow``: README's second test command runs them; the rest run
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+import dill
+import pulumi.dynamic
 import pytest
+from pulumi.dynamic.dynamic import serialize_provider as sdk_serialize_provider
 
 import benchmarks.run as run_module
 from benchmarks.calls import bench_call_counts
@@ -26,7 +30,7 @@ from benchmarks.emulators import EmulatorProcess, emulator
 from benchmarks.harness import cpu_seconds
 from benchmarks.plays import Plays
 from benchmarks.provider_size import bench_provider_sizes
-from benchmarks.providers import IdealProvider
+from benchmarks.providers import LATENCY_KEY, IdealProvider, TrivialProvider
 from benchmarks.rows import SECTIONS, Row, render_markdown, render_text
 from benchmarks.run import main
 from benchmarks.scale import bench_scale
@@ -105,8 +109,15 @@ def test_wall_time_rows_against_their_floors_and_the_ideal_provider(plays: Plays
     assert all(p.requests == {} and p.provider_cpu > 0 for p in ideal_played.values())
 
 
+def _configured(provider: IdealProvider, latency_ms: str) -> IdealProvider:
+    """What the provider server does after unpickling it: Configure with the stack config."""
+    config = pulumi.dynamic.Config({LATENCY_KEY: latency_ms}, project_name="bench")
+    provider.configure(pulumi.dynamic.ConfigureRequest(config))
+    return provider
+
+
 def test_ideal_provider_is_one_round_trip() -> None:
-    provider = IdealProvider(latency_ms=5)
+    provider = _configured(IdealProvider(), "5.0")
     news = {"team_id": 1001, "user_company_id": 50002}
     assert provider.check({}, news).inputs == news
     started = time.perf_counter()
@@ -114,6 +125,27 @@ def test_ideal_provider_is_one_round_trip() -> None:
     assert time.perf_counter() - started >= 0.005
     assert created.id == "1001:50002" and created.outs == news
     assert provider.read("1001:50002", news).outs == news
+    with pytest.raises(RuntimeError, match=LATENCY_KEY):  # never configured: no silent 0 ms
+        IdealProvider().delete("1001:50002", news)
+
+
+@pytest.mark.parametrize("provider_class", [IdealProvider, TrivialProvider])
+def test_the_benchmark_providers_pickle_without_instance_attributes(
+    provider_class: type[pulumi.dynamic.ResourceProvider],
+) -> None:
+    """A by-reference pickle of a bare instance, as the package's providers: pulumi 3.272's
+    ``serialize_provider`` leaves one more wrapper on ``pickle`` per call, so an instance with
+    attributes failed with RecursionError at about the 980th resource of one process (the ideal
+    plays of ``--n 500`` at two latencies)."""
+    from pulumi_compshare.testing.wire import one_program_process
+
+    assert vars(provider_class()) == {}
+    with one_program_process():
+        for _ in range(sys.getrecursionlimit() + 100):
+            text = sdk_serialize_provider(provider_class())
+    loaded = dill.loads(base64.b64decode(text))
+    assert type(loaded) is provider_class and vars(loaded) == {}
+    assert b"benchmarks.providers" in base64.b64decode(text)
 
 
 def test_the_emulator_process() -> None:
