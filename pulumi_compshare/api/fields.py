@@ -1,12 +1,17 @@
 """The field types shared by the request and response models, and their failures in plain words.
 
 Field names are snake_case; the wire names are their PascalCase aliases (``team_id`` <->
-``TeamId``, :class:`WireModel`). Identifiers accept ints, numeric strings and whole floats
-(:func:`wire.to_int`); relation statuses are normalised case-insensitively
+``TeamId``, :class:`WireModel`). Relation statuses are normalised case-insensitively
 (:func:`wire.normalize_status`).
 
+One rule per quantity, declared here, in the lowest layer, and used by every other one (the
+client's models, the resources, the emulator): an id is :func:`to_id`, an amount of money is
+:func:`to_fen`, and a bad value is described by :func:`kind_of`. A caller that must answer a
+failure differently (the emulator answers RetCode 230, a resource a check failure) calls the rule
+and maps its ``ValueError``.
+
 Responses are read leniently (:data:`Text`, :data:`Count`, :data:`Status`...); what a request
-accepts is checked strictly (:data:`PositiveId`, :func:`whole`, :data:`KnownStatus`,
+accepts is checked strictly (:data:`PositiveId`, :data:`Fen`, :func:`whole`, :data:`KnownStatus`,
 :data:`Switch`...), each rule failing with words that read after the parameter's name, whatever
 the caller calls it (the client: its wire name; a lookup: its argument).
 """
@@ -25,6 +30,7 @@ from . import limits, wire
 
 __all__ = [
     "Count",
+    "Fen",
     "Flag",
     "Id",
     "ImageId",
@@ -40,12 +46,22 @@ __all__ = [
     "describe_validation",
     "kind_of",
     "one_of",
+    "to_fen",
     "to_id",
     "whole",
 ]
 
 
 def to_id(value: Any) -> int:
+    """The one rule of an id (team, company, virtual company), wherever one is read: a positive
+    integer up to :data:`limits.MAX_ID` (Uint32 in the vendor's docs), as an int, a whole float
+    (Pulumi sends every number as one) or text of ASCII digits (:func:`wire.to_int`: no signs,
+    exponents, underscores or digits of other scripts). The request models, the response models,
+    the resources and the emulator all read ids with it.
+
+    Raises ``ValueError`` with words that read after the parameter's name: ``must be a positive
+    integer id up to 4294967295 (digits 0-9), got text ('5e4')``.
+    """
     # Fast paths (response rows carry ids by the hundred): an exact int, or plain ASCII digits;
     # each gives what the general path gives for it.
     if type(value) is int:
@@ -55,9 +71,41 @@ def to_id(value: Any) -> int:
         number = int(value)
         if 0 < number <= limits.MAX_ID:
             return number
-    number = wire.to_int(value)
-    if not 0 < number <= limits.MAX_ID:
-        raise ValueError(f"expected a positive id up to {limits.MAX_ID}, got {wire.short(number)}")
+    try:
+        number = wire.to_int(value)
+    except ValueError:
+        pass
+    else:
+        if 0 < number <= limits.MAX_ID:
+            return number
+    raise ValueError(
+        f"must be a positive integer id up to {limits.MAX_ID} (digits 0-9), got {kind_of(value)}"
+    )
+
+
+def to_fen(value: Any) -> int:
+    """The one rule of an amount of money, wherever one is read: a whole number of fen (1/100
+    yuan) from :data:`limits.AMOUNT_MIN` (0) to :data:`limits.AMOUNT_MAX`, as an int, a whole
+    float or text of ASCII digits (:func:`wire.to_int`), never a boolean. 0 is accepted: the
+    vendor's ``Amount`` is a ``Uint`` and its admin guide takes "≥ 0" (the sources are quoted at
+    :data:`limits.AMOUNT_MAX`). SetCompShareTeamAmount's request model, the emulator and the
+    resources' budgets all read amounts with it.
+
+    Raises ``ValueError`` with words that read after the parameter's name.
+    """
+    if type(value) is int and limits.AMOUNT_MIN <= value <= limits.AMOUNT_MAX:  # the usual case
+        return value
+    number: int | None = None
+    if not isinstance(value, bool):
+        try:
+            number = wire.to_int(value)
+        except ValueError:
+            number = None
+    if number is None or not limits.AMOUNT_MIN <= number <= limits.AMOUNT_MAX:
+        raise ValueError(
+            f"must be a whole number of fen (1/100 yuan) from {limits.AMOUNT_MIN} to "
+            f"{limits.AMOUNT_MAX} (digits 0-9), got {kind_of(value)}"
+        )
     return number
 
 
@@ -134,7 +182,9 @@ def _flag(value: Any) -> bool:
 
 
 def kind_of(value: Any) -> str:
-    """What a value is, for messages (a short prefix only)."""
+    """What a value is, for messages (a short prefix only): ``null``, ``a boolean (True)``,
+    ``a number (1.5)``, ``a string ('abc')``, ``a list``, ``an object``. The one describer of a
+    bad value: the request and response models, the client and the resources word it the same."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -142,8 +192,8 @@ def kind_of(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"a number ({wire.short(value)})"
     if isinstance(value, str):
-        return f"text ({wire.short(value)})"
-    if isinstance(value, list):
+        return f"a string ({wire.short(value)})"
+    if isinstance(value, (list, tuple)):
         return "a list"
     if isinstance(value, Mapping):
         return "an object"
@@ -166,15 +216,6 @@ Text = Annotated[str, BeforeValidator(_text)]
 
 # What a request accepts. Each rule fails with a message that reads after the parameter's name,
 # whatever the caller calls it: ``limit must be from 1 to 100, got 0``.
-
-
-def _positive_id(value: Any) -> int:
-    try:
-        return to_id(value)
-    except ValueError:
-        raise ValueError(
-            f"must be a positive integer up to {limits.MAX_ID}, got {wire.short(value)}"
-        ) from None
 
 
 def whole(low: int, high: int | None = None) -> BeforeValidator:
@@ -232,8 +273,11 @@ def _image_id(value: Any) -> str:
     return str(value)
 
 
-PositiveId = Annotated[int, BeforeValidator(_positive_id)]
-"""A team, company or virtual company id sent to the API (what :data:`Id` reads)."""
+PositiveId = Id
+"""A team, company or virtual company id sent to the API: the same rule as :data:`Id` reads
+(:func:`to_id`)."""
+Fen = Annotated[int, BeforeValidator(to_fen)]
+"""An amount of money in fen sent to the API (:func:`to_fen`: 0 to :data:`limits.AMOUNT_MAX`)."""
 KnownStatus = Annotated[str, one_of(*wire.RELATION_STATUSES, spelling=wire.normalize_status)]
 """A relation status to filter by: Pending, Joined, Rejected or Canceled, in any case."""
 Switch = Annotated[bool, BeforeValidator(_switch)]

@@ -30,8 +30,14 @@ CUSTOM_IMAGES_LIMIT_MAX = 100
 SHARING_IMAGES_LIMIT_MAX = 100
 """DescribeCompShareSharingImages Limit: "默认为20，最大100" (ucloud-sdk-python3's docstring)."""
 
+AMOUNT_MIN = 0
 AMOUNT_MAX = 2**63 - 1
-"""Budget amounts are fen (1/100 yuan); AllocateAmount / AvailableAmount are Int64 (seed 001)."""
+"""An amount of money is a whole number of fen (1/100 yuan) from ``AMOUNT_MIN`` to ``AMOUNT_MAX``,
+the one rule of :func:`pulumi_compshare.api.fields.to_fen`. The sources: SetCompShareTeamAmount's
+``Amount`` is a ``Uint`` in fen (the vendor's page: 额度单位为分), and the admin guide's budget
+dialog takes an amount "≥ 0" (api-notes, docs/budgets.md), so 0 is a value the API accepts (a
+request of 0 moves nothing; a declared budget of 0 means "nothing granted"); AllocateAmount and
+AvailableAmount are Int64 (seed 001), hence the upper bound. No source gives a smaller one."""
 
 IMAGE_ID_PATTERN = re.compile(r"^compshareImage-[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
 """A custom image id: ``compshareImage-`` followed by letters, digits, ``-`` or ``_``."""

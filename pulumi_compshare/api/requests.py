@@ -9,11 +9,12 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic.alias_generators import to_pascal
 
 from . import limits
 from .fields import (
+    Fen,
     ImageId,
     KnownStatus,
     PositiveId,
@@ -275,18 +276,12 @@ class SetTeamAmountRequest(ApiRequest):
 
     team_id: PositiveId
     virtual_company_id: list[PositiveId] = Field(min_length=1)
-    amount: int = Field(ge=1, le=limits.AMOUNT_MAX)
+    amount: Fen
+    """0 to :data:`limits.AMOUNT_MAX` fen (:func:`fields.to_fen`: the vendor's ``Uint``)."""
     operate_type: AmountOperation
 
     def touched(self) -> tuple[Touch, ...]:
         return tuple(("virtual-member", self.team_id, v) for v in self.virtual_company_id)
-
-    @field_validator("amount", mode="before")
-    @classmethod
-    def _fen(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            raise ValueError("expected a whole number of fen, got a boolean")
-        return value
 
 
 class DescribeSharingImagesRequest(ApiRequest):

@@ -3,8 +3,8 @@
 This module is the single place that
 - flattens nested request parameters into the form fields the API expects (``Key.0.Field``),
 - computes the SHA1 request signature (identical to ucloud-sdk-python3's ``verify_ac``),
-- turns identifiers that arrive as ints, numeric strings or whole floats (Pulumi sends every
-  number as a float) into ints,
+- turns whole numbers that arrive as ints, numeric strings or whole floats (Pulumi sends every
+  number as a float) into ints (the rules of ids and amounts built on it are in :mod:`.fields`),
 - normalises relation status values, which the API spells in more than one case.
 
 Both the client and the emulator use it; it depends on nothing but the standard library.
@@ -134,7 +134,10 @@ def short(value: Any, limit: int = _SHORT) -> str:
 
 
 def to_int(value: Any) -> int:
-    """Turn an identifier into an int, strictly.
+    """Turn a whole number from the wire into an int, strictly: the digits rule every integer
+    reader shares. It is not itself a rule of any quantity: an id is read by
+    :func:`pulumi_compshare.api.fields.to_id`, an amount of fen by
+    :func:`~pulumi_compshare.api.fields.to_fen`.
 
     Accepts ints, whole floats (``50002.0``, as Pulumi sends every number) and text of ASCII
     digits (``"50002"``, ``" 50002 "``, ``"50002.0"``). Raises ``ValueError`` for anything else:

@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import Field
 
-from ..api import limits, wire
+from ..api import limits
+from ..api.fields import to_id
 from ..api.models import (
     AmountFailure,
     AmountOperation,
@@ -290,7 +291,7 @@ class CompShareClient(ClientBase):
         invalid: list[int] = []
         for index, value in enumerate(raw):
             try:
-                invalid.append(wire.to_int(value))
+                invalid.append(to_id(value))
             except ValueError as exc:
                 raise MalformedResponseError(
                     request.action, f"unexpected answer: InvalidAccounts.{index}: {exc}"

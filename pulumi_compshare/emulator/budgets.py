@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_compshare.api import codes, limits
+from pulumi_compshare.api import codes
 from pulumi_compshare.emulator.failures import ApiError, invalid
 from pulumi_compshare.emulator.model import JOINED, Relation, StateCore, Team
 from pulumi_compshare.emulator.params import Params, parse_id
@@ -66,7 +66,7 @@ class BudgetActions(StateCore):
         members = [parse_id(key, value) for key, value in params.items("VirtualCompanyId")]
         if not members:
             raise invalid("VirtualCompanyId.0", "required")
-        amount = params.integer("Amount", low=0, high=limits.AMOUNT_MAX)
+        amount = params.fen("Amount")
         raw = params.required_text("OperateType")
         operation = next(
             (op for op in AMOUNT_OPERATIONS if op.lower() == raw.strip().lower()), None

@@ -6,10 +6,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_compshare.api import limits, wire
+from pulumi_compshare.api import fields, wire
 from pulumi_compshare.emulator.failures import invalid
 
-__all__ = ["Params", "parse_id"]
+__all__ = ["Params", "parse_fen", "parse_id"]
 
 
 class Params:
@@ -49,7 +49,7 @@ class Params:
         return value
 
     def ident(self, name: str, *, required: bool = False) -> int | None:
-        """An id (team, company, virtual company): an integer in ``1..MAX_ID``."""
+        """An id (team, company, virtual company): :func:`parse_id`."""
         value = self.fields.get(name)
         if value is None:
             if required:
@@ -62,6 +62,13 @@ class Params:
         value = self.ident(name, required=True)
         assert value is not None
         return value
+
+    def fen(self, name: str) -> int:
+        """A required amount of money in fen (:func:`parse_fen`)."""
+        value = self.fields.get(name)
+        if value is None:
+            raise invalid(name, "required")
+        return parse_fen(name, value)
 
     def integer(
         self, name: str, *, default: int | None = None, low: int = 0, high: int | None = None
@@ -121,11 +128,18 @@ class Params:
 
 
 def parse_id(name: str, value: Any) -> int:
-    """Parse an id with :func:`wire.to_int`; it must be in ``1..MAX_ID``."""
+    """An id by the API's one rule (:func:`fields.to_id`); a bad one is the API's RetCode 230
+    naming the parameter."""
     try:
-        number = wire.to_int(value)
-    except ValueError:
-        raise invalid(name, "must be a positive integer") from None
-    if not 1 <= number <= limits.MAX_ID:
-        raise invalid(name, f"must be a positive integer at most {limits.MAX_ID}")
-    return number
+        return fields.to_id(value)
+    except ValueError as exc:
+        raise invalid(name, str(exc)) from None
+
+
+def parse_fen(name: str, value: Any) -> int:
+    """An amount of money by the API's one rule (:func:`fields.to_fen`); a bad one is the API's
+    RetCode 230 naming the parameter."""
+    try:
+        return fields.to_fen(value)
+    except ValueError as exc:
+        raise invalid(name, str(exc)) from None

@@ -19,6 +19,8 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from ..api import limits, wire
+from ..api.fields import kind_of as _kind
+from ..api.fields import to_fen, to_id
 
 __all__ = [
     "UNKNOWN",
@@ -152,23 +154,9 @@ def _parser(prop: Prop) -> Parser:
 
 
 def positive_id(value: Any) -> int:
-    """An id (team, account): a positive integer, as int, whole float or text of ASCII digits.
-
-    ``"5e4"``, ``"50_002"``, signs and full-width or Arabic-Indic digits are refused (Python's
-    ``int()`` would take some of them; the API takes none)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"must be a positive integer id, got {_kind(value)}")
-    try:
-        number = wire.to_int(value)
-    except ValueError:
-        raise ValueError(
-            f"must be a positive integer id written with the digits 0-9, got {wire.short(value)}"
-        ) from None
-    if not 0 < number <= limits.MAX_ID:
-        raise ValueError(
-            f"must be a positive integer id up to {limits.MAX_ID}, got {wire.short(number)}"
-        )
-    return number
+    """An id (team, account): the API's one rule of an id (:func:`api.fields.to_id`), a positive
+    integer up to 4294967295, as int, whole float or text of ASCII digits."""
+    return to_id(value)
 
 
 def text(max_length: int, *, allow_empty: bool = True, multiline: bool = False) -> Parser:
@@ -261,20 +249,15 @@ FEN_MAX = min(limits.AMOUNT_MAX, 2**53)
 
 
 def fen(value: Any) -> int:
-    """An amount of money in fen (1/100 yuan): a non-negative whole number, as int, whole float
-    or text of ASCII digits (a value read from a CSV), exactly as :func:`positive_id` takes an
-    id."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"must be a whole number of fen (1/100 yuan), got {_kind(value)}")
-    try:
-        number = wire.to_int(value)
-    except ValueError:
+    """An amount of money in fen (1/100 yuan): the API's one rule of an amount
+    (:func:`api.fields.to_fen`: a whole number from 0, as int, whole float or text of ASCII
+    digits), and at most :data:`FEN_MAX`, as numbers cross the engine as floats."""
+    number = to_fen(value)
+    if number > FEN_MAX:
         raise ValueError(
-            "must be a whole number of fen (1/100 yuan) written with the digits 0-9, got "
-            f"{wire.short(value)}"
-        ) from None
-    if not 0 <= number <= FEN_MAX:
-        raise ValueError(f"must be from 0 to {FEN_MAX} fen, got {number}")
+            f"must be at most {FEN_MAX} fen (numbers cross the Pulumi engine as floats, exact up "
+            f"to 2**53), got {number}"
+        )
     return number
 
 
@@ -294,22 +277,6 @@ def profile_name(value: Any) -> str:
     if not value.strip():
         raise ValueError("must not be empty (leave it unset to use the default credentials)")
     return value
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"a boolean ({value})"
-    if isinstance(value, (int, float)):
-        return f"a number ({value!r})"
-    if isinstance(value, str):
-        return f"a string ({wire.short(value)})"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
 
 
 def check_props(props: Sequence[Prop], news: Mapping[str, Any]) -> CheckResult:

@@ -68,7 +68,7 @@ def test_every_user_is_checked_before_the_first_batch(crowd: Emulator) -> None:
             owner.create_team_relations(TEAM, users)
         assert str(caught.value) == (
             "CreateCompShareTeamRelation failed: UserInfo.120.UserCompanyId: must be a positive "
-            "integer up to 4294967295, got 'x'; fix the named parameter"
+            "integer id up to 4294967295 (digits 0-9), got a string ('x'); fix the named parameter"
         )
         assert em.stats()["requests"] == {}
 

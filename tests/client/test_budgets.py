@@ -187,7 +187,8 @@ def test_bad_arguments_fail_before_any_call(em: Emulator) -> None:
     owner = client_of(em, OWNER)
     bad: list[tuple[Callable[[], object], str]] = [
         (lambda: owner.set_team_amount(TEAM, "AllocateAmount", [], 1), "VirtualCompanyId"),
-        (lambda: owner.set_team_amount(TEAM, "AllocateAmount", [60001], 0), "Amount"),
+        (lambda: owner.set_team_amount(TEAM, "AllocateAmount", [60001], -1), "Amount"),
+        (lambda: owner.set_team_amount(TEAM, "AllocateAmount", [60001], "1e3"), "Amount"),  # type: ignore[arg-type]
         (lambda: owner.set_team_amount(TEAM, "AllocateAmount", [60001], 1.5), "Amount"),  # type: ignore[arg-type]
         (lambda: owner.set_team_amount(TEAM, "AllocateAmount", [60001], True), "Amount"),
         (lambda: owner.set_team_amount(TEAM, "Give", [60001], 1), "OperateType"),  # type: ignore[arg-type]
@@ -204,6 +205,22 @@ def test_bad_arguments_fail_before_any_call(em: Emulator) -> None:
     # Whole floats and digit text (what Pulumi and config hand over) are accepted.
     failures = owner.set_team_amount("1001", "AllocateAmount", [69999.0], 2.0)  # type: ignore[arg-type]
     assert list(failures) == [69999] and failures[69999].code == 8404
+
+
+def test_zero_fen_is_sent_and_moves_nothing(em: Emulator) -> None:
+    """0 is an amount the API takes (its ``Amount`` is a Uint; the admin guide: "≥ 0"): the
+    client sends it as any other, and the emulator moves nothing."""
+    joined(em, ALICE)
+    owner = client_of(em, OWNER)
+    virtual = next(
+        r.virtual_company_id
+        for r in owner.get_team_info(TEAM).relations
+        if r.user_company_id == ALICE
+    )
+    for operation in ("AllocateAmount", "WithdrawAmount"):
+        assert owner.set_team_amount(TEAM, operation, [virtual], 0) == {}  # type: ignore[arg-type]
+    assert owner.calls["SetCompShareTeamAmount"] == 2
+    assert budget(em, ALICE) == (0, 0) and owner_balance(em) == 1_000_000
 
 
 # ------------------------------------------------------------------ FailedMembers shapes

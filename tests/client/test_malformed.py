@@ -63,7 +63,7 @@ MALFORMED: list[tuple[str, Answer, Callable[[CompShareClient], Any], str]] = [
     ("nested 100,000 deep", raw_answer(DEEP, 200, "application/json"), TEAMS, "nested too deeply"),
     ("a JSON list", json_answer([1, 2]), TEAMS, "a list, not a JSON object"),
     ("no RetCode", json_answer({"Teams": []}), TEAMS, "no RetCode"),
-    ("RetCode text", json_answer({"RetCode": "zero"}), TEAMS, "RetCode is text ('zero')"),
+    ("RetCode text", json_answer({"RetCode": "zero"}), TEAMS, "RetCode is a string ('zero')"),
     ("RetCode object", json_answer({"RetCode": {"a": 1}}), TEAMS, "RetCode is an object"),
     ("number where a list goes", envelope(Teams=5), TEAMS, "Teams: expected a list, got a number"),
     ("object where a list goes", envelope(Teams={"Id": 1}), TEAMS, "Teams: expected a list"),
@@ -72,7 +72,8 @@ MALFORMED: list[tuple[str, Answer, Callable[[CompShareClient], Any], str]] = [
         "bad id",
         envelope(Teams=[{"Id": "abc", "CompanyId": 1}]),
         TEAMS,
-        "Teams.0.Id: expected an integer of ASCII digits, got 'abc'",
+        "Teams.0.Id: must be a positive integer id up to 4294967295 (digits 0-9), got a string "
+        "('abc')",
     ),
     (
         "exponent id",
@@ -168,7 +169,7 @@ MALFORMED: list[tuple[str, Answer, Callable[[CompShareClient], Any], str]] = [
         "InvalidAccounts full-width digits",
         envelope(InvalidAccounts=["５"]),
         lambda c: c.modify_image_share_accounts("compshareImage-abc", add=[2]),
-        "InvalidAccounts.0: expected an integer of ASCII digits",
+        "InvalidAccounts.0: must be a positive integer id up to 4294967295 (digits 0-9)",
     ),
     (
         "AccountSet of numbers",

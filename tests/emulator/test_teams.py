@@ -46,7 +46,10 @@ def test_team_create_update_delete(em: Emulator) -> None:
     assert message == "account 50003 is not the owner of team 1002"
     assert fails(em, ALICE, "UpdateCompShareTeam", 8404, TeamId=1234) == "team 1234 does not exist"
     message = fails(em, ALICE, "UpdateCompShareTeam", 230, TeamId="abc")
-    assert message == "Params [TeamId] not available: must be a positive integer"
+    assert message == (
+        "Params [TeamId] not available: must be a positive integer id up to 4294967295 "
+        "(digits 0-9), got a string ('abc')"
+    )
     assert "TeamId" in fails(em, ALICE, "UpdateCompShareTeam", 230, TeamId=0)
     assert "TeamId" in fails(em, ALICE, "UpdateCompShareTeam", 230, TeamId=limits.MAX_ID + 1)
     assert "TeamId" in fails(em, ALICE, "UpdateCompShareTeam", 230, TeamId="1002.5")
