@@ -2,7 +2,7 @@
 refresh``), the deletes after the program (``step_generator.go: GenerateDeletes``,
 ``ScheduleDeletes``; ``deployment_executor.go: performPostSteps``) and a destroy's, and the
 snapshot's URN references after aliases (``snapshot.go: NormalizeURNReferences``), on a
-:class:`~pulumi_compshare.testing.Player`'s state."""
+stack's :class:`~pulumi_compshare.testing.deployment.Deployment` (a player's)."""
 
 from __future__ import annotations
 
@@ -19,19 +19,19 @@ from .rules import EngineError
 from .server import ProviderCallError
 
 if TYPE_CHECKING:
-    from .player import Player
+    from .deployment import Deployment
     from .registration import Run
 
-__all__ = ["delete_all", "normalize_urn_references", "post_deletes", "refresh_all", "replace_state"]
+__all__ = ["delete_all", "normalize_urn_references", "post_deletes", "refresh_all"]
 
 
-def refresh_all(player: Player, result: Result) -> None:
+def refresh_all(deployment: Deployment, result: Result) -> None:
     """``deployment_executor.go: refresh``: a refresh step per resource, all in parallel,
     errors collected without stopping the others (``newStepExecutor(..., ignoreErrors=true)``);
     the successful ones are applied (``rebuildBaseState``)."""
-    server = player._prepare_server()
-    with player._lock:
-        states = list(player._state.values()) + list(player._pending_deletes)
+    server = deployment.prepare_server()
+    with deployment.lock:
+        states = list(deployment.resources.values()) + list(deployment.pending_deletes)
 
     def refresh_one(state: ResourceState) -> rules.Refreshed | None:
         # step.go: RefreshStep.Apply: components and pending replacements are not read
@@ -39,7 +39,7 @@ def refresh_all(player: Player, result: Result) -> None:
             return None
         return rules.refresh_resource(
             server,
-            player._call,
+            deployment.call,
             urn=state.urn,
             id_=state.id,
             inputs=state.inputs,
@@ -48,7 +48,7 @@ def refresh_all(player: Player, result: Result) -> None:
             ignore_changes=state.ignore_changes,
         )
 
-    with ThreadPoolExecutor(player.parallel) as pool:
+    with ThreadPoolExecutor(deployment.parallel) as pool:
         futures = [(s, pool.submit(refresh_one, s)) for s in states]
     for state, future in futures:
         try:
@@ -59,43 +59,34 @@ def refresh_all(player: Player, result: Result) -> None:
             )
             continue
         if outcome is None:
-            player._emit(result, Step("same", state.urn, state.type, state.name, (), True))
+            deployment.emit(result, Step("same", state.urn, state.type, state.name, (), True))
             continue
-        with player._lock:
+        with deployment.lock:
             if outcome.op == "delete":
-                replace_state(player, state, None)
+                deployment.replace_state(state, None)
             else:
                 new = dataclasses.replace(
                     state, id=outcome.id, inputs=outcome.inputs, outputs=outcome.outputs
                 )
-                replace_state(player, state, new)
+                deployment.replace_state(state, new)
         changes = describe_changes(
             state.outputs, outcome.outputs, keys=outcome.drift, secrets=state.secrets
         )
         step = Step(
             outcome.op, state.urn, state.type, state.name, tuple(outcome.drift), True, changes
         )
-        player._emit(result, step)
+        deployment.emit(result, step)
 
 
-def replace_state(player: Player, old: ResourceState, new: ResourceState | None) -> None:
-    """Swap ``old`` (in the state or the pending deletes) for ``new`` (None drops it)."""
-    with player._lock:
-        if any(p is old for p in player._pending_deletes):
-            pending = [p for p in player._pending_deletes if p is not old]
-            player._pending_deletes = pending if new is None else [*pending, new]
-        elif player._state.get(old.urn) is old:
-            if new is None:
-                del player._state[old.urn]
-            else:
-                player._state[old.urn] = new
-
-
-def normalize_urn_references(player: Player, aliased: Mapping[str, str]) -> None:
+def normalize_urn_references(deployment: Deployment, aliased: Mapping[str, str]) -> None:
     """``snapshot.go: Snapshot.NormalizeURNReferences``: references to an old URN whose state
     a resource took by an alias (``aliased``: old -> new) name the new URN."""
-    with player._lock:
-        taken = {o: n for o, n in aliased.items() if n in player._state and o not in player._state}
+    with deployment.lock:
+        taken = {
+            o: n
+            for o, n in aliased.items()
+            if n in deployment.resources and o not in deployment.resources
+        }
         if not taken:
             return
 
@@ -113,30 +104,30 @@ def normalize_urn_references(player: Player, aliased: Mapping[str, str]) -> None
                 },
             )
 
-        player._state = {u: fixed(s) for u, s in player._state.items()}
-        player._pending_deletes = [fixed(s) for s in player._pending_deletes]
+        deployment.resources = {u: fixed(s) for u, s in deployment.resources.items()}
+        deployment.pending_deletes = [fixed(s) for s in deployment.pending_deletes]
 
 
-def post_deletes(player: Player, run: Run) -> None:
+def post_deletes(deployment: Deployment, run: Run) -> None:
     """``step_generator.go: GenerateDeletes``: after the program, delete the old copies of
     replaced resources and every resource the program no longer declares; a resource left
     pending replacement (deleted by a delete-before-replace, not declared again) just leaves
     the state (``RemovePendingReplaceStep``)."""
-    with player._lock:
-        pending = list(player._pending_deletes)
+    with deployment.lock:
+        pending = list(deployment.pending_deletes)
         kept = run.registered | set(run.aliased)  # an aliased URN is operated on: isOperatedOn
-        gone = [s for u, s in player._state.items() if u not in kept]
+        gone = [s for u, s in deployment.resources.items() if u not in kept]
     targets: list[ResourceState] = []
     for state in pending + gone:
         dropped = state.pending_replacement or state.urn in run.deleting
         if dropped and any(s is state for s in gone):
             if not run.preview:
-                replace_state(player, state, None)
+                deployment.replace_state(state, None)
         else:
             targets.append(state)
     deleting = run.deleting | {s.urn for s in targets}
     delete_all(
-        player,
+        deployment,
         run.result,
         targets,
         deleting=deleting,
@@ -146,9 +137,9 @@ def post_deletes(player: Player, run: Run) -> None:
     )
 
 
-def _delete_step(player: Player, state: ResourceState) -> Step:
-    with player._lock:
-        replaced = any(p is state for p in player._pending_deletes)
+def _delete_step(deployment: Deployment, state: ResourceState) -> Step:
+    with deployment.lock:
+        replaced = deployment.is_pending_delete(state)
     if replaced:  # step.go: DeleteStep.Op
         op = "discard-replaced" if state.external else "delete-replaced"
     else:
@@ -157,7 +148,7 @@ def _delete_step(player: Player, state: ResourceState) -> Step:
 
 
 def delete_all(
-    player: Player,
+    deployment: Deployment,
     result: Result,
     targets: Sequence[ResourceState],
     *,
@@ -172,20 +163,22 @@ def delete_all(
     failure no new delete starts, unless ``continue_on_error`` or the failure is a protected
     resource (``step_executor.go: cancelDueToError`` always continues past
     ``deleteProtectedError``); what a failed resource depends on is then kept."""
-    server = player._prepare_server()
-    with player._lock:
-        graph = {s.urn: s for s in list(player._state.values()) + list(player._pending_deletes)}
+    server = deployment.prepare_server()
+    with deployment.lock:
+        graph = {
+            s.urn: s for s in list(deployment.resources.values()) + list(deployment.pending_deletes)
+        }
     errored_urns = set(errored or ())
     stop = threading.Event()
 
     def delete_one(state: ResourceState) -> StepError | None:
         if stop.is_set():
             return None
-        replacing = any(p is state for p in player._pending_deletes)
+        replacing = deployment.is_pending_delete(state)
         try:
             rules.delete_resource(
                 server,
-                player._call,
+                deployment.call,
                 state,
                 replacing=replacing,
                 preview=preview,
@@ -197,10 +190,10 @@ def delete_all(
             return StepError("delete", state.urn, exc.message, exc.details, exc.method)
         except EngineError as exc:  # protect: the engine always continues
             return StepError("delete", state.urn, exc.message, exc.details, exc.method)
-        step = _delete_step(player, state)  # before it leaves the pending deletes
+        step = _delete_step(deployment, state)  # before it leaves the pending deletes
         if not preview:
-            replace_state(player, state, None)
-        player._emit(result, step)
+            deployment.replace_state(state, None)
+        deployment.emit(result, step)
         return None
 
     for chain in rules.schedule_deletes(targets):
@@ -208,7 +201,7 @@ def delete_all(
             break
         kept = _dependencies_of(errored_urns, graph)
         chain = [s for s in chain if s.urn not in kept]
-        with ThreadPoolExecutor(player.parallel) as pool:
+        with ThreadPoolExecutor(deployment.parallel) as pool:
             failures = list(pool.map(delete_one, chain))
         for err in failures:
             if err is not None:

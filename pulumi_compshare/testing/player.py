@@ -9,21 +9,20 @@ import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from . import cli, executor
 from .cli import default_parallel
+from .deployment import Deployment
 from .plugins import PluginContext
 from .program import Program, play_program
 from .project import Project, ProjectError
 from .registration import Run
-from .results import Plan, ResourceState, Result, Step
+from .results import Plan, ResourceState, Result
 from .server import ProviderServer, ProviderServerError
-from .wire import Props, make_urn, name_of
+from .wire import Props, make_urn
 
 __all__ = ["Player", "ProgramOrProject", "default_parallel"]
-
-_T = TypeVar("_T")
 
 ProgramOrProject = Program | str | os.PathLike[str]
 """What the player plays: a program function, or a Pulumi project folder (``Pulumi.yaml``)."""
@@ -116,18 +115,17 @@ class Player:
         """The project folder last played (``Player.from_project`` or ``up(path)``)."""
         self._project_named = project is not None
         self._cwd_given = cwd is not None
-        self.parallel = max(1, parallel) if parallel is not None else default_parallel()
-        self.parallel_diff = cli.parallel_diff() if parallel_diff is None else parallel_diff
-        """Diffs run as steps of their own (``PULUMI_PARALLEL_DIFF``)."""
         self.restart_per_operation = restart_per_operation
-        self.calls: list[tuple[str, str]] = []
-        """Every engine call made, as ``(method, resource name)``; Configure has name ``""``.
-        An ``up``'s preview's calls are here too (each result has its own: ``result.calls``,
-        ``result.preview.calls``)."""
         self.last_result: Result | None = None
-        self._printer = printer if printer is not None else (_stdout_line if print_plan else None)
-        self._print_lock = threading.Lock()
-        self._secret_outputs: set[str] = set()
+        self.deployment = Deployment(
+            parallel=parallel if parallel is not None else default_parallel(),
+            parallel_diff=cli.parallel_diff() if parallel_diff is None else parallel_diff,
+            printer=printer if printer is not None else (_stdout_line if print_plan else None),
+            server=self._server_for_call,
+            prepare_server=self._prepare_server,
+        )
+        """The stack state, the calls made and the engine's limits, which the steps of each
+        command work on (:class:`~pulumi_compshare.testing.deployment.Deployment`)."""
         self._own_server = server is None
         self._server = server
         self._server_args: dict[str, Any] = {
@@ -137,17 +135,7 @@ class Player:
             "pythonpath": pythonpath,
         }
         self._configured = False
-        self._context = PluginContext(Result(""))
-        """The current command's provider processes and result."""
-        self._state: dict[str, ResourceState] = {}
-        self._pending_deletes: list[ResourceState] = []
-        self._outputs: Props = {}
-        self._lock = threading.RLock()
         self._op_lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(self.parallel)
-        """The step executor's workers: one per step being applied."""
-        self._generating = threading.Lock()
-        """The engine's main loop: one registration's steps generated at a time."""
 
     @classmethod
     def from_project(
@@ -169,8 +157,8 @@ class Player:
 
     def _use_project(self, project: Project) -> None:
         """Play ``project`` from now on: its name, config and folder."""
-        with self._lock:
-            taken = self._project_named or self._state or self.project_folder is not None
+        with self.deployment.lock:
+            taken = bool(self._project_named or self.deployment.resources or self.project_folder)
             if project.name != self.project and taken:
                 raise ProjectError(
                     f"{project.path}: project {project.name!r} cannot play in this player's "
@@ -211,27 +199,44 @@ class Player:
     # -- public state ------------------------------------------------------------------------------
 
     @property
+    def parallel(self) -> int:
+        """The engine's ``--parallel``: at most this many steps applied at a time."""
+        return self.deployment.parallel
+
+    @property
+    def parallel_diff(self) -> bool:
+        """Diffs run as steps of their own (``PULUMI_PARALLEL_DIFF``)."""
+        return self.deployment.parallel_diff
+
+    @property
+    def calls(self) -> list[tuple[str, str]]:
+        """Every engine call made, as ``(method, resource name)``; Configure has name ``""``.
+        An ``up``'s preview's calls are here too (each result has its own: ``result.calls``,
+        ``result.preview.calls``)."""
+        return self.deployment.calls
+
+    @property
     def outputs(self) -> Props:
         """The stack outputs (``pulumi.export``) after the last ``up``."""
-        with self._lock:
-            return dict(self._outputs)
+        with self.deployment.lock:
+            return dict(self.deployment.outputs)
 
     @property
     def resources(self) -> dict[str, ResourceState]:
         """The stack state: URN -> :class:`ResourceState` (a copy, in state order)."""
-        with self._lock:
-            return dict(self._state)
+        with self.deployment.lock:
+            return dict(self.deployment.resources)
 
     @property
     def pending_deletes(self) -> list[ResourceState]:
         """Old copies of replaced resources still to delete (left by a failed operation)."""
-        with self._lock:
-            return list(self._pending_deletes)
+        with self.deployment.lock:
+            return list(self.deployment.pending_deletes)
 
     def resource(self, name: str) -> ResourceState:
         """The state of the resource called ``name``."""
-        with self._lock:
-            for state in self._state.values():
+        with self.deployment.lock:
+            for state in self.deployment.resources.values():
                 if state.name == name:
                     return state
         raise KeyError(name)
@@ -247,26 +252,30 @@ class Player:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the state (resources, pending deletes, outputs) to a JSON file."""
-        with self._lock:
+        deployment = self.deployment
+        with deployment.lock:
             data = {
                 "version": 1,
                 "project": self.project,
                 "stack": self.stack,
-                "resources": [s.to_json() for s in self._state.values()],
-                "pending_deletes": [s.to_json() for s in self._pending_deletes],
-                "outputs": self._outputs,
+                "resources": [s.to_json() for s in deployment.resources.values()],
+                "pending_deletes": [s.to_json() for s in deployment.pending_deletes],
+                "outputs": deployment.outputs,
             }
         Path(path).write_text(json.dumps(data, indent=2, sort_keys=True))
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Replace the state with one written by :meth:`save`."""
         data = json.loads(Path(path).read_text())
-        with self._lock:
-            self._state = {s["urn"]: ResourceState.from_json(s) for s in data.get("resources", [])}
-            self._pending_deletes = [
+        deployment = self.deployment
+        with deployment.lock:
+            deployment.resources = {
+                s["urn"]: ResourceState.from_json(s) for s in data.get("resources", [])
+            }
+            deployment.pending_deletes = [
                 ResourceState.from_json(s) for s in data.get("pending_deletes", [])
             ]
-            self._outputs = dict(data.get("outputs", {}))
+            deployment.outputs = dict(data.get("outputs", {}))
 
     # -- server ------------------------------------------------------------------------------------
 
@@ -285,18 +294,18 @@ class Player:
             self._server.stop()
             self._server = None
         result.stack = f"{self.project}-{self.stack}"
-        self._context = PluginContext(result)
+        self.deployment.context = PluginContext(result)
         if self._server is not None:
-            self._context.watch(self._server)
+            self.deployment.context.watch(self._server)
 
     def _prepare_server(self) -> ProviderServer:
         if self._server is None or (self._own_server and not self._server.running):
             self._server = ProviderServer(**self._server_args).start()
             self._configured = False
-            self._context.watch(self._server, from_start=True)
+            self.deployment.context.watch(self._server, from_start=True)
         if not self._configured:
             self._server.configure(self.stack_config())
-            self._record_call("Configure", "")
+            self.deployment.record_call("Configure", "")
             self._configured = True
         return self._server
 
@@ -312,31 +321,7 @@ class Player:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _record_call(self, method: str, name: str) -> None:
-        with self._lock:
-            self.calls.append((method, name))
-            self._context.result.calls.append((method, name))
-
-    def _provider_call(self, method: str, name: str, fn: Callable[[], _T]) -> _T:
-        self._record_call(method, name)
-        return fn()
-
-    def _call(self, method: str, urn: str, fn: Callable[[], _T], /) -> _T:
-        return self._provider_call(method, name_of(urn), fn)
-
     # -- printing ----------------------------------------------------------------------------------
-
-    def _say(self, line: str) -> None:
-        """Print one line (one printer call under a lock: lines never interleave)."""
-        if self._printer is not None:
-            with self._print_lock:
-                self._printer(line)
-
-    def _emit(self, result: Result, step: Step) -> None:
-        with self._lock:
-            result.steps.append(step)
-        if step.op != "same":
-            self._say(step.line)
 
     def _finish(self, result: Result) -> Result:
         """The end of a command: collect what its provider processes wrote (the CLI waits for
@@ -344,15 +329,16 @@ class Player:
         then the outputs (after an up), the summary and every failure, in the CLI's order
         (``progress.go: ProgressDisplay.processEndSteps``); raise the first error (carrying the
         result, so ``err.errors`` lists them all) if any."""
-        self._context.close()
+        deployment = self.deployment
+        deployment.context.close()
         self.last_result = result
-        if self._printer is not None:
+        if deployment.printer is not None:
             lines = result.diagnostic_lines()
             if result.operation == "up":
-                lines += result.output_lines(self._secret_outputs)
+                lines += result.output_lines(deployment.secret_outputs)
             lines += [result.summary(), *result.error_lines()]
             for line in lines:
-                self._say(line)
+                deployment.say(line)
         if result.errors:
             err = result.errors[0]
             err.result = result
@@ -384,19 +370,17 @@ class Player:
         state as it was before, whatever a refresh read."""
         plan = Plan("preview")
         self._begin_operation(plan)
-        with self._lock:
-            saved = (dict(self._state), list(self._pending_deletes), dict(self._outputs))
+        saved = self.deployment.snapshot()
         try:
             if refresh:
-                executor.refresh_all(self, plan)
+                executor.refresh_all(self.deployment, plan)
             if not plan.errors:
                 run = Run(self, "preview", plan, continue_on_error=continue_on_error)
                 self._play(program, run)
                 if not run.halted:
-                    executor.post_deletes(self, run)
+                    executor.post_deletes(self.deployment, run)
         finally:
-            with self._lock:
-                self._state, self._pending_deletes, self._outputs = saved
+            self.deployment.restore(saved)
         self._finish(plan)
         return plan
 
@@ -437,16 +421,16 @@ class Player:
             self._begin_operation(result)
             if refresh:
                 # deployment_executor.go: Execute: refresh before the program, stop on failure
-                executor.refresh_all(self, result)
+                executor.refresh_all(self.deployment, result)
                 if result.errors:
                     return self._finish(result)
             run = Run(self, "up", result, continue_on_error=continue_on_error)
             try:
                 self._play(program, run)
                 if not run.halted:
-                    executor.post_deletes(self, run)
+                    executor.post_deletes(self.deployment, run)
             finally:
-                executor.normalize_urn_references(self, run.aliased)
+                executor.normalize_urn_references(self.deployment, run.aliased)
             return self._finish(result)
 
     def refresh(self) -> Result:
@@ -457,9 +441,9 @@ class Player:
         with self._op_lock:
             result = Result("refresh")
             self._begin_operation(result)
-            executor.refresh_all(self, result)
-            with self._lock:
-                result.outputs = dict(self._outputs)
+            executor.refresh_all(self.deployment, result)
+            with self.deployment.lock:
+                result.outputs = dict(self.deployment.outputs)
             return self._finish(result)
 
     def destroy(self, *, continue_on_error: bool = False) -> Result:
@@ -468,10 +452,11 @@ class Player:
         with self._op_lock:
             result = Result("destroy")
             self._begin_operation(result)
-            with self._lock:
-                targets = list(self._state.values()) + list(self._pending_deletes)
+            deployment = self.deployment
+            with deployment.lock:
+                targets = list(deployment.resources.values()) + list(deployment.pending_deletes)
             executor.delete_all(
-                self,
+                deployment,
                 result,
                 targets,
                 deleting={s.urn for s in targets},
@@ -479,8 +464,8 @@ class Player:
                 continue_on_error=continue_on_error,
             )
             if not result.errors:
-                with self._lock:
-                    self._outputs = {}
+                with deployment.lock:
+                    deployment.outputs = {}
             return self._finish(result)
 
     # -- the program -------------------------------------------------------------------------------
@@ -507,9 +492,9 @@ class Player:
         if run.preview:
             run.result.outputs = exports or {}
         elif exports is not None and not run.result.errors:
-            with self._lock:
-                self._outputs = exports
-                self._secret_outputs = secret_exports
+            with self.deployment.lock:
+                self.deployment.outputs = exports
+                self.deployment.secret_outputs = secret_exports
             run.result.outputs = exports
         else:
             run.result.outputs = self.outputs
@@ -517,6 +502,5 @@ class Player:
             raise failure
 
     def __repr__(self) -> str:
-        return (
-            f"Player(project={self.project!r}, stack={self.stack!r}, resources={len(self._state)})"
-        )
+        count = len(self.resources)
+        return f"Player(project={self.project!r}, stack={self.stack!r}, resources={count})"

@@ -67,6 +67,8 @@ class Run:
         continue_on_error: bool = False,
     ) -> None:
         self.player = player
+        self.deployment = player.deployment
+        """The stack state and the engine's limits this operation works on."""
         self.preview = operation == "preview"
         self.result: Result = result or (Plan(operation) if self.preview else Result(operation))
         self.continue_on_error = continue_on_error
@@ -97,7 +99,7 @@ class Run:
 
     def fail(self, err: StepError, *, halt: bool = True) -> StepError:
         """Record a failure; ``halt`` stops new steps."""
-        with self.player._lock:
+        with self.deployment.lock:
             self.result.errors.append(err)
             self.errored.add(err.urn)
             if halt:
@@ -106,19 +108,19 @@ class Run:
 
     def call(self, method: str, urn: str, fn: Callable[[], _T], /) -> _T:
         """The :data:`rules.Caller` of this operation (counted by the player)."""
-        return self.player._provider_call(method, name_of(urn), fn)
+        return self.deployment.provider_call(method, name_of(urn), fn)
 
     def _diff_call(self, method: str, urn: str, fn: Callable[[], _T], /) -> _T:
         """The Diff of a registration with ``PULUMI_PARALLEL_DIFF``: a step of its own on the
         step executor (``step_generator.go: diff``: ``ParallelDiff`` -> ``NewDiffStep``), so the
         main loop generates other steps meanwhile and takes the answer back
         (``ContinueStepsFromDiff``)."""
-        self.player._generating.release()
+        self.deployment.generating.release()
         try:
-            with self.player._slots:
+            with self.deployment.slots:
                 return self.call(method, urn, fn)
         finally:
-            self.player._generating.acquire()
+            self.deployment.generating.acquire()
 
     def _generate(self, op: str, urn: str, fn: Callable[[], _T]) -> _T:
         """Step generation (Check, Diff, planning): its errors always stop the deployment
@@ -126,7 +128,7 @@ class Run:
         registration at a time: the engine's main loop handles one event at a time, and
         ``step_generator.go: generateSteps`` calls Check (and Diff) before it returns."""
         try:
-            with self.player._generating:
+            with self.deployment.generating:
                 return fn()
         except ProviderCallError as exc:
             err = StepError(op, urn, exc.message, exc.details, exc.method)
@@ -140,7 +142,7 @@ class Run:
         ``parallel`` at a time: the step executor's workers (``step_executor.go:
         newStepExecutor``)."""
         try:
-            with self.player._slots:
+            with self.deployment.slots:
                 return fn()
         except ProviderCallError as exc:
             err = StepError(op, urn, exc.message, exc.details, exc.method)
@@ -152,23 +154,23 @@ class Run:
         self, op: str, urn: str, type_: str, diff: Iterable[str] = (), changes: Iterable[str] = ()
     ) -> None:
         step = Step(op, urn, type_, name_of(urn), tuple(diff), changes=tuple(changes))
-        self.player._emit(self.result, step)
+        self.deployment.emit(self.result, step)
 
     def _record(self, state: ResourceState) -> None:
         """Commit a step's new state (a preview changes nothing); a state taken by an alias
         leaves its old URN (``snapshot.go``: the new state replaces the old one)."""
         if not self.preview:
-            with self.player._lock:
+            with self.deployment.lock:
                 alias = self.aliases.get(state.urn)
                 if alias is not None:
-                    self.player._state.pop(alias, None)
-                self.player._state[state.urn] = state
+                    self.deployment.resources.pop(alias, None)
+                self.deployment.resources[state.urn] = state
 
     def _pend_delete(self, old: ResourceState) -> None:
         """``old.Delete = true``: deleted at the end of the operation."""
         if not self.preview:
-            with self.player._lock:
-                self.player._pending_deletes.append(old)
+            with self.deployment.lock:
+                self.deployment.pending_deletes.append(old)
 
     def _dependencies(self, request: Any) -> tuple[list[str], dict[str, list[str]]]:
         deps = set(request.dependencies)
@@ -205,7 +207,7 @@ class Run:
         except AliasError as exc:
             raise self.fail(StepError("create", urn, str(exc))) from None
         parent = str(request.parent)
-        with self.player._lock:
+        with self.deployment.lock:
             if self.halted:
                 raise Halted(f"{name_of(urn)}: skipped after an earlier error")
             if urn in self.registered:
@@ -224,7 +226,7 @@ class Run:
             invalid = ""
             if urn in self.aliased:
                 invalid = duplicate_aliased_message(urn, self.aliased[urn])
-            state = self.player._state
+            state = self.deployment.resources
             for candidate in [urn, *candidates]:
                 old = state.get(candidate)
                 if old is None:
@@ -288,7 +290,7 @@ class Run:
         def new_state(id_: str, inputs: Props, outs: Props, **extra: Any) -> ResourceState:
             return dataclasses.replace(template, id=id_, inputs=inputs, outputs=outs, **extra)
 
-        server = self.player._server_for_call()
+        server = self.deployment.server()
         imported = False
         import_id = str(request.importId)
         if import_id and (old is None or old.external or (old.import_id or old.id) != import_id):
@@ -300,7 +302,7 @@ class Run:
                 self._pend_delete(old)  # NewImportReplacementStep + NewReplaceStep(pendingDelete)
             old, imported = new_state(id_, ins, outs, import_id=import_id), True
 
-        with self.player._lock:  # deleted earlier in this operation by a delete-before-replace
+        with self.deployment.lock:  # deleted earlier in this operation by a delete-before-replace
             recreating = urn in self.deleting
         if old is None or old.external or recreating:
             # step_generator.go: continueStepsFromImport: Check with no old inputs for a new,
@@ -312,7 +314,7 @@ class Run:
             if invalid:  # step_generator.go: continueStepsFromImport: bails after Check
                 raise self.fail(StepError(op, urn, invalid))
             if recreating:
-                with self.player._lock:
+                with self.deployment.lock:
                     self.deleting.discard(urn)
                     self.replaced.add(urn)
             keys = diff_keys(old.inputs, inputs) if old is not None else []
@@ -354,7 +356,7 @@ class Run:
                 forced_replace=forced,
                 preview=self.preview,
                 invalid=invalid,
-                diff_call=self._diff_call if self.player.parallel_diff else None,
+                diff_call=self._diff_call if self.deployment.parallel_diff else None,
             ),
         )
         if decision.error:  # a preview goes on after the protect error; it fails at the end
@@ -392,7 +394,7 @@ class Run:
             self._step("update", urn, type_, decision.keys, shown)
             return old.id, mark_secret(outs, secret)
 
-        with self.player._lock:
+        with self.deployment.lock:
             self.replaced.add(urn)
         # step_generator.go: continueStepsFromDiff: create-before-delete by default (the old copy
         # is deleted after the program, GenerateDeletes), or delete-before-replace
@@ -447,9 +449,9 @@ class Run:
             chain.append(dep)
         if not old.pending_replacement:  # already deleted by an earlier, failed, operation
             chain.append(old)
-        with self.player._lock:
+        with self.deployment.lock:
             self.deleting.update(s.urn for s in chain)
-        server = self.player._server_for_call()
+        server = self.deployment.server()
         for state in chain:
             delete = partial(
                 rules.delete_resource,
@@ -462,9 +464,9 @@ class Run:
             )
             self._apply("delete", state.urn, delete)
             if not self.preview:
-                with self.player._lock:
-                    if self.player._state.get(state.urn) is state:
-                        self.player._state[state.urn] = dataclasses.replace(
+                with self.deployment.lock:
+                    if self.deployment.resources.get(state.urn) is state:
+                        self.deployment.resources[state.urn] = dataclasses.replace(
                             state, pending_replacement=True
                         )
             self._step("delete-replaced", state.urn, state.type)
@@ -475,12 +477,12 @@ class Run:
         not registered yet in this operation), those that a replacement of ``root`` would replace
         too. Inputs whose property dependencies are being replaced become unknown and the
         provider's Diff decides; a resource ``deleted_with`` one being replaced is replaced."""
-        with self.player._lock:
-            states = list(self.player._state.values())
+        with self.deployment.lock:
+            states = list(self.deployment.resources.values())
             ignore = self.registered | self.deleting | self.replaced | set(self.aliased)
         replace_set = {root.urn}
         found: list[ResourceState] = []
-        server = self.player._server_for_call()
+        server = self.deployment.server()
         for dep in rules.depending_on(root, states, ignore - {root.urn}):
             if not dep.custom or dep.external:
                 continue
@@ -523,7 +525,7 @@ class Run:
         type_ = str(request.type)
         secret = secret_keys(raw_props) | set(request.additionalSecretOutputs)
         props: Props = to_wire_value(raw_props)
-        server = self.player._server_for_call()
+        server = self.deployment.server()
         requested = str(request.id)
         id_, outs = self._apply(
             "read", urn, lambda: rules.read_resource(server, self.call, urn, requested, props)
@@ -535,7 +537,7 @@ class Run:
         state.secrets = sorted(secret | {k for k, v in raw_props.items() if holds_secret(v)})
         if old is not None and not old.external and old.id != requested:
             # NewReadReplacementStep: the managed resource it replaces is deleted at the end
-            with self.player._lock:
+            with self.deployment.lock:
                 self.replaced.add(urn)
             self._pend_delete(old)
         self._record(state)

@@ -226,7 +226,7 @@ def test_concurrent_steps_print_whole_lines_one_call_each() -> None:
             compshare.TeamMembership(f"m{cid}", team_id=team.team_id, user_company_id=cid)
 
     with Emulator(seed) as em, Player(config=stack_config(em)) as player:
-        player._printer = slow_printer  # the same path a printer= argument takes
+        player.deployment.printer = slow_printer  # the same path a printer= argument takes
         player.up(program)
         player.destroy()
     assert overlap == 1  # never two printer calls at once

@@ -477,7 +477,7 @@ def test_many_resources_concurrently(player: Player, store_dir: Path) -> None:
     active = 0
     peak = 0
     lock = threading.Lock()
-    call = player._provider_call
+    call = player.deployment.provider_call
 
     def counting(method: str, name: str, fn: Callable[[], Any]) -> Any:
         nonlocal active, peak
@@ -490,7 +490,7 @@ def test_many_resources_concurrently(player: Player, store_dir: Path) -> None:
             with lock:
                 active -= 1
 
-    player._provider_call = counting  # type: ignore[method-assign]
+    player.deployment.provider_call = counting  # type: ignore[method-assign]
 
     def program() -> None:
         for i in range(20):

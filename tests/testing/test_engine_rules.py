@@ -569,14 +569,14 @@ def _peaks(player: Player) -> _Peaks:
     """Wrap the player's provider calls: a Check or Diff waits 20 ms first, any other call
     100 ms; returns the most calls of each method seen under way at once."""
     peaks = _Peaks()
-    call = player._provider_call
+    call = player.deployment.provider_call
 
     def counting(method: str, name: str, fn: Callable[[], Any]) -> Any:
         with peaks.running(method):
             time.sleep(0.02 if method in ("Check", "Diff") else 0.1)
             return call(method, name, fn)
 
-    player._provider_call = counting  # type: ignore[method-assign]
+    player.deployment.provider_call = counting  # type: ignore[method-assign]
     return peaks
 
 
