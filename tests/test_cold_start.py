@@ -17,23 +17,14 @@ from hypothesis import strategies as st
 from pulumi_compshare import config
 from pulumi_compshare.client import client as client_module
 
+from .registry import MODULES, NAMES, sample_inputs
+
 HEAVY = ("httpx", "httpcore", "pydantic", "pydantic_core", "pulumi_compshare.api.models")
 
 PROVIDERS = {
-    "pulumi_compshare.resources.team": ("TeamProvider", {"name": "ml"}),
-    "pulumi_compshare.resources.team_membership": (
-        "TeamMembershipProvider",
-        {"team_id": 1001.0, "user_company_id": 50002.0, "remark_name": "Alice"},
-    ),
-    "pulumi_compshare.resources.team_invite_accepter": (
-        "TeamInviteAccepterProvider",
-        {"team_id": 1001.0, "profile": "bob"},
-    ),
-    "pulumi_compshare.resources.image_share": (
-        "ImageShareProvider",
-        {"image_id": "compshareImage-abc", "account_ids": [50003.0, 50002.0]},
-    ),
+    MODULES[name]: (f"{name}Provider", {**sample_inputs(name), "profile": "bob"}) for name in NAMES
 }
+"""Each resource's provider module -> (provider class, valid inputs), from the registry."""
 
 CONFIG = {
     "compshare:publicKey": "pk",

@@ -9,6 +9,8 @@ import types
 
 import pytest
 
+from .registry import NAMES
+
 PUBLIC_MODULES = [
     "pulumi_compshare",
     "pulumi_compshare.config",
@@ -47,7 +49,7 @@ def test_every_error_has_one_root() -> None:
             assert issubclass(cls, errors.CompShareError), attr
 
 
-@pytest.mark.parametrize("kind", ["Team", "TeamMembership", "TeamInviteAccepter", "ImageShare"])
+@pytest.mark.parametrize("kind", NAMES)
 def test_help_shows_every_property_with_its_doc_and_an_example(kind: str) -> None:
     """Each property is declared once: its annotation, its doc in ``help()``, the provider's
     inputs, and the ``:param`` docs of ``__init__`` all come from that declaration."""

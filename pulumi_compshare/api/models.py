@@ -35,6 +35,7 @@ from .requests import (
     RelationAction,
     SetTeamAmountRequest,
     SetTeamRelationRequest,
+    Touch,
     UpdateTeamRequest,
     request_problem,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "Team",
     "TeamDetail",
     "TeamInfo",
+    "Touch",
     "UpdateTeamRequest",
     "describe_validation",
     "error_map",

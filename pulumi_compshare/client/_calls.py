@@ -12,7 +12,8 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 import httpcore
@@ -58,6 +59,7 @@ __all__ = [
     "MAX_TIMEOUT",
     "REQUEST_ID_HEADER",
     "ClientBase",
+    "WriteObserver",
     "base_url_problem",
     "build_request",
 ]
@@ -95,6 +97,10 @@ class _Failure(Exception):
 
 
 _C = TypeVar("_C", bound="ClientBase")
+
+WriteObserver = Callable[[Any, ApiRequest], AbstractContextManager[object]]
+"""``observer(client, request)``: a context manager around one write of ``client`` (see
+:attr:`ClientBase.write_observer`)."""
 _R = TypeVar("_R", bound=ApiRequest)
 
 
@@ -169,8 +175,22 @@ class ClientBase:
 
     # ------------------------------------------------------------------ the one send path
 
+    write_observer: WriteObserver | None = None
+    """Called around every write this client sends (``request.writes``), whatever its outcome:
+    a read cache learns from the request itself what the write touched
+    (``ApiRequest.touched()``), so no caller marks a write by hand."""
+
     def call(self, request: ApiRequest) -> dict[str, Any]:
         """Sign and send ``request``; return the response body of a RetCode 0 answer.
+        A write goes through :attr:`write_observer` when one is set."""
+        observer = self.write_observer
+        if observer is not None and request.writes:
+            with observer(self, request):
+                return self._call(request)
+        return self._call(request)
+
+    def _call(self, request: ApiRequest) -> dict[str, Any]:
+        """:meth:`call` without the observer.
 
         Transient failures (throttling, 110/130/150, HTTP 429/5xx, network errors, timeouts) of an
         idempotent request are retried under :attr:`retry`, all within :attr:`timeout` seconds.

@@ -133,16 +133,14 @@ def withdraw_unspent(client: CompShareClient, ident: str, relation: Relation) ->
 def _send(
     client: CompShareClient, relation: Relation, operation: AmountOperation, amount: int
 ) -> dict[int, AmountFailure]:
-    team_id, user = relation.team_id, relation.user_company_id
-    with reads.writing_team(client, team_id, member=user):  # confirmations gather
-        return client.set_team_amount(team_id, operation, [relation.virtual_company_id], amount)
+    virtual = [relation.virtual_company_id]
+    return client.set_team_amount(relation.team_id, operation, virtual, amount)
 
 
 def _read_back(client: CompShareClient, relation: Relation) -> Relation | None:
     """A read of the member that started after the write completed (any such read will do)."""
     team_id, user = relation.team_id, relation.user_company_id
-    done = reads.wrote_team(client, team_id, member=user)
-    return reads.relation(client, team_id, user, fresh_after=done)
+    return reads.relation(client, team_id, user, fresh_after=reads.last_write())
 
 
 def _failed(

@@ -2,12 +2,14 @@
 lists, safe across the provider server's threads.
 
 **Freshness.** The cache keeps a logical clock. A write of this process *marks* the topics it
-changed (a team, one member's relation, an image) with the moment it completed; every read
+changed (a team, one member's relation, an image) with the moment it completed: every client a
+provider uses is watched (:meth:`_Reads.watch`), and the request itself says what it changed
+(``ApiRequest.touched()``), so no resource marks a write by hand and none is forgotten; every read
 records the moment it *started* (before its request is sent). A reader names what it needs:
 
 - by default, every write of this process to what it reads: a read that started after each of
   them (or a cached read a write-through :meth:`ReadCache.patch` brought up to date);
-- with ``fresh_after=t`` (a moment a write returned, e.g. from :meth:`_Reads.wrote_team`), also a
+- with ``fresh_after=t`` (a moment a write completed: :meth:`_Reads.last_write`), also a
   read that started after ``t``: a write's confirming read.
 
 A read that may predate a write is therefore never served to someone who needs that write, yet a
@@ -30,7 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..errors import NotFoundError
 
 if TYPE_CHECKING:  # the client and the API models load with the first API call
-    from ..api.models import Relation, ShareAccount, TeamInfo
+    from ..api.models import ApiRequest, Relation, ShareAccount, TeamInfo, Touch
     from ..client import CompShareClient
 
 __all__ = ["ReadCache", "Write", "reads"]
@@ -56,12 +58,18 @@ class _Read:
 
 
 class Write:
-    """A write in flight (:meth:`ReadCache.writing`); ``done`` is the moment it completed."""
+    """A write in flight (:meth:`ReadCache.writing`); ``done`` is the moment it completed.
 
-    __slots__ = ("done",)
+    Set ``change`` (and ``match``) inside the block once the write is known to have succeeded:
+    the cached reads ``match`` accepts are then patched (write-through, :meth:`ReadCache.patch`)
+    instead of being outdated."""
+
+    __slots__ = ("change", "done", "match")
 
     def __init__(self) -> None:
         self.done = 0
+        self.match: Callable[[Hashable], bool] | None = None
+        self.change: Callable[[Any], Any] | None = None
 
 
 class ReadCache:
@@ -117,13 +125,19 @@ class ReadCache:
             number = self._writes
             for topic in topics:
                 self._writing.setdefault(topic, set()).add(number)
+        succeeded = False
         try:
             yield write
+            succeeded = True
         finally:
             with self._cond:
-                write.done = self._tick()
+                if succeeded and write.match is not None and write.change is not None:
+                    write.done = self._patch(write.match, write.change, topics)
+                else:
+                    write.done = self._tick()
+                    for topic in topics:
+                        self._marks[topic] = write.done
                 for topic in topics:
-                    self._marks[topic] = write.done
                     numbers = self._writing.get(topic)
                     if numbers is not None:
                         numbers.discard(number)
@@ -236,27 +250,41 @@ class ReadCache:
         once patched; one that missed an earlier write still does not. Reads in flight may
         predate the write: they are not patched, and serve only readers that do not need it.
         Returns the write's moment."""
-        topics = tuple(topics)
         with self._cond:
-            before = {topic: self._marks.get(topic, 0) for topic in topics}
-            moment = self._tick()
-            for key, read in list(self._entries.items()):
-                if not match(key):
-                    continue
-                fresh = [
-                    topic
-                    for topic in topics
-                    if read.started > before[topic] or read.patched.get(topic, 0) >= before[topic]
-                ]
-                updated = _Read(read.started, dict(read.patched))
-                updated.expires = read.expires
-                updated.future.set_result(change(read.future.result()))
-                for topic in fresh:
-                    updated.patched[topic] = moment
-                self._entries[key] = updated
-            for topic in topics:
-                self._marks[topic] = moment
-            return moment
+            return self._patch(match, change, tuple(topics))
+
+    def _patch(
+        self,
+        match: Callable[[Hashable], bool],
+        change: Callable[[Any], Any],
+        topics: tuple[Hashable, ...],
+    ) -> int:
+        """:meth:`patch`, with the lock held."""
+        before = {topic: self._marks.get(topic, 0) for topic in topics}
+        moment = self._tick()
+        for key, read in list(self._entries.items()):
+            if not match(key):
+                continue
+            fresh = [
+                topic
+                for topic in topics
+                if read.started > before[topic] or read.patched.get(topic, 0) >= before[topic]
+            ]
+            updated = _Read(read.started, dict(read.patched))
+            updated.expires = read.expires
+            updated.future.set_result(change(read.future.result()))
+            for topic in fresh:
+                updated.patched[topic] = moment
+            self._entries[key] = updated
+        for topic in topics:
+            self._marks[topic] = moment
+        return moment
+
+    def cached(self, match: Callable[[Hashable], bool]) -> list[Any]:
+        """The values of the finished reads kept for the keys ``match`` accepts."""
+        with self._cond:
+            reads = [r for key, r in self._entries.items() if match(key)]
+        return [r.future.result() for r in reads]
 
     def invalidate(self, match: Callable[[Hashable], bool]) -> int:
         """Forget every cached read of the keys ``match`` accepts; reads of them in flight are
@@ -287,6 +315,7 @@ class _Reads:
 
     def __init__(self) -> None:
         self.cache = ReadCache(_cache_ttl())
+        self._thread = threading.local()
 
     def team_info(
         self,
@@ -382,56 +411,87 @@ class _Reads:
 
     # ------------------------------------------------------------------ writes
 
-    def writing_team(
-        self, client: CompShareClient, team_id: int, *, member: int | None = None
-    ) -> contextlib.AbstractContextManager[Write]:
-        """Wrap a write to team ``team_id`` (``member``: to that member's relation only) in
-        ``with``: it is recorded when it ends, and confirming reads of the team wait for it so
-        that one read confirms several writes. ``.done`` is the moment it completed."""
-        return self.cache.writing(_team_topics(client.base_url, team_id, member))
+    def watch(self, client: CompShareClient) -> CompShareClient:
+        """Have ``client`` report its writes to this cache (:meth:`_around_write`); returns it.
+        Every client a provider uses is watched, so no write can go unrecorded."""
+        if client.write_observer is None:
+            client.write_observer = self._around_write
+        return client
 
-    def wrote_team(
-        self, client: CompShareClient, team_id: int | None = None, *, member: int | None = None
-    ) -> int:
-        """Record that a write to ``team_id`` (``None``: to the list of teams) completed, or to
-        ``member``'s relation in it only; drop every invitee's view. Returns the moment: pass it
-        as ``fresh_after`` to read the write back, e.g. ``reads.relation(client, team, user,
-        fresh_after=reads.wrote_team(client, team, member=user))``."""
-        base = client.base_url
-        self._drop_invitee_views(base)
-        if team_id is None:
-            return self.cache.invalidate(
-                lambda key: isinstance(key, tuple) and key[:2] == ("team", base)
-            )
-        return self.cache.mark(_team_topics(base, team_id, member))
+    def now(self) -> int:
+        """The present moment: ``fresh_after=reads.now()`` asks for a read that starts now."""
+        return self.cache.mark(())
 
-    def wrote_relation(
-        self, client: CompShareClient, team_id: int, user: int, **changes: Any
-    ) -> int:
-        """This process changed one relation (e.g. ``status="Canceled"``): patch the cached team
-        reads instead of dropping them, and drop every invitee's view. Returns the moment."""
-        base = client.base_url
-
-        def change(info: TeamInfo | None) -> TeamInfo | None:
-            if info is None:
-                return None
-            relations = [
-                r.model_copy(update=changes) if r.user_company_id == user else r
-                for r in info.relations
-            ]
-            return info.model_copy(update={"relations": relations})
-
-        moment = self.cache.patch(
-            lambda key: isinstance(key, tuple) and key[:3] == ("team", base, team_id),
-            change,
-            _team_topics(base, team_id, user),
-        )
-        self._drop_invitee_views(base)
+    def last_write(self) -> int:
+        """The moment the last write this thread sent completed (whatever its outcome): pass it
+        as ``fresh_after`` to read that write back."""
+        moment: int = getattr(self._thread, "moment", 0)
         return moment
 
-    def wrote_image(self, client: CompShareClient, image_id: str) -> int:
-        """Record that a write to an image's share list completed; returns the moment."""
-        return self.cache.mark([("image", client.base_url, image_id)])
+    @contextlib.contextmanager
+    def _around_write(self, client: CompShareClient, request: ApiRequest) -> Iterator[None]:
+        """Record one write of ``client`` from the request itself (``request.touched()``): what
+        it changed is outdated for every reader that needs it; confirming reads of a team wait
+        for the writes to it in flight, so that one read confirms several. A member's removal or
+        new remark name that succeeded is written through to the cached team reads instead.
+        Any write to a team also drops every invitee's view (an invitee's Agree changes what
+        the owner reads, and the reverse)."""
+        base = client.base_url
+        touched = request.touched()
+        try:
+            if any(kind == "teams" for kind, _, _ in touched):  # a new team: every team read
+                try:
+                    yield
+                finally:
+                    self._thread.moment = self.cache.invalidate(
+                        lambda key: isinstance(key, tuple) and key[:2] == ("team", base)
+                    )
+                return
+            topics = tuple(t for touch in touched for t in self._topics(base, touch))
+            write = Write()
+            try:
+                with self.cache.writing(topics) as write:
+                    yield
+                    written = _written_through(request)
+                    if written is not None:  # it succeeded: what it changed is known
+                        team_id, user, changes = written
+                        write.match = lambda key: (
+                            isinstance(key, tuple)
+                            and key[:3]
+                            == (
+                                "team",
+                                base,
+                                team_id,
+                            )
+                        )
+                        write.change = _relation_changed(user, changes)
+            finally:
+                self._thread.moment = write.done
+        finally:
+            if any(kind != "image" for kind, _, _ in touched):
+                self._drop_invitee_views(base)
+
+    def _topics(self, base: str, touch: Touch) -> tuple[Hashable, ...]:
+        kind, ident, member = touch
+        if kind == "image":
+            return (("image", base, ident),)
+        if kind == "virtual-member":  # named by its virtual company id: find the member
+            member = self._member_of(base, ident, member)
+            if member is None:
+                return (("team", base, ident),)
+        return _team_topics(base, ident, member if kind != "team" else None)
+
+    def _member_of(self, base: str, team_id: Hashable, virtual: int | None) -> int | None:
+        """The user company id of the member ``virtual`` names, from any cached read of the
+        team (``None``: not known, so the write outdates the whole team)."""
+        for info in self.cache.cached(
+            lambda key: isinstance(key, tuple) and key[:3] == ("team", base, team_id)
+        ):
+            for relation in getattr(info, "relations", ()):
+                if relation.virtual_company_id == virtual:
+                    user: int = relation.user_company_id
+                    return user
+        return None
 
     def _drop_invitee_views(self, base: str) -> None:
         self.cache.invalidate(
@@ -443,7 +503,34 @@ _INVITEE_VIEWS = ("invites", "joined")
 """Cache keys of what an invitee reads; any write to a team may change them."""
 
 
-def _team_topics(base: str, team_id: int, member: int | None) -> tuple[Hashable, ...]:
+def _written_through(request: ApiRequest) -> tuple[int, int, dict[str, Any]] | None:
+    """A write whose effect on one relation is known once it succeeds: ``(team, member, the
+    changed fields)``; ``None`` for any other write (read back instead)."""
+    from ..api.models import SetTeamRelationRequest
+
+    if not isinstance(request, SetTeamRelationRequest) or request.user_company_id is None:
+        return None
+    if request.status == "Cancel":
+        return request.team_id, request.user_company_id, {"status": "Canceled"}
+    if request.status == "UpdateRemarkName":
+        changes = {"remark_name": request.remark_name}
+        return request.team_id, request.user_company_id, changes
+    return None
+
+
+def _relation_changed(user: int, changes: dict[str, Any]) -> Callable[[Any], Any]:
+    def change(info: TeamInfo | None) -> TeamInfo | None:
+        if info is None:
+            return None
+        relations = [
+            r.model_copy(update=changes) if r.user_company_id == user else r for r in info.relations
+        ]
+        return info.model_copy(update={"relations": relations})
+
+    return change
+
+
+def _team_topics(base: str, team_id: Hashable, member: int | None) -> tuple[Hashable, ...]:
     if member is None:
         return (("team", base, team_id),)
     return (("member", base, team_id, member), ("members", base, team_id))

@@ -24,6 +24,7 @@ from pulumi.dynamic import (
 
 from ..config import Profile, Settings, client_for, settings_from
 from ..errors import APIError, CompShareError, ConfigurationError, ResourceError
+from ._cache import reads
 from ._fields import (
     Prop,
     check_props,
@@ -95,7 +96,7 @@ class CompShareProvider(ResourceProvider):
 
     def client(self, profile: str | None) -> CompShareClient:
         """The pooled client for ``profile`` (``None``: the default credentials)."""
-        return client_for(self.profile(profile))
+        return reads.watch(client_for(self.profile(profile)))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate every input and the configuration without calling the API; failures name

@@ -160,35 +160,28 @@ class ImageShareProvider(CompShareProvider):
             # until the stack records them, this machine remembers what it is adding
             added = journal.enter_context(_adding(client, image, adding)) if adding else None
             try:
-                try:
-                    for batch in _batches(adding):
-                        sent.extend(batch)
-                        invalid |= set(client.modify_image_share_accounts(image, add=batch))
-                    if invalid:
-                        raise InvalidParameterError(
-                            ACTION,
-                            f"AddAccounts {_ids(invalid)} are not valid accounts (InvalidAccounts)",
-                        )
-                    for batch in _batches(sorted(unwanted)):
-                        client.modify_image_share_accounts(image, remove=batch)
-                except APIError as exc:
-                    error, stay = _taken_back(
-                        client, image, [a for a in sent if a not in invalid], exc
+                for batch in _batches(adding):
+                    sent.extend(batch)
+                    invalid |= set(client.modify_image_share_accounts(image, add=batch))
+                if invalid:
+                    raise InvalidParameterError(
+                        ACTION,
+                        f"AddAccounts {_ids(invalid)} are not valid accounts (InvalidAccounts)",
                     )
-                    if added is not None and (stay or _maybe_later(exc)):
-                        # taken back, but an add may still land (held by the network) or the
-                        # take-back failed: the next run of a share of this image looks again
-                        added.kept = True
-                    raise error from None
-            finally:
-                if sent or unwanted:
-                    reads.wrote_image(client, image)
+                for batch in _batches(sorted(unwanted)):
+                    client.modify_image_share_accounts(image, remove=batch)
+            except APIError as exc:
+                error, stay = _taken_back(client, image, [a for a in sent if a not in invalid], exc)
+                if added is not None and (stay or _maybe_later(exc)):
+                    # taken back, but an add may still land (held by the network) or the
+                    # take-back failed: the next run of a share of this image looks again
+                    added.kept = True
+                raise error from None
         return (live | (set(sent) - invalid)) - unwanted
 
     @staticmethod
     def _live(client: CompShareClient, image: str, missing_ok: bool = False) -> set[int] | None:
-        reads.wrote_image(client, image)  # writes are computed against a fresh read
-        share = reads.share_list(client, image)
+        share = reads.share_list(client, image, fresh_after=reads.now())  # writes need it
         if share is None:
             if missing_ok:
                 return None
@@ -201,12 +194,8 @@ class ImageShareProvider(CompShareProvider):
     @staticmethod
     def _remove(client: CompShareClient, image: str, remove: Sequence[int]) -> None:
         """Remove accounts, at most 10 per call."""
-        try:
-            for batch in _batches(remove):
-                client.modify_image_share_accounts(image, remove=batch)
-        finally:
-            if remove:
-                reads.wrote_image(client, image)
+        for batch in _batches(remove):
+            client.modify_image_share_accounts(image, remove=batch)
 
 
 def _taken_back(

@@ -121,8 +121,6 @@ class TeamProvider(CompShareProvider):
                 f"({exc.action}: {exc.message}); the next `pulumi up` sets them"
             )
             return {**args, "name": team.name, "description": team.description}
-        finally:
-            reads.wrote_team(client, team.id)
         return args
 
     @staticmethod
@@ -150,7 +148,6 @@ class TeamProvider(CompShareProvider):
 
             def confirm(answered: bool, _answer: None) -> list[ApiTeam] | None:
                 teams = tagged()
-                reads.wrote_team(client)
                 if teams:
                     return teams
                 if answered:
@@ -209,7 +206,6 @@ class TeamProvider(CompShareProvider):
         with self.failing_as(id_):
             client = self.client(args["profile"])
             client.update_team(id_, name=args["name"], description=args["description"] or "")
-            reads.wrote_team(client, int(id_))
             info = reads.team_info(client, int(id_))
             company_id = info.team.company_id if info else olds.get("company_id")
             return pulumi.dynamic.UpdateResult(self._outputs(args, int(id_), company_id))
@@ -224,8 +220,6 @@ class TeamProvider(CompShareProvider):
             except APIError as exc:
                 _refused_for_members(client, int(id_), exc)
                 raise
-            finally:
-                reads.wrote_team(client, int(id_))
 
     @staticmethod
     def _outputs(args: dict[str, Any], team_id: int, company_id: Any) -> dict[str, Any]:

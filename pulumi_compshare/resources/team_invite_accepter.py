@@ -57,13 +57,12 @@ class TeamInviteAccepterProvider(CompShareProvider):
         try:
             client.set_team_relation(team_id, "Agree")
         except APIError:
-            done = reads.wrote_team(client, team_id)
-            joined = self._joined(client, team_id, fresh_after=done)
+            joined = self._joined(client, team_id, fresh_after=reads.last_write())
             if joined is not None:
                 return joined
             raise
-        done = reads.wrote_team(client, team_id)  # any listing started after the Agree will do
-        joined = self._joined(client, team_id, fresh_after=done)
+        # any listing started after the Agree will do
+        joined = self._joined(client, team_id, fresh_after=reads.last_write())
         if joined is None:
             raise NotFoundError(
                 "ListCompShareTeamJoined",

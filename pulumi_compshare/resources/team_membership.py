@@ -8,7 +8,7 @@ import pulumi
 import pulumi.dynamic
 
 from ..api import limits, wire
-from ..client.errors import error_for_retcode
+from ..client.retcodes import error_for_retcode
 from ..errors import (
     CompShareAPIError,
     MalformedResponseError,
@@ -191,7 +191,6 @@ class TeamMembershipProvider(CompShareProvider):
             except NotFoundError:
                 pass  # canceled meanwhile (or by our own retried request)
             except CompShareAPIError as exc:
-                reads.wrote_team(client, team_id)
                 if relation.status != "Joined" or isinstance(exc, MalformedResponseError):
                     raise
                 # The vendor defines Cancel only for pending invites: the API may refuse to
@@ -203,10 +202,6 @@ class TeamMembershipProvider(CompShareProvider):
                     "remove them in the CompShare console and run the command again, or set "
                     "retain_on_delete=True to leave them in the team"
                 ) from None
-            except BaseException:
-                reads.wrote_team(client, team_id)  # unknown effect: read afresh next time
-                raise
-            reads.wrote_relation(client, team_id, user, status="Canceled")
 
     # ------------------------------------------------------------------ convergence
 
@@ -231,12 +226,7 @@ class TeamMembershipProvider(CompShareProvider):
         ):
             return self._invite(client, team_id, user, remark), withdrawn
         if remark is not None and relation.status in ACTIVE and relation.remark_name != remark:
-            try:
-                client.set_team_relation(team_id, "UpdateRemarkName", user, remark)
-            except BaseException:
-                reads.wrote_team(client, team_id)
-                raise
-            reads.wrote_relation(client, team_id, user, remark_name=remark)
+            client.set_team_relation(team_id, "UpdateRemarkName", user, remark)
             relation = relation.model_copy(update={"remark_name": remark})
         budget = args["allocated_amount"]
         if budget is not None and relation.status == "Joined":
@@ -254,15 +244,12 @@ class TeamMembershipProvider(CompShareProvider):
         from ..api.models import InviteUser
 
         def send() -> dict[int, InviteFailure]:
-            with reads.writing_team(client, team_id, member=user):  # confirmations gather
-                return client.create_team_relations(
-                    team_id, [InviteUser(user_company_id=user, remark_name=remark)]
-                )
+            invitee = InviteUser(user_company_id=user, remark_name=remark)
+            return client.create_team_relations(team_id, [invitee])
 
         def confirm(answered: bool, failures: dict[int, InviteFailure] | None) -> Relation | None:
             # any read of the team that started after this invite completed will do
-            done = reads.wrote_team(client, team_id, member=user)
-            relation = reads.relation(client, team_id, user, fresh_after=done)
+            relation = reads.relation(client, team_id, user, fresh_after=reads.last_write())
             if relation is not None and relation.status in ACTIVE:
                 return relation
             if not answered:

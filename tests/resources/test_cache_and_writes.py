@@ -15,7 +15,12 @@ import pytest
 
 from pulumi_compshare.client import RetryPolicy
 from pulumi_compshare.emulator import Emulator, generate_seed
-from pulumi_compshare.errors import NotFoundError, OutcomeUnknownError, ThrottledError
+from pulumi_compshare.errors import (
+    CompShareError,
+    NotFoundError,
+    OutcomeUnknownError,
+    ThrottledError,
+)
 from pulumi_compshare.resources import TeamMembershipProvider, _writes
 from pulumi_compshare.resources._cache import ReadCache, _Reads
 from pulumi_compshare.resources._writes import write_and_confirm
@@ -328,21 +333,23 @@ def test_concurrent_writes_and_confirmations_always_see_their_own_write() -> Non
 
 
 def test_invites_are_confirmed_by_one_team_read_through_the_api() -> None:
+    """A watched client records every write from the request itself: nothing is marked by hand."""
     seed = generate_seed(accounts=4, teams=1, images=0)
     owner, a, b, c = (account.company_id for account in seed.accounts)
     team = seed.teams[0].id
     reads = _Reads()
     with Emulator(seed=seed) as em:
-        client = client_of(em, owner)
+        client = reads.watch(client_of(em, owner))
         assert reads.relation(client, team, c) is None
         em.reset_stats()
-        with reads.writing_team(client, team, member=a) as invite_a:
-            client.create_team_relations(team, [{"user_company_id": a}])
-        with reads.writing_team(client, team, member=b) as invite_b:
-            client.create_team_relations(team, [{"user_company_id": b}])
+        client.create_team_relations(team, [{"user_company_id": a}])
+        invite_a = reads.last_write()
+        client.create_team_relations(team, [{"user_company_id": b}])
+        invite_b = reads.last_write()
+        assert 0 < invite_a < invite_b
         confirmed = [
-            reads.relation(client, team, a, fresh_after=invite_a.done),
-            reads.relation(client, team, b, fresh_after=invite_b.done),
+            reads.relation(client, team, a, fresh_after=invite_a),
+            reads.relation(client, team, b, fresh_after=invite_b),
         ]
         assert [r.status if r else None for r in confirmed] == ["Pending", "Pending"]
         assert reads.relation(client, team, c) is None  # not written: any read of the team
@@ -353,14 +360,60 @@ def test_invites_are_confirmed_by_one_team_read_through_the_api() -> None:
             "GetCompShareTeamInfo": 1,
         }
 
-        client.set_team_relation(team, "Cancel", a)
-        reads.wrote_relation(client, team, a, status="Canceled")  # write-through
+        client.set_team_relation(team, "Cancel", a)  # known once it succeeds: written through
         canceled = reads.relation(client, team, a)
         assert canceled is not None and canceled.status == "Canceled"
         assert em.stats()["requests"]["GetCompShareTeamInfo"] == 1
-        reads.wrote_team(client, team, member=b)  # an unknown change to b: b reads afresh
+        client.set_team_relation(team, "UpdateRemarkName", b, "Bee")
+        renamed = reads.relation(client, team, b)
+        assert renamed is not None and renamed.remark_name == "Bee"
+        assert em.stats()["requests"]["GetCompShareTeamInfo"] == 1
+        client.update_team(team, name="renamed")  # the whole team: every reader reads afresh
         assert reads.relation(client, team, b) is not None
         assert em.stats()["requests"]["GetCompShareTeamInfo"] == 2
+
+
+def test_a_write_that_fails_outdates_what_it_touched() -> None:
+    """Its effect is unknown: the next read of what it touched is a new one."""
+    seed = generate_seed(accounts=3, teams=1, images=0)
+    owner, a, _ = (account.company_id for account in seed.accounts)
+    team = seed.teams[0].id
+    reads = _Reads()
+    with Emulator(seed=seed) as em:
+        client = reads.watch(client_of(em, owner))
+        client.create_team_relations(team, [{"user_company_id": a}])
+        assert reads.relation(client, team, a) is not None
+        em.reset_stats()
+        em.fail("SetCompShareTeamRelation", "retcode", retcode=230)
+        with pytest.raises(CompShareError):
+            client.set_team_relation(team, "Cancel", a)
+        assert reads.last_write() > 0
+        relation = reads.relation(client, team, a)
+        assert relation is not None and relation.status == "Pending"  # not patched: read back
+        assert em.stats()["requests"].get("GetCompShareTeamInfo") == 1
+
+
+def test_a_budget_write_names_its_member_by_virtual_id() -> None:
+    """SetCompShareTeamAmount names members by virtual company id: a cached read of the team maps
+    it to the member, so another member's view is still served from the cache."""
+    seed = generate_seed(accounts=3, teams=1, images=0)
+    owner, a, b = (account.company_id for account in seed.accounts)
+    team = seed.teams[0].id
+    reads = _Reads()
+    with Emulator(seed=seed) as em:
+        client = reads.watch(client_of(em, owner))
+        client.create_team_relations(team, [{"user_company_id": a}, {"user_company_id": b}])
+        for user in (a, b):
+            em.accept_invite(team, user)
+        joined = reads.relation(client, team, a, fresh_after=reads.last_write())
+        assert joined is not None and joined.status == "Joined"
+        em.reset_stats()
+        client.set_team_amount(team, "AllocateAmount", [joined.virtual_company_id], 500)
+        assert reads.relation(client, team, b) is not None  # b was not written: cached
+        assert em.stats()["requests"] == {"SetCompShareTeamAmount": 1}
+        granted = reads.relation(client, team, a)
+        assert granted is not None and granted.allocate_amount == 500
+        assert em.stats()["requests"]["GetCompShareTeamInfo"] == 1
 
 
 def test_an_up_of_200_memberships_confirms_invites_with_shared_team_reads() -> None:

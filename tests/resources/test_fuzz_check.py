@@ -34,15 +34,11 @@ from pydantic import BaseModel
 
 from pulumi_compshare.api import limits, models
 from pulumi_compshare.emulator import Emulator
-from pulumi_compshare.resources import (
-    ImageShareProvider,
-    TeamInviteAccepterProvider,
-    TeamMembershipProvider,
-    TeamProvider,
-)
 from pulumi_compshare.resources._budget import declarations
 from pulumi_compshare.resources._provider import CompShareProvider
 
+from .. import registry
+from ..registry import NAMES
 from ..strategies import (
     IMAGE_CHARS,
     around,
@@ -102,12 +98,7 @@ def providers(em: Emulator) -> dict[str, CompShareProvider]:
         "p",
     )
     built: dict[str, CompShareProvider] = {}
-    for provider in (
-        TeamProvider(),
-        TeamMembershipProvider(),
-        TeamInviteAccepterProvider(),
-        ImageShareProvider(),
-    ):
+    for provider in registry.providers().values():
         provider.configure(ConfigureRequest(config))
         built[provider.kind] = provider
     return built
@@ -330,24 +321,12 @@ EXPECT: dict[str, Callable[[Any, Any], None]] = {
 }
 DEFAULTS: dict[str, Any] = {"reinvite_on_reject": False, "exclusive": False}
 INPUTS: dict[str, set[str]] = {
-    "Team": {"name", "description", "profile", "adopt_team_id", "__creation_marker"},
-    "TeamMembership": {
-        "team_id",
-        "user_company_id",
-        "remark_name",
-        "reinvite_on_reject",
-        "profile",
-        "allocated_amount",
-        "__resource_name",
-    },
-    "TeamInviteAccepter": {"team_id", "profile"},
-    "ImageShare": {"image_id", "account_ids", "exclusive", "profile"},
+    name: {p.key for p in provider.props} for name, provider in registry.providers().items()
 }
+"""Each resource's inputs, from its declarations (the registry's resources)."""
 REQUIRED: dict[str, set[str]] = {
-    "Team": {"name"},
-    "TeamMembership": {"team_id", "user_company_id"},
-    "TeamInviteAccepter": {"team_id"},
-    "ImageShare": {"image_id", "account_ids"},
+    name: {p.key for p in provider.props if p.required}
+    for name, provider in registry.providers().items()
 }
 
 
@@ -439,7 +418,7 @@ def _assert_contract(
         model.model_validate(request)  # raises on a request the client would refuse to send
 
 
-KINDS = ("Team", "TeamMembership", "TeamInviteAccepter", "ImageShare")
+KINDS = NAMES
 OLDS = st.one_of(st.just({}), st.dictionaries(st.sampled_from(sorted(EXPECT)), scalars, max_size=2))
 """check() ignores the old inputs; vary them anyway."""
 STRATEGIES = {kind: _input_strategy(tuple(sorted(INPUTS[kind]))) for kind in KINDS}

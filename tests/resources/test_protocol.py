@@ -22,6 +22,7 @@ from pulumi_compshare.resources import (
 from pulumi_compshare.testing.engine import UNKNOWN, ProviderCallError
 
 from ..kit import Engine, client_of, stack_config
+from ..registry import NAMES, providers
 
 OWNER, ALICE, BOB, CAROL = 50001, 50002, 50003, 50004
 TEAM, IMAGE, IMAGE2 = 1001, "compshareImage-abc", "compshareImage-def"
@@ -411,10 +412,7 @@ def test_profiles_act_as_other_accounts(em: Emulator, engine: Engine) -> None:
     assert team.outputs["company_id"] == BOB
 
 
-@pytest.mark.parametrize(
-    "provider",
-    [TeamProvider(), TeamMembershipProvider(), TeamInviteAccepterProvider(), ImageShareProvider()],
-)
+@pytest.mark.parametrize("provider", list(providers().values()), ids=list(NAMES))
 def test_serialized_provider_is_a_small_reference(provider: Any) -> None:
     from pulumi_compshare.testing.engine import serialize_provider
 
