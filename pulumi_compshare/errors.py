@@ -24,7 +24,7 @@ Every message is one line and holds no secret: the client redacts keys before an
 It says what went wrong and, unless the API's own words already do, what to do (:attr:`APIError.
 hint`). A class of known meaning (:attr:`APIError.summary`) says that meaning in English when the
 API's words do not (the API may answer in Chinese). The mapping of RetCodes and messages onto
-these classes is :func:`pulumi_compshare.client.errors.error_for_retcode`.
+these classes is :func:`pulumi_compshare.client.retcodes.error_for_retcode`.
 """
 
 from __future__ import annotations

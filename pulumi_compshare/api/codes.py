@@ -2,9 +2,10 @@
 
 The common codes are UCloud's (see the README's error table). CompShare's error-code page lists
 its own 2266xx codes (226606 below) and 8433; its not-found, permission and conflict codes are not
-documented by the vendor: the emulator answers with the ``EMULATOR_*`` codes below, and the client
-also recognises not-found and permission failures of the real API by their message (see
-:mod:`pulumi_compshare.client.errors`).
+documented by the vendor, so none is listed here: the client recognises those failures by their
+message, in Chinese or English (:mod:`pulumi_compshare.client.retcodes`). The codes the emulator
+chose for them are the emulator's own (:mod:`pulumi_compshare.emulator.api_errors`): production
+code does not know them.
 """
 
 from __future__ import annotations
@@ -56,11 +57,6 @@ def is_team_action(action: str) -> bool:
     return "Team" in action
 
 
-# Chosen by the emulator (documented in the README); the real API's equivalents are unknown.
-EMULATOR_PERMISSION_DENIED = 8403
-EMULATOR_NOT_FOUND = 8404
-EMULATOR_CONFLICT = 8409
-
 INSUFFICIENT_AMOUNT = 17001
 """SetCompShareTeamAmount FailedMembers: 额度不足 (insufficient balance; the vendor's example)."""
 
@@ -69,8 +65,6 @@ UCLOUD_PERMISSION_CODES = frozenset(
     {PROJECT_MISSING, ZONE_PERMISSION, IP_DENIED, SECURITY_LOCK, IAM_PERMISSION_DENIED}
 )
 """UCloud's common permission codes: each names its own cause (project, zone, IP, lock, IAM)."""
-PERMISSION_CODES = UCLOUD_PERMISSION_CODES | {EMULATOR_PERMISSION_DENIED}
-NOT_FOUND_CODES = frozenset({EMULATOR_NOT_FOUND})
 INVALID_PARAMETER_CODES = frozenset({PARAM_ERROR, MISSING_ACTION, NO_SUCH_ACTION})
 UNAVAILABLE_CODES = frozenset({API_TIMEOUT, GATEWAY_ERROR, SERVICE_UNAVAILABLE})
 THROTTLED_CODES = frozenset({THROTTLED})

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from .._lazy import lazy_names as _lazy_names
 from .credentials import Credentials
-from .errors import (
+from .retcodes import (
     AccountNotVerifiedError,
     AlreadyMemberError,
     APIError,

@@ -40,7 +40,7 @@ from ._answers import (
 )
 from ._deadline import DeadlineBackend, deadline_of_this_thread
 from .credentials import Credentials
-from .errors import (
+from .retcodes import (
     APIError,
     InvalidParameterError,
     MalformedResponseError,

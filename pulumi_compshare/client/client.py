@@ -55,7 +55,7 @@ from ._calls import (
     base_url_problem,
     build_request,
 )
-from .errors import APIError, MalformedResponseError, NotFoundError
+from .retcodes import APIError, MalformedResponseError, NotFoundError
 
 __all__ = [
     "DEFAULT_TIMEOUT",

@@ -1,6 +1,8 @@
-"""The one mapping of API failures onto the error tree of :mod:`pulumi_compshare.errors`: by
-RetCode where the code is known, then by the words of the message, in Chinese or English; a class
-of known meaning says it in English when the API's words do not (:meth:`APIError.explain`)."""
+"""The one mapping of API failures (RetCodes) onto the error tree of :mod:`pulumi_compshare.errors`:
+by RetCode where the vendor documents the code (:mod:`pulumi_compshare.api.codes`), then by the
+words of the message, in Chinese or English (CompShare documents no not-found or permission
+code); a class of known meaning says it in English when the API's words do not
+(:meth:`APIError.explain`)."""
 
 from __future__ import annotations
 
@@ -88,10 +90,6 @@ def error_for_retcode(
         and _FEATURE_WORDS.search(message)
     ):
         cls = FeatureNotEnabledError
-    elif ret_code in codes.PERMISSION_CODES:
-        cls = PermissionDeniedError
-    elif ret_code in codes.NOT_FOUND_CODES:
-        cls = NotFoundError
     elif ret_code in codes.THROTTLED_CODES:
         cls = ThrottledError
     elif ret_code in codes.UNAVAILABLE_CODES:

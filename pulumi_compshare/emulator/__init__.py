@@ -16,8 +16,9 @@ image...) are :class:`Emulator` methods that call the API with that person's key
 the :class:`Emulator` docstring); :func:`generate_seed` makes many accounts.
 See :mod:`.state` for the behaviour of each action (one module per family: :mod:`.teams`,
 :mod:`.relations`, :mod:`.operate_log`, :mod:`.budgets`, :mod:`.images`; the readings in
-:mod:`.dialects`), :mod:`.server` for the emulator itself (HTTP in :mod:`.handler`, faults in
-:mod:`.faults`, the console helpers in :mod:`.console`);
+:mod:`.dialects`; the error answers and the emulator's own RetCodes in :mod:`.api_errors`),
+:mod:`.server` for the emulator itself (HTTP in :mod:`.http_server`, fault injection in
+:mod:`.injected_faults`, the console helpers in :mod:`.console`);
 ``python -m pulumi_compshare.emulator`` runs it from the command line.
 """
 

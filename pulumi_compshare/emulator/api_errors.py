@@ -1,8 +1,11 @@
-"""The emulator's failed actions: a RetCode and a one-line message (and the ``chinese-errors``
-dialect's Chinese text and code).
+"""The error answers of the emulated API: a failed action's RetCode and one-line message (and the
+``chinese-errors`` dialect's Chinese text and code).
 
-Codes chosen by the emulator (the vendor does not document them): not found 8404, permission
-denied 8403, conflict 8409; invalid parameters are 230 with a message naming the parameter.
+Invalid parameters are UCloud's documented 230 with a message naming the parameter. CompShare
+documents no not-found, permission or conflict code, so the emulator chose its own below; they
+live here, not in :mod:`pulumi_compshare.api.codes`: the client knows none of them and reads these
+failures, as the real API's, by their words, so every message here says what went wrong in words
+it recognises (``does not exist``, ``permission denied`` / ``not the owner``, ...).
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ from __future__ import annotations
 from pulumi_compshare.api import codes
 
 __all__ = [
+    "CONFLICT",
+    "NOT_FOUND",
+    "PERMISSION_DENIED",
     "ApiError",
     "conflict",
     "denied",
@@ -19,6 +25,14 @@ __all__ = [
     "not_verified",
     "one_line",
 ]
+
+
+PERMISSION_DENIED = 8403
+"""The emulator's code for a refusal (not the owner, not related); the real API's is unknown."""
+NOT_FOUND = 8404
+"""The emulator's code for a team, account, invite or image that does not exist."""
+CONFLICT = 8409
+"""The emulator's code for a state that forbids the call (already invited, members left...)."""
 
 
 class ApiError(Exception):
@@ -52,15 +66,15 @@ def invalid(name: str, reason: str, zh: str = "取值不合法") -> ApiError:
 
 
 def not_found(message: str, zh: str, zh_code: int) -> ApiError:
-    return ApiError(codes.EMULATOR_NOT_FOUND, message, zh=zh, zh_code=zh_code)
+    return ApiError(NOT_FOUND, message, zh=zh, zh_code=zh_code)
 
 
 def denied(message: str, zh: str, zh_code: int) -> ApiError:
-    return ApiError(codes.EMULATOR_PERMISSION_DENIED, message, zh=zh, zh_code=zh_code)
+    return ApiError(PERMISSION_DENIED, message, zh=zh, zh_code=zh_code)
 
 
 def conflict(message: str, zh: str, zh_code: int) -> ApiError:
-    return ApiError(codes.EMULATOR_CONFLICT, message, zh=zh, zh_code=zh_code)
+    return ApiError(CONFLICT, message, zh=zh, zh_code=zh_code)
 
 
 def not_verified() -> ApiError:
@@ -83,9 +97,9 @@ def feature_refused(dialects: frozenset[str]) -> ApiError:
             zh="服务异常，请联系技术支持",
         )
     if "feature-off-denied" in dialects:
-        return ApiError(codes.EMULATOR_PERMISSION_DENIED, "permission denied", zh="没有权限")
+        return ApiError(PERMISSION_DENIED, "permission denied", zh="没有权限")
     return ApiError(
-        codes.EMULATOR_PERMISSION_DENIED,
+        PERMISSION_DENIED,
         "the team feature is not enabled for this account",
         zh="未开通团队功能，请联系客户经理申请该功能的权限位",
         zh_code=16009,

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_compshare.api import codes
-from pulumi_compshare.emulator.failures import ApiError, invalid
+from pulumi_compshare.emulator.api_errors import CONFLICT, NOT_FOUND, ApiError, invalid
 from pulumi_compshare.emulator.model import JOINED, Relation, StateCore, Team
 from pulumi_compshare.emulator.params import Params, parse_id
 from pulumi_compshare.emulator.seed import Account
@@ -20,10 +19,10 @@ __all__ = ["AMOUNT_CODES", "AMOUNT_OPERATIONS", "BudgetActions"]
 AMOUNT_OPERATIONS = ("AllocateAmount", "WithdrawAmount")
 
 AMOUNT_CODES = {
-    "insufficient_balance": (codes.EMULATOR_CONFLICT, 17001),
-    "insufficient_available": (codes.EMULATOR_CONFLICT, 17002),
-    "no_such_member": (codes.EMULATOR_NOT_FOUND, 17003),
-    "not_joined": (codes.EMULATOR_CONFLICT, 17004),
+    "insufficient_balance": (CONFLICT, 17001),
+    "insufficient_available": (CONFLICT, 17002),
+    "no_such_member": (NOT_FOUND, 17003),
+    "not_joined": (CONFLICT, 17004),
 }
 """SetCompShareTeamAmount's per-member failures: (default code, ``chinese-errors`` code)."""
 

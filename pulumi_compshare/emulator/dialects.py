@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_compshare.api import codes
-from pulumi_compshare.emulator.failures import ApiError
+from pulumi_compshare.emulator.api_errors import ApiError
 
 __all__ = [
     "DIALECTS",

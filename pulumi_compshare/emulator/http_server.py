@@ -1,8 +1,10 @@
-"""The emulator's HTTP side: the threaded server and the request handler.
+"""The emulator's HTTP side: the threaded server (:class:`HttpServer`) and the request handler
+(:class:`RequestHandler`).
 
 Any path that does not start with ``/_emulator/`` is the API: POST with a form or JSON body, or
 GET with query parameters (query and body are merged, the body wins); the handler acts out the
-fault the :class:`~.server.Emulator` chose for the call, then asks it to process the request.
+fault its :class:`Backend` chose for the call, then asks it to process the request. The backend
+is what :class:`~.server.Emulator` hands the server: this module knows nothing else of it.
 Inspection endpoints: ``GET /_emulator/state``, ``GET /_emulator/stats``,
 ``POST /_emulator/reset-stats``.
 """
@@ -15,18 +17,16 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from pulumi_compshare.api import codes, wire
-from pulumi_compshare.emulator.failures import one_line
-from pulumi_compshare.emulator.faults import Fault
+from pulumi_compshare.emulator.api_errors import one_line
+from pulumi_compshare.emulator.injected_faults import Fault
 
-if TYPE_CHECKING:
-    from pulumi_compshare.emulator.server import Emulator
-
-__all__ = ["MAX_BODY_BYTES", "Handler", "Server"]
+__all__ = ["MAX_BODY_BYTES", "Backend", "HttpServer", "RequestHandler"]
 
 MAX_BODY_BYTES = 1024 * 1024
 """A larger request body is refused with RetCode 230."""
@@ -36,7 +36,40 @@ class _BadRequest(Exception):
     """The request could not be parsed (answered with RetCode 230)."""
 
 
-class Server(ThreadingHTTPServer):
+class Backend(Protocol):
+    """What the HTTP side asks of the emulator behind it (:class:`~.server.Emulator` hands the
+    server one)."""
+
+    def record(
+        self, fields: Mapping[str, str]
+    ) -> tuple[str | Fault | None, float, list[Callable[[], object]]]:
+        """Count a request and choose its fault: (fault, latency in seconds, hooks to run first)."""
+        ...
+
+    def process(self, fields: Mapping[str, str]) -> dict[str, Any]:
+        """Act out the call; its answer (an error envelope for a refused one)."""
+        ...
+
+    def error_envelope(self, action: str, code: int, message: str) -> dict[str, Any]:
+        """A failure's answer, in the emulator's dialects."""
+        ...
+
+    def connected(self) -> None:
+        """A TCP connection was accepted."""
+        ...
+
+    def internal_error(self) -> None:
+        """The handler failed unexpectedly (the traceback is the current exception)."""
+        ...
+
+    def state(self) -> dict[str, Any]: ...
+
+    def stats(self) -> dict[str, Any]: ...
+
+    def reset_stats(self) -> None: ...
+
+
+class HttpServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
@@ -44,12 +77,12 @@ class Server(ThreadingHTTPServer):
         self,
         address: tuple[str, int],
         handler: type[BaseHTTPRequestHandler],
-        emulator: Emulator,
+        backend: Backend,
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, handler)
-        self.emulator = emulator
+        self.backend = backend
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
 
@@ -57,7 +90,7 @@ class Server(ThreadingHTTPServer):
         """Track open connections so :meth:`close_connections` can end keep-alive ones."""
         with self._connections_lock:
             self._connections.add(request)
-        self.emulator._connected()
+        self.backend.connected()
         try:
             super().process_request_thread(request, client_address)
         finally:
@@ -77,12 +110,12 @@ def _error(action: str, code: int, message: str) -> dict[str, Any]:
     return {"Action": f"{one_line(action)}Response", "RetCode": code, "Message": one_line(message)}
 
 
-class Handler(BaseHTTPRequestHandler):
+class RequestHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # answer in one segment: no 40 ms delayed-ACK stall
     protocol_version = "HTTP/1.1"
     server_version = "CompShareEmulator/0.1"
     timeout = 60
-    server: Server
+    server: HttpServer
 
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: the emulator runs inside test suites."""
@@ -96,7 +129,7 @@ class Handler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def _dispatch(self) -> None:
-        emulator = self.server.emulator
+        backend = self.server.backend
         try:
             path = urlsplit(self.path).path
             if path.startswith("/_emulator/") or path == "/_emulator":
@@ -106,28 +139,28 @@ class Handler(BaseHTTPRequestHandler):
         except (ConnectionError, TimeoutError):
             self.close_connection = True
         except Exception as e:
-            emulator._internal_error()
+            backend.internal_error()
             self._send_json(_error("", codes.PARAM_ERROR, f"invalid request: {type(e).__name__}"))
 
     def _admin(self, path: str) -> None:
-        emulator = self.server.emulator
+        backend = self.server.backend
         try:
             self._read_body()
         except _BadRequest as e:
             self._send_json({"error": str(e)}, status=400)
             return
         if path == "/_emulator/state" and self.command == "GET":
-            self._send_json(emulator.state())
+            self._send_json(backend.state())
         elif path == "/_emulator/stats" and self.command == "GET":
-            self._send_json(emulator.stats())
+            self._send_json(backend.stats())
         elif path == "/_emulator/reset-stats" and self.command == "POST":
-            emulator.reset_stats()
+            backend.reset_stats()
             self._send_json({"ok": True})
         else:
             self._send_json({"error": f"no such endpoint: {self.command} {path}"}, status=404)
 
     def _api(self) -> None:
-        emulator = self.server.emulator
+        backend = self.server.backend
         fields: dict[str, str] = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
         problem: str | None = None
         try:
@@ -135,7 +168,7 @@ class Handler(BaseHTTPRequestHandler):
         except _BadRequest as e:
             problem = str(e)
         action = fields.get("Action", "")
-        fault, latency, hooks = emulator._record(fields)
+        fault, latency, hooks = backend.record(fields)
         for hook in hooks:
             hook()
         if isinstance(fault, Fault):
@@ -157,12 +190,12 @@ class Handler(BaseHTTPRequestHandler):
             self._send_json(_error(action, codes.THROTTLED, "Request throttled"))
             return
         if problem is not None:
-            body = emulator._state.error_envelope(action, codes.PARAM_ERROR, problem)
+            body = backend.error_envelope(action, codes.PARAM_ERROR, problem)
         else:
             try:
-                body = emulator._process(fields)
+                body = backend.process(fields)
             except Exception as e:
-                emulator._internal_error()
+                backend.internal_error()
                 body = _error(action, codes.PARAM_ERROR, f"invalid request: {type(e).__name__}")
         if fault == "applied_response_lost":
             self._drop()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_compshare.api import limits
-from pulumi_compshare.emulator.failures import denied, invalid, not_found
+from pulumi_compshare.emulator.api_errors import denied, invalid, not_found
 from pulumi_compshare.emulator.model import Image, StateCore
 from pulumi_compshare.emulator.params import Params, parse_id
 from pulumi_compshare.emulator.seed import Account

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_compshare.api import codes, limits, wire
+from pulumi_compshare.emulator.api_errors import ApiError, denied, not_found
 from pulumi_compshare.emulator.dialects import error_text, parse_dialects
-from pulumi_compshare.emulator.failures import ApiError, denied, not_found
 from pulumi_compshare.emulator.params import Params
 from pulumi_compshare.emulator.seed import Account, Seed
 
@@ -26,7 +26,7 @@ __all__ = [
     "JOINED",
     "PENDING",
     "REJECTED",
-    "Handler",
+    "ActionHandler",
     "Image",
     "Relation",
     "StateCore",
@@ -37,7 +37,7 @@ FIRST_VIRTUAL_COMPANY_ID = 60001
 
 PENDING, JOINED, REJECTED, CANCELED = wire.RELATION_STATUSES
 
-Handler = Callable[[Account, Params], dict[str, Any]]
+ActionHandler = Callable[[Account, Params], dict[str, Any]]
 """An action's handler: the calling account and its parameters to the answer's body."""
 
 
@@ -109,9 +109,9 @@ class StateCore:
         }
         self.next_virtual_company_id = FIRST_VIRTUAL_COMPANY_ID
         self.log_sequence = 0
-        self.handlers: dict[str, Handler] = self._handlers()
+        self.handlers: dict[str, ActionHandler] = self._handlers()
 
-    def _handlers(self) -> dict[str, Handler]:
+    def _handlers(self) -> dict[str, ActionHandler]:
         """Each action's handler, by action name (:class:`~.state.EmulatorState` names them)."""
         return {}
 

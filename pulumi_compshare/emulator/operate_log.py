@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_compshare.api import limits
+from pulumi_compshare.emulator.api_errors import invalid
 from pulumi_compshare.emulator.dialects import (
     LOG_STATUS_LABELS,
     OPERATE_TYPE_LABELS,
     VENDOR_OPERATE_TYPES,
 )
-from pulumi_compshare.emulator.failures import invalid
 from pulumi_compshare.emulator.model import StateCore
 from pulumi_compshare.emulator.params import Params
 from pulumi_compshare.emulator.seed import Account

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi_compshare.api import fields, wire
-from pulumi_compshare.emulator.failures import invalid
+from pulumi_compshare.emulator.api_errors import invalid
 
 __all__ = ["Params", "parse_fen", "parse_id"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_compshare.api import limits, wire
-from pulumi_compshare.emulator.failures import ApiError, conflict, invalid, not_found
+from pulumi_compshare.emulator.api_errors import ApiError, conflict, invalid, not_found
 from pulumi_compshare.emulator.model import (
     CANCELED,
     JOINED,
@@ -159,7 +159,7 @@ class RelationActions(StateCore):
         relation = team.relations.get(user_id)
         if relation is None or relation.status not in (PENDING, JOINED):
             raise not_found(
-                f"account {user_id} has no pending invite or membership in team {team_id}",
+                f"account {user_id}: no pending invite or membership in team {team_id} (not found)",
                 "邀请不存在",
                 16004,
             )
@@ -187,7 +187,7 @@ class RelationActions(StateCore):
         relation = team.relations.get(caller.company_id)
         if relation is None or relation.status != PENDING:
             raise not_found(
-                f"no pending invite to team {team_id} for account {caller.company_id}",
+                f"no pending invite to team {team_id} for account {caller.company_id} (not found)",
                 "邀请不存在",
                 16004,
             )

@@ -1,5 +1,6 @@
-"""The emulator's server: :class:`Emulator` runs the HTTP side (:mod:`.handler`) in a background
-thread, counts requests, injects latency and faults (:mod:`.faults`) and keeps the stats.
+"""The emulator's server: :class:`Emulator` runs the HTTP side (:mod:`.http_server`) in a
+background thread, counts requests, injects latency and faults (:mod:`.injected_faults`) and keeps
+the stats. The HTTP side reaches it only through :class:`_Backend` (its :class:`Backend`).
 
 The state machine in :mod:`pulumi_compshare.emulator.state` does the rest under one lock; the
 console helpers (:mod:`.console`) act as people do outside Pulumi.
@@ -19,13 +20,18 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pulumi_compshare.emulator.console import Console
-from pulumi_compshare.emulator.faults import (
+from pulumi_compshare.emulator.http_server import (
+    MAX_BODY_BYTES,
+    Backend,
+    HttpServer,
+    RequestHandler,
+)
+from pulumi_compshare.emulator.injected_faults import (
     FAULT_KINDS,
     READ_FAULT_KINDS,
     TARGETED_FAULT_KINDS,
     Fault,
 )
-from pulumi_compshare.emulator.handler import MAX_BODY_BYTES, Handler, Server
 from pulumi_compshare.emulator.seed import Account, Seed, demo_seed
 from pulumi_compshare.emulator.state import WRITE_ACTIONS, EmulatorState, is_non_idempotent_write
 
@@ -94,7 +100,7 @@ class Emulator(Console):
         self._internal_errors = 0
         self._connections = 0
         self._targeted: list[Fault] = []
-        self._server: Server | None = None
+        self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
 
     # ---------------------------------------------------------------- lifecycle
@@ -103,7 +109,7 @@ class Emulator(Console):
         """Bind the port and serve in a daemon thread; returns ``self``."""
         if self._server is not None:
             raise RuntimeError("the emulator is already started")
-        server = Server((self.host, self.port), Handler, self)
+        server = HttpServer((self.host, self.port), RequestHandler, _Backend(self))
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
@@ -317,3 +323,37 @@ class Emulator(Console):
         with self._lock:
             self._internal_errors += 1
         traceback.print_exc(file=sys.stderr)
+
+
+class _Backend(Backend):
+    """The emulator as the HTTP side sees it (:class:`Backend`): its request bookkeeping, the
+    state machine's answers and the inspection endpoints, nothing else."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self._emulator = emulator
+
+    def record(
+        self, fields: Mapping[str, str]
+    ) -> tuple[str | Fault | None, float, list[Callable[[], object]]]:
+        return self._emulator._record(fields)
+
+    def process(self, fields: Mapping[str, str]) -> dict[str, Any]:
+        return self._emulator._process(fields)
+
+    def error_envelope(self, action: str, code: int, message: str) -> dict[str, Any]:
+        return self._emulator._state.error_envelope(action, code, message)
+
+    def connected(self) -> None:
+        self._emulator._connected()
+
+    def internal_error(self) -> None:
+        self._emulator._internal_error()
+
+    def state(self) -> dict[str, Any]:
+        return self._emulator.state()
+
+    def stats(self) -> dict[str, Any]:
+        return self._emulator.stats()
+
+    def reset_stats(self) -> None:
+        self._emulator.reset_stats()

@@ -33,6 +33,13 @@ from typing import Any
 
 from pulumi_compshare.api import codes, limits, wire
 from pulumi_compshare.api.models import REQUESTS, ApiRequest
+from pulumi_compshare.emulator.api_errors import (
+    ApiError,
+    feature_refused,
+    invalid,
+    not_verified,
+    one_line,
+)
 from pulumi_compshare.emulator.budgets import AMOUNT_CODES, BudgetActions
 from pulumi_compshare.emulator.dialects import (
     DIALECTS,
@@ -43,15 +50,8 @@ from pulumi_compshare.emulator.dialects import (
     parse_dialects,
     reshape,
 )
-from pulumi_compshare.emulator.failures import (
-    ApiError,
-    feature_refused,
-    invalid,
-    not_verified,
-    one_line,
-)
 from pulumi_compshare.emulator.images import ImageActions
-from pulumi_compshare.emulator.model import Handler
+from pulumi_compshare.emulator.model import ActionHandler
 from pulumi_compshare.emulator.operate_log import OPERATE_TYPES, OperateLogActions
 from pulumi_compshare.emulator.params import Params
 from pulumi_compshare.emulator.relations import RelationActions
@@ -136,8 +136,8 @@ def is_non_idempotent_write(params: Mapping[str, str]) -> bool:
 class EmulatorState(TeamActions, RelationActions, OperateLogActions, BudgetActions, ImageActions):
     """The whole emulated account world and the action handlers."""
 
-    def _handlers(self) -> dict[str, Handler]:
-        handlers: dict[str, Handler] = {
+    def _handlers(self) -> dict[str, ActionHandler]:
+        handlers: dict[str, ActionHandler] = {
             "CreateCompShareTeam": self.create_team,
             "UpdateCompShareTeam": self.update_team,
             "DeleteCompShareTeam": self.delete_team,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_compshare.api import codes, limits
-from pulumi_compshare.emulator.failures import ApiError, conflict, denied, invalid, not_found
+from pulumi_compshare.emulator.api_errors import ApiError, conflict, denied, invalid, not_found
 from pulumi_compshare.emulator.model import CANCELED, PENDING, StateCore, Team
 from pulumi_compshare.emulator.params import Params
 from pulumi_compshare.emulator.seed import Account
@@ -117,7 +117,7 @@ class TeamActions(StateCore):
             team = found
         if team.owner != caller.company_id and caller.company_id not in team.relations:
             raise denied(
-                f"account {caller.company_id} is not related to team {team.id}",
+                f"permission denied: account {caller.company_id} is not related to team {team.id}",
                 "无权限查看该团队",
                 16003,
             )

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from pulumi_compshare.api import fields, limits
 from pulumi_compshare.api.models import SetTeamAmountRequest, Team
-from pulumi_compshare.emulator.failures import ApiError
+from pulumi_compshare.emulator.api_errors import ApiError
 from pulumi_compshare.emulator.params import parse_fen, parse_id
 from pulumi_compshare.resources._fields import FEN_MAX, fen, positive_id
 

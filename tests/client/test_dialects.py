@@ -15,7 +15,7 @@ from pulumi_compshare.client import (
     NotFoundError,
     PermissionDeniedError,
 )
-from pulumi_compshare.client.errors import error_for_retcode
+from pulumi_compshare.client.retcodes import error_for_retcode
 from pulumi_compshare.emulator import Emulator
 
 from ..kit import client_of, dialect_params

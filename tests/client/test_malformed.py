@@ -31,7 +31,7 @@ from pulumi_compshare.client import (
     UnavailableError,
     WrongEndpointError,
 )
-from pulumi_compshare.client.errors import error_for_retcode
+from pulumi_compshare.client.retcodes import error_for_retcode
 
 from .local_api import FAST, Answer, LocalAPI, client_for, envelope, json_answer, raw_answer
 
@@ -384,7 +384,10 @@ def test_closed_port_is_a_network_failure_not_a_configuration_error() -> None:
         (230, "团队不存在", NotFoundError),
         (16002, "团队不存在", NotFoundError),
         (230, "record team not exists", NotFoundError),
-        (8404, "anything", NotFoundError),
+        (8404, "team 1234 does not exist", NotFoundError),
+        # The emulator's own codes (8403, 8404, 8409) mean nothing to production: words decide.
+        (8404, "anything", CompShareAPIError),
+        (8403, "anything", CompShareAPIError),
         (16003, "无权限操作该团队", PermissionDeniedError),
         (16003, "没有权限", PermissionDeniedError),
         (400, "No permission to perform action", PermissionDeniedError),

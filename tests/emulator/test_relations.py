@@ -95,7 +95,7 @@ def test_relation_lifecycle(em: Emulator) -> None:
     ok(em, ALICE, "SetCompShareTeamRelation", TeamId=str(TEAM), Status="agree")
     ok(em, BOB, "SetCompShareTeamRelation", TeamId=TEAM, Status="REJECT")
     message = fails(em, ALICE, "SetCompShareTeamRelation", 8404, TeamId=TEAM, Status="Agree")
-    assert message == f"no pending invite to team {TEAM} for account {ALICE}"
+    assert message == f"no pending invite to team {TEAM} for account {ALICE} (not found)"
     fails(em, CAROL, "SetCompShareTeamRelation", 8404, TeamId=TEAM, Status="Reject")
     fails(em, ALICE, "SetCompShareTeamRelation", 8404, TeamId=5555, Status="Agree")
     assert relation(em, TEAM, ALICE)["status"] == "Joined"
