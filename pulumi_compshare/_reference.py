@@ -246,8 +246,16 @@ def _output_type(cls: type, prop: Prop) -> str:
 
 
 def _signature_text(name: str, signature: inspect.Signature) -> str:
-    params = [str(p) for p in signature.parameters.values() if p.name not in ("self", "cls")]
-    params = [p.replace("'", "") for p in params]
+    params: list[str] = []
+    starred = False
+    for param in signature.parameters.values():
+        if param.name in ("self", "cls"):
+            continue
+        starred = starred or param.kind is param.VAR_POSITIONAL
+        if param.kind is param.KEYWORD_ONLY and not starred:
+            params.append("*")  # the keyword-only marker ``str(param)`` leaves out
+            starred = True
+        params.append(str(param).replace("'", ""))
     one_line = f"{name}({', '.join(params)})"
     if len(one_line) <= 96:
         return one_line

@@ -14,9 +14,15 @@ import pulumi
 import pytest
 
 from pulumi_compshare import _reference
-from pulumi_compshare.resources._declare import CompShareResource
-from pulumi_compshare.resources._fields import boolean, id_set, output, positive_id, prop, text
-from pulumi_compshare.resources._provider import CompShareProvider
+from pulumi_compshare.resources._fields import (
+    Prop,
+    boolean,
+    id_set,
+    output,
+    positive_id,
+    prop,
+    text,
+)
 from pulumi_compshare.resources._registry import resource_classes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,11 +88,7 @@ def _section(page: str, title: str) -> str:
     return match.group(1)
 
 
-class _GadgetProvider(CompShareProvider):
-    pass
-
-
-class Gadget(CompShareResource, module="compshare", name="Gadget", provider=_GadgetProvider):
+class Gadget:
     """A made-up resource.
 
     The Pulumi id is ``"<owner>:<serial>"``.
@@ -107,7 +109,16 @@ class Gadget(CompShareResource, module="compshare", name="Gadget", provider=_Gad
     def __init__(
         self, resource_name: str, owner: pulumi.Input[int], opts: Any = None, **more: Any
     ) -> None:
-        self._register(resource_name, opts, owner=owner, **more)
+        pass
+
+    @classmethod
+    def get(cls, resource_name: str, id: pulumi.Input[str], opts: Any = None) -> Gadget:
+        return cls(resource_name, 1, opts)
+
+
+# The page reads a class only through its declarations (``_declared``, as
+# ``CompShareResource`` sets it), annotations, docstring, ``__init__`` and ``get``.
+Gadget._declared = tuple(v for v in vars(Gadget).values() if isinstance(v, Prop))  # type: ignore[attr-defined]
 
 
 def test_a_declaration_becomes_rows_of_the_page() -> None:
