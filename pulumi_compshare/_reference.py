@@ -53,9 +53,9 @@ _COMMON_PARAMS = {
 _IMPORT = (
     "`pulumi import` cannot work for a dynamic resource: the engine's import Read carries only "
     "the URN and the id, so the dynamic provider server cannot find the serialized provider "
-    "(`__provider`) it needs (pulumi/pulumi#16175). Instead, create adopts what exists: declare "
-    "the object in the program and run `pulumi up` (the description above says how {name} "
-    "finds an existing object)."
+    "(`__provider`) it needs (pulumi/pulumi#16175). Instead, resources adopt what exists on "
+    "create where they can identify it (the description above says what {name} adopts), and "
+    "`.get()` references an existing object read-only."
 )
 
 
@@ -236,7 +236,7 @@ def resource_page(cls: type) -> str:
     lines += ["", "## Import", "", _IMPORT.format(name=name)]
     adopt = [p for p in inputs if p.name.startswith("adopt_")]
     for p in adopt:
-        lines += ["", f"To take over a given object explicitly, set `{p.name}`: {_cell(p.doc)}"]
+        lines += ["", f"To adopt a given object explicitly, set `{p.name}`: {_cell(p.doc)}"]
     return "\n".join(lines) + "\n"
 
 
