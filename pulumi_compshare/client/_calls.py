@@ -14,9 +14,9 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
+from http.cookiejar import CookieJar
 from typing import Any, TypeVar
 
-import httpcore
 import httpx
 from pydantic import ValidationError
 
@@ -38,7 +38,7 @@ from ._answers import (
     retry_after,
     size_text,
 )
-from ._deadline import DeadlineBackend, deadline_of_this_thread
+from ._deadline import DeadlineTransport, deadline_of_this_thread
 from .credentials import Credentials
 from .retcodes import (
     APIError,
@@ -138,8 +138,8 @@ class ClientBase:
             max_connections=max_connections, max_keepalive_connections=max_connections
         )
         if transport is None:
-            transport = _deadline_transport(pool)
-        self._http = httpx.Client(
+            transport = DeadlineTransport(pool)
+        self._http = _HttpClient(
             timeout=httpx.Timeout(self.timeout),
             limits=pool,
             transport=transport,
@@ -149,10 +149,6 @@ class ClientBase:
                 "Accept-Encoding": "gzip, deflate",
             },
         )
-        # The jar keeps cookies as before but reads only answers that set one (httpx would turn
-        # every answer into urllib's request and message objects to find none). httpx wraps
-        # whatever ``cookies`` is set to in a plain Cookies, hence the attribute itself.
-        self._http._cookies = _Cookies()
         self._url = (base_url, httpx.URL(base_url))
         self._lock = threading.Lock()
         self.calls: Counter[str] = Counter()
@@ -508,7 +504,8 @@ def base_url_problem(base_url: object) -> str | None:
 class _Cookies(httpx.Cookies):
     """httpx's cookie jar, which reads an answer only when it sets a cookie: the jar takes
     cookies from ``Set-Cookie`` and ``Set-Cookie2`` alone, and an answer with neither leaves it
-    as it was."""
+    as it was (httpx would turn every answer into urllib's request and message objects to find
+    none)."""
 
     def extract_cookies(self, response: httpx.Response) -> None:
         headers = response.headers
@@ -516,14 +513,25 @@ class _Cookies(httpx.Cookies):
             super().extract_cookies(response)
 
 
-def _deadline_transport(pool: httpx.Limits) -> httpx.BaseTransport:
-    """httpx's transport, its connections made by a backend that honours each call's deadline."""
-    transport = httpx.HTTPTransport(limits=pool)
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
-        max_connections=pool.max_connections,
-        max_keepalive_connections=pool.max_keepalive_connections,
-        keepalive_expiry=pool.keepalive_expiry,
-        network_backend=DeadlineBackend(),
-    )
-    return transport
+_CookieSource = httpx.Cookies | CookieJar | dict[str, str] | list[tuple[str, str]] | None
+
+
+class _HttpClient(httpx.Client):
+    """httpx's client whose jar (its public :attr:`cookies` property, through which httpx reads
+    and fills it) is a :class:`_Cookies`: cookies are kept and sent back as by any httpx client.
+    Setting ``cookies`` wraps the value in a :class:`_Cookies` as httpx wraps it in a plain
+    ``Cookies`` (tests/client/test_cookies.py checks that httpx goes through the property)."""
+
+    _jar: _Cookies
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        try:
+            return self._jar
+        except AttributeError:  # made on first use (httpx keeps an unused jar of its own)
+            self._jar = _Cookies()
+            return self._jar
+
+    @cookies.setter
+    def cookies(self, cookies: _CookieSource) -> None:
+        self._jar = _Cookies(cookies)

@@ -5,6 +5,11 @@ every 10 s never trips a 30 s read timeout and holds a call for ever (in the bod
 headers, which httpx reads before handing back a response). :class:`DeadlineBackend` wraps
 httpcore's network backend so that every socket operation waits at most until the deadline of
 the call running in this thread (:func:`deadline_of_this_thread`), and fails at once after it.
+
+httpx's own transport does not take a network backend, so :class:`DeadlineTransport` is an httpx
+transport over an httpcore connection pool that uses it, built from the public APIs of both
+(``httpx.BaseTransport``, ``httpx.SyncByteStream``, ``httpcore.ConnectionPool``): no private
+attribute of either is read or written.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import httpcore
+import httpx
 
-__all__ = ["DeadlineBackend", "deadline_of_this_thread"]
+__all__ = ["DeadlineBackend", "DeadlineTransport", "deadline_of_this_thread"]
 
 _local = threading.local()
 
@@ -108,3 +114,88 @@ class DeadlineBackend(httpcore.NetworkBackend):
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
+
+
+_HTTPX_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+"""httpcore's failures and the httpx exception each is raised as (the most specific first), as
+httpx's own transport raises them: callers catch httpx's exceptions only."""
+
+
+@contextlib.contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        for source, target in _HTTPX_ERRORS:
+            if isinstance(exc, source):
+                raise target(str(exc)) from exc
+        raise
+
+
+class _ResponseStream(httpx.SyncByteStream):
+    def __init__(self, inner: Iterable[bytes]) -> None:
+        self._inner = inner
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx_errors():
+            yield from self._inner
+
+    def close(self) -> None:
+        close = getattr(self._inner, "close", None)
+        if close is not None:
+            with _as_httpx_errors():
+                close()
+
+
+class DeadlineTransport(httpx.BaseTransport):
+    """An HTTP/1.1 transport for httpx: one pool of keep-alive connections (``limits``) whose
+    sockets are made by :class:`DeadlineBackend`, so no operation outlives the call's deadline.
+    TLS verifies as httpx does by default (``httpx.create_ssl_context()``)."""
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=DeadlineBackend(),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors():
+            response = self._pool.handle_request(core_request)
+        assert isinstance(response.stream, Iterable)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_ResponseStream(response.stream),
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()

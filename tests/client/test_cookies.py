@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from http.server import BaseHTTPRequestHandler
 
+import httpx
+import pytest
+
 from .local_api import LocalAPI, client_for, raw_answer
 
 BODY = json.dumps({"Action": "ListCompShareTeamResponse", "RetCode": 0, "Teams": []}).encode()
@@ -42,3 +45,26 @@ def test_no_cookie_is_sent_when_no_answer_sets_one(server: LocalAPI) -> None:
             client.list_teams()
         assert not client._http.cookies
     assert seen == [None, None, None]
+
+
+def test_httpx_reads_and_fills_the_jar_through_its_public_cookies_property(
+    server: LocalAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client's jar is the one httpx's public ``cookies`` property returns: httpx fills it
+    from answers and reads it for requests, and reads an answer into it (the urllib work) only
+    when the answer sets a cookie. An httpx that bypassed the property would fail here."""
+    read: list[int] = []
+    extract = httpx.Cookies.extract_cookies
+
+    def counting(self: httpx.Cookies, response: httpx.Response) -> None:
+        read.append(response.status_code)
+        extract(self, response)
+
+    monkeypatch.setattr(httpx.Cookies, "extract_cookies", counting)
+    seen = _cookies_seen(server, [[], [("Set-Cookie", "lb=a1")], []])
+    with client_for(server) as client:
+        for _ in range(3):
+            client.list_teams()
+        assert dict(client._http.cookies) == {"lb": "a1"}
+    assert seen == [None, None, "lb=a1"]
+    assert read == [200]  # only the answer that set a cookie was read into the jar
