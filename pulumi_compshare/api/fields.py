@@ -4,11 +4,8 @@ Field names are snake_case; the wire names are their PascalCase aliases (``team_
 ``TeamId``, :class:`WireModel`). Relation statuses are normalised case-insensitively
 (:func:`wire.normalize_status`).
 
-One rule per quantity, declared here, in the lowest layer, and used by every other one (the
-client's models, the resources, the emulator): an id is :func:`to_id`, an amount of money is
-:func:`to_fen`, and a bad value is described by :func:`kind_of`. A caller that must answer a
-failure differently (the emulator answers RetCode 230, a resource a check failure) calls the rule
-and maps its ``ValueError``.
+One rule per quantity (:mod:`.rules`, re-exported here): an id is :func:`to_id`, an amount of
+money is :func:`to_fen`, and a bad value is described by :func:`kind_of`.
 
 Responses are read leniently (:data:`Text`, :data:`Count`, :data:`Status`...); what a request
 accepts is checked strictly (:data:`PositiveId`, :data:`Fen`, :func:`whole`, :data:`KnownStatus`,
@@ -20,13 +17,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic.alias_generators import to_pascal
 
 from . import limits, wire
+from .rules import kind_of, to_fen, to_id
 
 __all__ = [
     "Count",
@@ -50,63 +48,6 @@ __all__ = [
     "to_id",
     "whole",
 ]
-
-
-def to_id(value: Any) -> int:
-    """The one rule of an id (team, company, virtual company), wherever one is read: a positive
-    integer up to :data:`limits.MAX_ID` (Uint32 in the vendor's docs), as an int, a whole float
-    (Pulumi sends every number as one) or text of ASCII digits (:func:`wire.to_int`: no signs,
-    exponents, underscores or digits of other scripts). The request models, the response models,
-    the resources and the emulator all read ids with it.
-
-    Raises ``ValueError`` with words that read after the parameter's name: ``must be a positive
-    integer id up to 4294967295 (digits 0-9), got text ('5e4')``.
-    """
-    # Fast paths (response rows carry ids by the hundred): an exact int, or plain ASCII digits;
-    # each gives what the general path gives for it.
-    if type(value) is int:
-        if 0 < value <= limits.MAX_ID:
-            return value
-    elif type(value) is str and len(value) <= 10 and value.isdigit() and value.isascii():
-        number = int(value)
-        if 0 < number <= limits.MAX_ID:
-            return number
-    try:
-        number = wire.to_int(value)
-    except ValueError:
-        pass
-    else:
-        if 0 < number <= limits.MAX_ID:
-            return number
-    raise ValueError(
-        f"must be a positive integer id up to {limits.MAX_ID} (digits 0-9), got {kind_of(value)}"
-    )
-
-
-def to_fen(value: Any) -> int:
-    """The one rule of an amount of money, wherever one is read: a whole number of fen (1/100
-    yuan) from :data:`limits.AMOUNT_MIN` (0) to :data:`limits.AMOUNT_MAX`, as an int, a whole
-    float or text of ASCII digits (:func:`wire.to_int`), never a boolean. 0 is accepted: the
-    vendor's ``Amount`` is a ``Uint`` and its admin guide takes "≥ 0" (the sources are quoted at
-    :data:`limits.AMOUNT_MAX`). SetCompShareTeamAmount's request model, the emulator and the
-    resources' budgets all read amounts with it.
-
-    Raises ``ValueError`` with words that read after the parameter's name.
-    """
-    if type(value) is int and limits.AMOUNT_MIN <= value <= limits.AMOUNT_MAX:  # the usual case
-        return value
-    number: int | None = None
-    if not isinstance(value, bool):
-        try:
-            number = wire.to_int(value)
-        except ValueError:
-            number = None
-    if number is None or not limits.AMOUNT_MIN <= number <= limits.AMOUNT_MAX:
-        raise ValueError(
-            f"must be a whole number of fen (1/100 yuan) from {limits.AMOUNT_MIN} to "
-            f"{limits.AMOUNT_MAX} (digits 0-9), got {kind_of(value)}"
-        )
-    return number
 
 
 _SIGNED_INTEGER_TEXT = re.compile(r"-?[0-9]+(?:\.0*)?")
@@ -179,25 +120,6 @@ def _flag(value: Any) -> bool:
     if isinstance(value, (int, float, str)):
         return str(value).strip().lower() in ("1", "true", "1.0")
     raise ValueError(f"expected a flag (0/1, true/false), got {kind_of(value)}")
-
-
-def kind_of(value: Any) -> str:
-    """What a value is, for messages (a short prefix only): ``null``, ``a boolean (True)``,
-    ``a number (1.5)``, ``a string ('abc')``, ``a list``, ``an object``. The one describer of a
-    bad value: the request and response models, the client and the resources word it the same."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"a boolean ({value})"
-    if isinstance(value, (int, float)):
-        return f"a number ({wire.short(value)})"
-    if isinstance(value, str):
-        return f"a string ({wire.short(value)})"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
 
 
 Id = Annotated[int, BeforeValidator(to_id)]

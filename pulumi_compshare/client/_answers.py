@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pydantic_core
 
-from ..api.fields import kind_of
+from ..api.rules import kind_of
 
 __all__ = [
     "DECODED_CODINGS",

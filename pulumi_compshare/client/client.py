@@ -14,7 +14,6 @@ from typing import Any
 from pydantic import Field
 
 from ..api import limits
-from ..api.fields import to_id
 from ..api.models import (
     AmountFailure,
     AmountOperation,
@@ -46,7 +45,7 @@ from ..api.models import (
     error_map,
     failed_members,
 )
-from ._answers import kind_of
+from ..api.rules import kind_of, to_id
 from ._calls import (
     DEFAULT_TIMEOUT,
     MAX_RESPONSE_BYTES,
