@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pydoc
@@ -58,7 +59,7 @@ def test_help_shows_every_property_with_its_doc_and_an_example(kind: str) -> Non
     text = pydoc.render_doc(cls, renderer=pydoc.plaintext)
     assert "Example Usage" in (cls.__doc__ or "")
     declared = cls._declared
-    assert {p.name for p in declared} <= set(cls.__annotations__)
+    assert {p.name for p in declared if not p.internal} == set(cls.__annotations__)
     for prop in declared:
         if prop.internal:  # set by the resource itself: not part of what help() shows
             assert prop.name.startswith("_") and prop.doc not in text, prop.name
@@ -71,3 +72,33 @@ def test_help_shows_every_property_with_its_doc_and_an_example(kind: str) -> Non
     for name in inspect.signature(cls.__init__).parameters:
         if name != "self":
             assert f":param {name}:" in init_doc, name
+
+
+@pytest.mark.parametrize(
+    ("package", "names"),
+    [
+        ("pulumi_compshare", set(NAMES)),
+        ("pulumi_compshare.resources", {n for name in NAMES for n in (name, f"{name}Provider")}),
+    ],
+)
+def test_what_type_checkers_see_is_the_registry(package: str, names: set[str]) -> None:
+    """A package's resource names come from the registry at run time; type checkers read the
+    ``if TYPE_CHECKING:`` imports instead, which must name exactly the same resources."""
+    module = importlib.import_module(package)
+    tree = ast.parse(inspect.getsource(module))
+    guarded = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    ]
+    imported = {
+        alias.asname or alias.name
+        for block in guarded
+        for node in ast.walk(block)
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").lstrip(".") != "client"
+        and "lookups" not in (node.module or "")
+        for alias in node.names
+    }
+    assert imported == names
+    assert names <= set(module.__all__)

@@ -10,7 +10,7 @@ and ``AvailableAmount`` and that a withdrawal lowers ``AvailableAmount`` (by at 
 left). No source says whether a withdrawal also lowers ``AllocateAmount`` (it may be the total
 ever allocated), so the budget this resource declares is *what the owner gave and did not take
 back*: ``AllocateAmount`` less what this resource withdrew that ``AllocateAmount`` still counts.
-That remainder is recorded in the resource's state (:data:`WITHDRAWN_KEY`, internal); it stays 0
+That remainder is recorded in the resource's state (``__withdrawn``, internal); it stays 0
 where a withdrawal lowers ``AllocateAmount``. Each write is confirmed from what both readings make
 observable: a grant from ``AllocateAmount``; a withdrawal from ``AvailableAmount`` (down by the
 amount) together with ``AllocateAmount`` (down by the amount, or unchanged), which also tells the
@@ -33,7 +33,7 @@ from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..errors import APIError, ResourceError
 from ._cache import reads
-from ._fields import fen, is_unknown, positive_id, stored
+from ._fields import fen, is_unknown, positive_id
 from ._writes import write_and_confirm
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from ..client import CompShareClient
 
 __all__ = [
-    "WITHDRAWN_KEY",
+    "WITHDRAWN_DOC",
     "Declarations",
     "budget_outputs",
     "converge_budget",
@@ -51,22 +51,17 @@ __all__ = [
     "declared_once",
     "live_budget",
     "withdraw_unspent",
-    "withdrawn_of",
 ]
 
 ACTION = "SetCompShareTeamAmount"
 
 R = TypeVar("R")
 
-WITHDRAWN_KEY = "__withdrawn"
-"""The state key of the fen this resource withdrew that ``AllocateAmount`` still counts (the
-cumulative reading); absent when 0. ``__``: internal, never shown in a plan."""
-
-
-def withdrawn_of(values: Mapping[str, Any]) -> int:
-    """The withdrawn fen kept in ``values`` (old outputs), 0 when absent or unreadable."""
-    value = stored(fen, values.get(WITHDRAWN_KEY))
-    return value if isinstance(value, int) else 0
+WITHDRAWN_DOC = (
+    "Set by TeamMembership itself: the fen it withdrew that ``AllocateAmount`` still counts "
+    "(the cumulative reading); absent when 0. Kept as ``__withdrawn``, an internal key."
+)
+"""The doc of TeamMembership's ``_withdrawn`` (an internal output: ``__withdrawn`` in state)."""
 
 
 def counted(relation: Relation, withdrawn: int) -> int:
@@ -82,10 +77,11 @@ def live_budget(relation: Relation, withdrawn: int) -> int:
 
 
 def budget_outputs(desired: int | None, relation: Relation, withdrawn: int) -> dict[str, Any]:
-    """``allocated_amount``: the live budget once the member has joined; before that, the
-    declared one (nothing can be granted yet, so no diff). ``budget_pending``: a declared budget
-    waits for the member to join. :data:`WITHDRAWN_KEY` when not 0."""
-    kept = {WITHDRAWN_KEY: counted(relation, withdrawn)} if counted(relation, withdrawn) else {}
+    """The budget's state by attribute name. ``allocated_amount``: the live budget once the
+    member has joined; before that, the declared one (nothing can be granted yet, so no diff).
+    ``budget_pending``: a declared budget waits for the member to join. ``_withdrawn``: what
+    this resource withdrew that ``AllocateAmount`` still counts (``None`` for 0)."""
+    kept = {"_withdrawn": counted(relation, withdrawn) or None}
     live = live_budget(relation, withdrawn)
     if desired is None:
         return {"allocated_amount": None, "budget_pending": False, **kept}

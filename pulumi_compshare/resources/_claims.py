@@ -11,7 +11,7 @@ now holds, and the stack would record a member who is gone. So a delete (or an u
 managing something) leaves alone whatever *another* resource holds in this process.
 
 The provider does not see URNs, so each resource carries a random *holder* token in its state
-(:data:`HOLDER_KEY`, an internal key the engine never displays): the resource that deletes an
+(``__holder``, an internal key the engine never displays): the resource that deletes an
 object it holds itself is not stopped; one whose object another holder took over is.
 
 Another stack runs in another process: it cannot see these claims (the README says what happens).
@@ -21,19 +21,21 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable
 from typing import Any
 
-__all__ = ["HOLDER_KEY", "Claims", "claims", "holder_of"]
+__all__ = ["HOLDER_DOC", "Claims", "claims", "holder_of"]
 
-HOLDER_KEY = "__holder"
-"""The state key of a resource's holder token (``__``: internal, never shown in a plan)."""
+HOLDER_DOC = (
+    "Set by the resource itself: a random token that tells this resource from another of the "
+    "stack holding the same object (a rename). Kept as ``__holder``, an internal key."
+)
+"""The doc of each resource's ``_holder`` (an internal output: ``__holder`` in state)."""
 
 
-def holder_of(values: Mapping[str, Any]) -> str:
-    """The holder token kept in ``values`` (old outputs), or a new one (a new resource, or
-    state written before tokens existed)."""
-    token = values.get(HOLDER_KEY)
+def holder_of(token: str | None) -> str:
+    """The holder token kept in state (the resource's ``_holder``), or a new one (a new
+    resource, or state written before tokens existed)."""
     return token if isinstance(token, str) and token else uuid.uuid4().hex
 
 

@@ -1,21 +1,33 @@
-"""The program side of a resource: one declaration of its properties, from which everything
-else is derived (in the spirit of pulumi-go-provider's ``infer``: a resource is typed args and
-state, plus the provider's methods).
+"""The program side of a resource: the class a Pulumi program instantiates.
 
-A resource class declares each property once, as an annotated class attribute::
+A resource's properties are declared once, in its provider's typed state class (``_values``: in
+the spirit of pulumi-go-provider's ``infer``, a resource is typed args and state, plus the
+provider's methods)::
+
+    class TeamArgs(Args):
+        name: str = prop("The team's name.", text(64), required=True)
+
+    class TeamState(TeamArgs, State):
+        team_id: int = output("The team id.", from_id=-1)
 
     class Team(CompShareResource, module="compshare", name="Team", provider=TeamProvider):
-        name: pulumi.Output[str] = prop("The team's name.", text(64), required=True)
-        team_id: pulumi.Output[int] = output("The team id.", from_id=-1)
+        name: pulumi.Output[str]
+        team_id: pulumi.Output[int]
 
-and gets: the provider's ``kind`` and input ``props`` (check, diff, parsing), the props dict
-Pulumi registers (every declared key, outputs as ``None``), the output attributes with their
-docs in ``help()``, the ``:param`` docs of ``__init__`` and ``get``, and the id-derived outputs.
+        def __init__(self, resource_name, name, opts=None):
+            self._register(resource_name, opts, locals())
+
+The resource class annotates each public property for type checkers (checked against the
+declarations when the class is made) and gets: the provider's ``kind`` and input ``props``, the
+props dict Pulumi registers (every declared key, outputs as ``None``, internal inputs derived),
+the output attributes with their docs in ``help()``, the ``:param`` docs of ``__init__`` and
+``get``, and the id-derived outputs.
 """
 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
 import pulumi
@@ -36,22 +48,37 @@ _COMMON_PARAMS = {
 
 
 class CompShareResource(pulumi.dynamic.Resource):
-    """Base of the resources: registers the declared properties with the declared provider."""
+    """Base of the resources: registers the declared properties with the declared provider.
 
-    _provider_class: ClassVar[type[CompShareProvider]]
+    The properties are declared once, in the provider's typed state class
+    (``provider.state_type``); the resource class annotates each non-internal one as a
+    ``pulumi.Output`` for type checkers, and gets it as an attribute with its documentation."""
+
+    _provider_class: ClassVar[type[CompShareProvider[Any, Any]]]
     _declared: ClassVar[tuple[Prop, ...]] = ()
 
     def __init_subclass__(
-        cls, provider: type[CompShareProvider] | None = None, **kwargs: Any
+        cls, provider: type[CompShareProvider[Any, Any]] | None = None, **kwargs: Any
     ) -> None:
         super().__init_subclass__(**kwargs)
         if provider is None:
             return
-        declared = tuple(v for v in vars(cls).values() if isinstance(v, Prop))
+        declared = provider.state_type.props
         cls._declared = declared
         cls._provider_class = provider
         provider.kind = kwargs.get("name") or cls.__name__
         provider.props = tuple(p for p in declared if p.is_input)
+        shown = [p for p in declared if not p.internal]
+        annotated = set(vars(cls).get("__annotations__", {}))
+        if annotated != {p.name for p in shown}:
+            raise TypeError(
+                f"{cls.__name__} must annotate exactly the properties of "
+                f"{provider.state_type.__name__}: missing "
+                f"{sorted({p.name for p in shown} - annotated)}, extra "
+                f"{sorted(annotated - {p.name for p in shown})}"
+            )
+        for declared_prop in shown:  # the output attribute, with its doc in help()
+            setattr(cls, declared_prop.name, declared_prop)
         docs = {p.name: p.doc for p in declared if p.is_input}
         for method in (cls.__init__, vars(cls).get("get")):  # an inherited get() keeps its doc
             function = getattr(method, "__func__", method)
@@ -60,10 +87,23 @@ class CompShareResource(pulumi.dynamic.Resource):
                 function.__doc__ = "\n\n".join(filter(None, (head, _param_docs(function, docs))))
 
     def _register(
-        self, resource_name: str, opts: pulumi.ResourceOptions | None, **inputs: Any
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None,
+        inputs: Mapping[str, Any],
     ) -> None:
-        """Register with the declared inputs (every other declared key as an output)."""
-        props = {p.key: inputs.get(p.name) if p.is_input else None for p in self._declared}
+        """Register with the declared inputs, taken by name from ``inputs`` (the arguments of
+        ``__init__``: ``locals()``); every other declared key is an output. An internal input
+        is computed by its declaration (``Prop.derive``) from the resource name and options."""
+        props: dict[str, Any] = {}
+        for declared in self._declared:
+            if not declared.is_input:
+                if not declared.internal:
+                    props[declared.key] = None
+            elif declared.derive is not None:
+                props[declared.key] = declared.derive(resource_name, opts)
+            else:
+                props[declared.key] = inputs.get(declared.name)
         pulumi.dynamic.Resource.__init__(self, self._provider_class(), resource_name, props, opts)
         for declared in self._declared:
             if declared.from_id is not None:
@@ -92,7 +132,7 @@ class CompShareResource(pulumi.dynamic.Resource):
         """An existing object, read by id (``ResourceOptions(id=...)``); read-only."""
         resource = cls.__new__(cls)
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        resource._register(resource_name, merged, **inputs)
+        resource._register(resource_name, merged, inputs)
         return resource
 
 

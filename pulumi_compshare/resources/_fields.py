@@ -19,8 +19,8 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from ..api import limits, wire
-from ..api.fields import kind_of as _kind
-from ..api.fields import to_fen, to_id
+from ..api.rules import kind_of as _kind
+from ..api.rules import to_fen, to_id
 
 __all__ = [
     "UNKNOWN",
@@ -91,10 +91,19 @@ class Prop:
     """Set by the resource itself, never by the user: kept under :attr:`key` (``__name``), which
     the engine never displays (``resource.IsInternalPropertyKey`` in the engine's display), and
     never an output."""
+    derive: Callable[[str, Any], Any] | None = None
+    """An internal input's value, computed when the resource is declared from its name and
+    options (``derive(resource_name, opts)``)."""
 
     @property
     def is_input(self) -> bool:
         return self.parse is not None
+
+    @property
+    def is_output(self) -> bool:
+        """Kept in the outputs (state): every property but an internal input (a hint the
+        resource passes its provider, such as the creation marker, kept only in the inputs)."""
+        return not (self.internal and self.is_input)
 
     @property
     def key(self) -> str:
@@ -128,8 +137,10 @@ def prop(
     unmanaged_when_none: bool = False,
     create_only: bool = False,
     internal: bool = False,
+    derive: Callable[[str, Any], Any] | None = None,
 ) -> Any:
-    """Declare an input property (also an output of the same name, unless ``internal``)."""
+    """Declare an input property (also an output of the same name, unless ``internal``;
+    ``derive``: an internal input computed from the resource's name and options)."""
     return Prop(
         "",
         parse,
@@ -140,12 +151,14 @@ def prop(
         unmanaged_when_none,
         create_only,
         internal=internal,
+        derive=derive,
     )
 
 
-def output(doc: str, *, from_id: int | None = None) -> Any:
-    """Declare an output-only property."""
-    return Prop("", None, doc, from_id=from_id)
+def output(doc: str, *, from_id: int | None = None, internal: bool = False) -> Any:
+    """Declare an output-only property (``internal``: kept in state under ``__name``, never
+    shown, never an attribute of the resource)."""
+    return Prop("", None, doc, from_id=from_id, internal=internal)
 
 
 def _parser(prop: Prop) -> Parser:

@@ -11,15 +11,17 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
     ConfigureRequest,
+    CreateResult,
     DiffResult,
     ReadResult,
     ResourceProvider,
+    UpdateResult,
 )
 
 from ..config import Profile, Settings, client_for, settings_from
@@ -30,15 +32,18 @@ from ._fields import (
     check_props,
     diff_props,
     is_unknown,
-    parse_props,
     positive_id,
     profile_name,
 )
+from ._values import Args, State
 
 if TYPE_CHECKING:  # the client loads with the first API call
     from ..client import CompShareClient
 
-__all__ = ["CompShareProvider", "relation_id", "relation_id_of", "say"]
+__all__ = ["CompShareProvider", "Gone", "relation_id", "relation_id_of", "say"]
+
+A = TypeVar("A", bound=Args)
+S = TypeVar("S", bound=State)
 
 
 def say(line: str) -> None:
@@ -49,17 +54,43 @@ def say(line: str) -> None:
     sys.stderr.flush()
 
 
-class CompShareProvider(ResourceProvider):
-    """Base of the CompShare dynamic providers.
+class Gone:
+    """What a Read found when the object no longer exists: the action that said so and the
+    object in the user's words (``"team 1001"``)."""
 
-    A resource class declares its properties (``_fields.prop`` / ``output``) and names its
-    provider; that sets ``kind`` (the resource class name) and ``props`` (the inputs) here.
-    Subclasses implement the operations; this class supplies ``configure``, ``check``, ``diff``,
-    parsing and the one-line errors.
+    __slots__ = ("action", "what")
+
+    def __init__(self, action: str, what: str) -> None:
+        self.action = action
+        self.what = what
+
+
+class CompShareProvider(ResourceProvider, Generic[A, S]):
+    """Base of the CompShare dynamic providers: the engine's property maps in and out, typed
+    values in between.
+
+    A resource module declares its inputs and state as typed classes (``_values.Args`` /
+    ``State``, one ``prop()`` / ``output()`` per property) and a provider naming them
+    (``args_type``, ``state_type``); the resource class names its provider, which sets
+    ``kind`` (the resource class name) and ``props`` (the inputs) here. This class supplies
+    ``configure``, ``check``, ``diff``, the one-line errors and the engine's ``create``,
+    ``read``, ``update`` and ``delete``, which parse the engine's values (engine floats become
+    ints; stored state is read leniently), pick the client of the resource's profile, and call
+    the resource's typed operations:
+
+    - :meth:`on_create` ``(client, args) -> (id, state)``
+    - :meth:`on_read` ``(client, id, state) -> state | Gone`` (refresh, and a get by id)
+    - :meth:`on_update` ``(client, id, olds, args) -> state``
+    - :meth:`on_delete` ``(client, id, state)``
+    - :meth:`on_diff` ``(id, olds, news) -> DiffResult`` (optional; ``news`` may hold unknowns)
+
+    A failure inside them becomes one line naming the resource (:meth:`failing_as`).
     """
 
     kind: ClassVar[str] = ""
     props: ClassVar[tuple[Prop, ...]] = ()
+    args_type: ClassVar[type[Args]] = Args
+    state_type: ClassVar[type[State]] = State
     state_key: ClassVar[str] = ""
     """An output-only property that every stored state holds. A Read whose properties lack it
     is a get (``ResourceOptions(id=...)``: the engine sends the program's inputs), not a
@@ -120,13 +151,81 @@ class CompShareProvider(ResourceProvider):
         value = values.get("profile")
         return None if value is None else profile_name(value)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Old outputs against new checked inputs: identity properties replace, others update."""
-        return diff_props(self.props, olds, news)
+    # ------------------------------------------------------------------ the engine's calls
 
-    def parse(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Inputs (or stored outputs) as Python values; the one place engine floats become ints."""
-        return parse_props(self.kind, self.props, values)
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Old outputs against new checked inputs (:meth:`on_diff`)."""
+        return self.on_diff(id_, self.stored(olds), news)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        args = self.parse(props)
+        with self.failing_as(self.name_of(args), existed=False):
+            id_, state = self.on_create(self.client(_profile(args)), args)
+            return CreateResult(id_, state.outputs())
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refresh (``props``: the stored outputs) or a get (the program's inputs, id given)."""
+        with self.failing_as(id_):
+            state = self.stored(props)
+            found = self.on_read(self.client(_profile(state)), id_, state)
+            if isinstance(found, Gone):
+                return self.gone(props, found.action, found.what)
+            declared = {p.key for p in self.state_type.props}
+            # kept as they are: outputs another version of the package stored (a refresh after
+            # an upgrade changes nothing it does not read)
+            kept = {k: v for k, v in props.items() if k not in declared and not k.startswith("__")}
+            return ReadResult(id_, {**kept, **found.outputs()})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        args = self.parse(news)
+        with self.failing_as(id_):
+            state = self.on_update(self.client(_profile(args)), id_, self.stored(olds), args)
+            return UpdateResult(state.outputs())
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        with self.failing_as(id_):
+            state = self.stored(props)
+            self.on_delete(self.client(_profile(state)), id_, state)
+
+    # ------------------------------------------------------------------ what a resource implements
+
+    def name_of(self, args: A) -> str:
+        """The resource in a failure line before it has an id (e.g. the team's name)."""
+        return self.kind
+
+    def on_diff(self, id_: str, olds: S, news: dict[str, Any]) -> DiffResult:
+        """Identity properties replace, others update. ``news``: the checked inputs, which
+        hold unknowns in a preview (:meth:`known` gives them typed once all are known)."""
+        return diff_props(self.props, olds.to_dict(), news)
+
+    def on_create(self, client: CompShareClient, args: A) -> tuple[str, S]:
+        raise NotImplementedError
+
+    def on_read(self, client: CompShareClient, id_: str, state: S) -> S | Gone:
+        raise NotImplementedError
+
+    def on_update(self, client: CompShareClient, id_: str, olds: S, args: A) -> S:
+        raise NotImplementedError
+
+    def on_delete(self, client: CompShareClient, id_: str, state: S) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ values
+
+    def parse(self, values: dict[str, Any]) -> A:
+        """Checked inputs as typed values; the one place engine floats become ints. Raises
+        ``ValueError`` naming the property for anything check would have refused."""
+        return cast("A", self.args_type.parse(self.kind, values))
+
+    def stored(self, values: dict[str, Any]) -> S:
+        """Stored state (or a get's inputs) as typed values, read leniently."""
+        return cast("S", self.state_type.stored(values))
+
+    def known(self, news: dict[str, Any]) -> A | None:
+        """The new inputs of a Diff as typed values, or ``None`` while some are unknown."""
+        if any(is_unknown(value) for value in news.values()):
+            return None
+        return self.parse(news)
 
     def is_get(self, props: dict[str, Any]) -> bool:
         """Whether a Read is a get of an existing object rather than a refresh of state."""
@@ -158,6 +257,12 @@ class CompShareProvider(ResourceProvider):
             raise ResourceError(line) from None
         except (CompShareError, ValueError) as exc:
             raise ResourceError(f"{self.kind} {what}: {exc}") from None
+
+
+def _profile(values: Args) -> str | None:
+    """The ``profile`` a resource's values name (``None``: the default credentials)."""
+    profile = getattr(values, "profile", None)
+    return profile if isinstance(profile, str) else None
 
 
 def relation_id(kind: str, value: str) -> tuple[int, int]:

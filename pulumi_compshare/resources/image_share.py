@@ -18,11 +18,12 @@ from ..errors import (
     UnavailableError,
 )
 from ._cache import reads
-from ._claims import HOLDER_KEY, claims, holder_of
+from ._claims import HOLDER_DOC, claims, holder_of
 from ._declare import CompShareResource
 from ._fields import boolean, diff_props, id_set, image_id, output, profile_name, prop
 from ._journal import Intent, intent, traces
-from ._provider import CompShareProvider, say
+from ._provider import CompShareProvider, Gone, say
+from ._values import Args, State
 
 if TYPE_CHECKING:  # the client loads with the first API call
     from ..client import CompShareClient
@@ -37,39 +38,79 @@ def _batches(ids: Sequence[int]) -> Iterator[list[int]]:
         yield list(ids[start : start + limits.SHARE_BATCH_MAX])
 
 
-class ImageShareProvider(CompShareProvider):
+class ShareArgs(Args):
+    """The inputs of an ImageShare."""
+
+    image_id: str = prop(
+        'The custom image, e.g. ``"compshareImage-abc"``.', image_id, required=True, replaces=True
+    )
+    account_ids: list[int] = prop(
+        "The company ids of the accounts to share with; as an output, the managed accounts that "
+        "really have access (sorted).",
+        id_set,
+        required=True,
+    )
+    exclusive: bool = prop("Also remove every account not listed.", boolean, default=False)
+    profile: str | None = prop(
+        "The image owner's named credential set from ``compshare:profiles``; ``None``: the "
+        "default one.",
+        profile_name,
+        replaces=True,
+    )
+
+
+class ShareState(ShareArgs, State):
+    """The state of an ImageShare."""
+
+    unmanaged_account_ids: list[int] | None = output(
+        "Accounts the image is shared with that this resource does not manage (sorted)."
+    )
+    _holder: str | None = output(HOLDER_DOC, internal=True)
+
+
+class ImageShareProvider(CompShareProvider[ShareArgs, ShareState]):
     """Shares a custom image with a set of accounts. Every write is computed against the live
     share list, so an interrupted or retried operation converges."""
 
+    args_type = ShareArgs
+    state_type = ShareState
     state_key = "unmanaged_account_ids"
 
-    def diff(
-        self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+    def name_of(self, args: ShareArgs) -> str:
+        return args.image_id
+
+    def on_diff(
+        self, id_: str, olds: ShareState, news: dict[str, Any]
     ) -> pulumi.dynamic.DiffResult:
         # exclusive=True owns the whole list: accounts shared elsewhere are drift to remove.
-        strangers = news.get("exclusive") is True and bool(olds.get("unmanaged_account_ids"))
+        strangers = news.get("exclusive") is True and bool(olds.unmanaged_account_ids)
         # Same image under another profile: remove before re-adding, or the new share would
         # adopt accounts the old one then removes.
-        same_image = olds.get("image_id") == news.get("image_id")
+        same_image = olds.image_id == news.get("image_id")
         result = diff_props(
-            self.props, olds, news, also_changed=strangers, delete_before_replace=same_image
+            self.props,
+            olds.to_dict(),
+            news,
+            also_changed=strangers,
+            delete_before_replace=same_image,
         )
-        if not result.changes and not result.replaces and isinstance(news.get("image_id"), str):
-            result.changes = self._left_behind(_id, olds, news)
+        if not result.changes and not result.replaces:
+            args = self.known(news)
+            if args is not None:
+                result.changes = self._left_behind(id_, olds, args)
         return result
 
-    def _left_behind(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    def _left_behind(self, id_: str, olds: ShareState, args: ShareArgs) -> bool:
         """Whether a killed or timed-out run of a share of this image left accounts it added but
         never recorded (its trace on this machine) that the program does not declare: the update
         removes them. Says which on stderr. Reads only this machine's journal, not the API."""
-        args = self.parse(news)
         with self.failing_as(id_):
-            client = self.client(args["profile"])
-        recorded = set(id_set(olds.get("account_ids") or [])) | set(args["account_ids"])
-        stray = _traced_accounts(client, args["image_id"]) - recorded
+            client = self.client(args.profile)
+        recorded = set(olds.account_ids or []) | set(args.account_ids)
+        stray = _traced_accounts(client, args.image_id) - recorded
         if stray:  # rare: only then is the live list read, so the plan names what is there
             with self.failing_as(id_):
-                share = reads.share_list(client, args["image_id"])
+                share = reads.share_list(client, args.image_id)
             stray &= {a.account_id for a in share or ()}
         if stray:
             say(
@@ -78,68 +119,52 @@ class ImageShareProvider(CompShareProvider):
             )
         return bool(stray)
 
-    def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
-        args = self.parse(props)
-        with self.failing_as(args["image_id"], existed=False):
-            client = self.client(args["profile"])
-            leftovers = _traces(client, args["image_id"])
-            live = self._converge(client, args, stop_managing=_accounts(leftovers))
-            _used(leftovers)
-            holder = holder_of({})
-            claims.hold(_claims(client, args["image_id"], args["account_ids"]), holder)
-            return pulumi.dynamic.CreateResult(args["image_id"], _outputs(args, live, holder))
+    def on_create(self, client: CompShareClient, args: ShareArgs) -> tuple[str, ShareState]:
+        leftovers = _traces(client, args.image_id)
+        live = self._converge(client, args, stop_managing=_accounts(leftovers))
+        _used(leftovers)
+        holder = holder_of(None)
+        claims.hold(_claims(client, args.image_id, args.account_ids), holder)
+        return args.image_id, _state(ShareState(**vars(args)), live, holder)
 
-    def update(
-        self, id_: str, olds: dict[str, Any], news: dict[str, Any]
-    ) -> pulumi.dynamic.UpdateResult:
-        args = self.parse(news)
-        with self.failing_as(id_):
-            client = self.client(args["profile"])
-            managed_before = set(id_set(olds.get("account_ids") or []))
-            holder = holder_of(olds)
-            dropped = managed_before - set(args["account_ids"])
-            leftovers = _traces(client, id_)
-            stop = _unclaimed(client, id_, dropped | _accounts(leftovers), holder)
-            live = self._converge(client, args, stop_managing=stop)
-            _used(leftovers)
-            claims.hold(_claims(client, id_, args["account_ids"]), holder)
-            return pulumi.dynamic.UpdateResult(_outputs(args, live, holder))
+    def on_update(
+        self, client: CompShareClient, id_: str, olds: ShareState, args: ShareArgs
+    ) -> ShareState:
+        managed_before = set(olds.account_ids or [])
+        holder = holder_of(olds._holder)
+        dropped = managed_before - set(args.account_ids)
+        leftovers = _traces(client, id_)
+        stop = _unclaimed(client, id_, dropped | _accounts(leftovers), holder)
+        live = self._converge(client, args, stop_managing=stop)
+        _used(leftovers)
+        claims.hold(_claims(client, id_, args.account_ids), holder)
+        return _state(olds.replace(**vars(args)), live, holder)
 
-    def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
+    def on_read(self, client: CompShareClient, id_: str, state: ShareState) -> ShareState | Gone:
         """Refresh: accounts removed elsewhere disappear from ``account_ids`` (drift the next up
         restores); an image that no longer exists leaves the state."""
-        with self.failing_as(id_):
-            profile = self.profile_of(props)
-            share = reads.share_list(self.client(profile), id_)
-            if share is None:
-                return self.gone(props, "DescribeCompShareImageShareAccounts", f"image {id_}")
-            exclusive = props.get("exclusive")
-            args = {
-                "image_id": id_,
-                "account_ids": id_set(props.get("account_ids") or []),
-                "exclusive": exclusive if isinstance(exclusive, bool) else False,
-                "profile": profile,
-            }
-            live = {a.account_id for a in share}
-            return pulumi.dynamic.ReadResult(id_, _outputs(args, live, props.get(HOLDER_KEY)))
+        share = reads.share_list(client, id_)
+        if share is None:
+            return Gone("DescribeCompShareImageShareAccounts", f"image {id_}")
+        live = {a.account_id for a in share}
+        state = state.replace(image_id=id_, account_ids=state.account_ids or [])
+        return _state(state, live, state._holder)
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def on_delete(self, client: CompShareClient, id_: str, state: ShareState) -> None:
         """Remove the accounts this resource manages (not those another resource of this stack
         took over in this deployment); a missing image counts as deleted."""
-        with self.failing_as(id_):
-            client = self.client(self.profile_of(props))
-            leftovers = _traces(client, id_)
-            managed = set(id_set(props.get("account_ids") or [])) | _accounts(leftovers)
-            managed = _unclaimed(client, id_, managed, props.get(HOLDER_KEY))
-            live = self._live(client, id_, missing_ok=True)
-            if live is not None:
-                self._remove(client, id_, sorted(managed & live))
-            _used(leftovers)
+        leftovers = _traces(client, id_)
+        managed = set(state.account_ids or []) | _accounts(leftovers)
+        managed = _unclaimed(client, id_, managed, state._holder)
+        live = self._live(client, id_, missing_ok=True)
+        if live is not None:
+            self._remove(client, id_, sorted(managed & live))
+        _used(leftovers)
 
     # ------------------------------------------------------------------ convergence
 
     def _converge(
-        self, client: CompShareClient, args: dict[str, Any], stop_managing: set[int]
+        self, client: CompShareClient, args: ShareArgs, stop_managing: set[int]
     ) -> set[int]:
         """Add what is missing, then remove what must go (accounts no longer listed; with
         ``exclusive``, every account not listed). Returns the share list afterwards.
@@ -148,11 +173,11 @@ class ImageShareProvider(CompShareProvider):
         batch), the accounts this operation tried to add are removed again before the error is
         raised, so no account keeps access that the stack's state does not show.
         """
-        image = args["image_id"]
-        desired = set(args["account_ids"])
+        image = args.image_id
+        desired = set(args.account_ids)
         live = self._live(client, image)
         assert live is not None
-        unwanted = (live - desired) if args["exclusive"] else (stop_managing & live) - desired
+        unwanted = (live - desired) if args.exclusive else (stop_managing & live) - desired
         sent: list[int] = []
         invalid: set[int] = set()
         adding = sorted(desired - live)
@@ -288,14 +313,13 @@ def _ids(ids: Iterable[int]) -> str:
     return ", ".join(map(str, sorted(ids)))
 
 
-def _outputs(args: dict[str, Any], live: set[int], holder: str | None) -> dict[str, Any]:
-    managed = set(args["account_ids"])
-    return {
-        **args,
-        "account_ids": sorted(managed & live),
-        "unmanaged_account_ids": sorted(live - managed),
-        **({HOLDER_KEY: holder} if holder else {}),
-    }
+def _state(state: ShareState, live: set[int], holder: str | None) -> ShareState:
+    managed = set(state.account_ids)
+    return state.replace(
+        account_ids=sorted(managed & live),
+        unmanaged_account_ids=sorted(live - managed),
+        _holder=holder,
+    )
 
 
 class ImageShare(
@@ -326,27 +350,11 @@ class ImageShare(
         existing = compshare.ImageShare.get("seen", id="compshareImage-def")
     """
 
-    image_id: pulumi.Output[str] = prop(
-        'The custom image, e.g. ``"compshareImage-abc"``.', image_id, required=True, replaces=True
-    )
-    account_ids: pulumi.Output[list[int]] = prop(
-        "The company ids of the accounts to share with; as an output, the managed accounts that "
-        "really have access (sorted).",
-        id_set,
-        required=True,
-    )
-    exclusive: pulumi.Output[bool] = prop(
-        "Also remove every account not listed.", boolean, default=False
-    )
-    profile: pulumi.Output[str | None] = prop(
-        "The image owner's named credential set from ``compshare:profiles``; ``None``: the "
-        "default one.",
-        profile_name,
-        replaces=True,
-    )
-    unmanaged_account_ids: pulumi.Output[list[int]] = output(
-        "Accounts the image is shared with that this resource does not manage (sorted)."
-    )
+    image_id: pulumi.Output[str]
+    account_ids: pulumi.Output[list[int]]
+    exclusive: pulumi.Output[bool]
+    profile: pulumi.Output[str | None]
+    unmanaged_account_ids: pulumi.Output[list[int]]
 
     def __init__(
         self,
@@ -357,14 +365,7 @@ class ImageShare(
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        self._register(
-            resource_name,
-            opts,
-            image_id=image_id,
-            account_ids=account_ids,
-            exclusive=exclusive,
-            profile=profile,
-        )
+        self._register(resource_name, opts, locals())
 
     @classmethod
     def get(

@@ -29,7 +29,8 @@ from ._cache import reads
 from ._declare import CompShareResource
 from ._fields import output, positive_id, profile_name, prop, text
 from ._journal import intent, traces
-from ._provider import CompShareProvider, say
+from ._provider import CompShareProvider, Gone, say
+from ._values import Args, State
 from ._writes import write_and_confirm
 
 if TYPE_CHECKING:  # the client and the API models load with the first API call
@@ -69,43 +70,86 @@ def _marker(value: Any) -> str:
     return value
 
 
-class TeamProvider(CompShareProvider):
+class TeamArgs(Args):
+    """The inputs of a Team."""
+
+    name: str = prop(
+        "The team's name (1 to 64 characters).",
+        text(limits.TEAM_NAME_MAX, allow_empty=False),
+        required=True,
+    )
+    description: str | None = prop(
+        "The team's description (at most 256 characters; may span lines).",
+        text(limits.TEAM_DESCRIPTION_MAX, multiline=True),
+    )
+    profile: str | None = prop(
+        "A named credential set from ``compshare:profiles``; ``None``: the default one.",
+        profile_name,
+        replaces=True,
+    )
+    adopt_team_id: int | None = prop(
+        "Take over this existing team of the account on create instead of making a new one "
+        "(its name and description become the declared ones; destroy deletes it unless "
+        "``retain_on_delete``). Read only when the resource is created.",
+        positive_id,
+        create_only=True,
+    )
+    _creation_marker: str | None = prop(
+        "Set by Team itself: a hash of the resource's URN that identifies the team it creates. "
+        "Kept as ``__creation_marker``, an internal key: never shown in a plan or an output.",
+        _marker,
+        create_only=True,
+        internal=True,
+        derive=creation_marker,
+    )
+
+
+class TeamState(TeamArgs, State):
+    """The state of a Team."""
+
+    team_id: int = output(
+        "The team id (the Pulumi id as a number; known in previews of updates).", from_id=-1
+    )
+    company_id: int | None = output("The company (account) id of the team's owner.")
+
+
+class TeamProvider(CompShareProvider[TeamArgs, TeamState]):
     """CRUD of a team. The Pulumi id is the team id."""
 
+    args_type = TeamArgs
+    state_type = TeamState
     state_key = "team_id"
 
-    def diff(
-        self, id_: str, olds: dict[str, Any], news: dict[str, Any]
-    ) -> pulumi.dynamic.DiffResult:
-        result = super().diff(id_, olds, news)
-        if result.changes and _TAG_START in str(olds.get("description") or ""):
+    def name_of(self, args: TeamArgs) -> str:
+        return repr(args.name)
+
+    def on_diff(self, id_: str, olds: TeamState, news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
+        result = super().on_diff(id_, olds, news)
+        if result.changes and _TAG_START in (olds.description or ""):
             say(
                 f"Team {id_}: name, description: set the declared ones (the create that made "
                 "the team could not)"
             )
         return result
 
-    def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
-        args = self.parse(props)
-        with self.failing_as(repr(args["name"]), existed=False):
-            client = self.client(args["profile"])
-            if args["adopt_team_id"] is not None:
-                team = self._adopt(client, args["adopt_team_id"])
+    def on_create(self, client: CompShareClient, args: TeamArgs) -> tuple[str, TeamState]:
+        if args.adopt_team_id is not None:
+            team = self._adopt(client, args.adopt_team_id)
+            live = self._restore(client, team, args)
+        else:
+            # No URN-based marker (the resource was not declared by Team): no leftover to find.
+            marker = args._creation_marker or uuid.uuid4().hex[:24]
+            team = self._create(client, args.name, marker)
+            # Until the engine has the id, this machine remembers which team is this
+            # resource's: a restore that lands removes the marker, and a process killed
+            # right after it would otherwise leave the next up nothing to find the team by.
+            with _made(client, marker, team.id):
                 live = self._restore(client, team, args)
-            else:
-                # No URN-based marker (the resource was not declared by Team): no leftover to find.
-                marker = args["__creation_marker"] or uuid.uuid4().hex[:24]
-                team = self._create(client, args["name"], marker)
-                # Until the engine has the id, this machine remembers which team is this
-                # resource's: a restore that lands removes the marker, and a process killed
-                # right after it would otherwise leave the next up nothing to find the team by.
-                with _made(client, marker, team.id):
-                    live = self._restore(client, team, args)
-            outputs = self._outputs(live, team.id, team.company_id)
-            return pulumi.dynamic.CreateResult(str(team.id), outputs)
+        state = TeamState(**vars(live), team_id=team.id, company_id=team.company_id)
+        return str(team.id), state
 
     @staticmethod
-    def _restore(client: CompShareClient, team: ApiTeam, args: dict[str, Any]) -> dict[str, Any]:
+    def _restore(client: CompShareClient, team: ApiTeam, args: TeamArgs) -> TeamArgs:
         """Give the team found its declared name and description; returns the values to record.
 
         Once the team exists and is found, Create must not fail for want of this write: a failed
@@ -114,13 +158,13 @@ class TeamProvider(CompShareProvider):
         reported as drift (the name and description the team had when found are recorded) and
         the next ``pulumi up`` sets them, its Diff saying why."""
         try:
-            client.update_team(team.id, name=args["name"], description=args["description"] or "")
+            client.update_team(team.id, name=args.name, description=args.description or "")
         except APIError as exc:
             say(
                 f"Team {team.id}: created, but setting its name and description failed "
                 f"({exc.action}: {exc.message}); the next `pulumi up` sets them"
             )
-            return {**args, "name": team.name, "description": team.description}
+            return args.replace(name=team.name, description=team.description)
         return args
 
     @staticmethod
@@ -182,50 +226,36 @@ class TeamProvider(CompShareProvider):
             "(compshare.get_teams() lists them) and the profile",
         )
 
-    def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
-        """Refresh (props: old outputs) or get (props: the program's inputs, id given)."""
-        with self.failing_as(id_):
-            profile = self.profile_of(props)
-            team_id = positive_id(id_)
-            info = reads.team_info(self.client(profile), team_id)
-            if info is None:
-                return self.gone(props, "GetCompShareTeamInfo", f"team {team_id}")
-            team = info.team
-            description: str | None = team.description
-            if not description and props.get("description") is None:
-                description = None  # unset stays unset rather than drifting to ""
-            live = {"name": team.name, "description": description, "profile": profile}
-            if "creation_marker" in props:  # kept by 0.1 as an output: leave it, unshown
-                live["creation_marker"] = props["creation_marker"]
-            return pulumi.dynamic.ReadResult(id_, self._outputs(live, team.id, team.company_id))
+    def on_read(self, client: CompShareClient, id_: str, state: TeamState) -> TeamState | Gone:
+        """Refresh (the stored state) or get (the program's inputs, id given)."""
+        team_id = positive_id(id_)
+        info = reads.team_info(client, team_id)
+        if info is None:
+            return Gone("GetCompShareTeamInfo", f"team {team_id}")
+        team = info.team
+        description: str | None = team.description
+        if not description and state.description is None:
+            description = None  # unset stays unset rather than drifting to ""
+        return state.replace(
+            name=team.name, description=description, team_id=team.id, company_id=team.company_id
+        )
 
-    def update(
-        self, id_: str, olds: dict[str, Any], news: dict[str, Any]
-    ) -> pulumi.dynamic.UpdateResult:
-        args = self.parse(news)
-        with self.failing_as(id_):
-            client = self.client(args["profile"])
-            client.update_team(id_, name=args["name"], description=args["description"] or "")
-            info = reads.team_info(client, int(id_))
-            company_id = info.team.company_id if info else olds.get("company_id")
-            return pulumi.dynamic.UpdateResult(self._outputs(args, int(id_), company_id))
+    def on_update(
+        self, client: CompShareClient, id_: str, olds: TeamState, args: TeamArgs
+    ) -> TeamState:
+        client.update_team(id_, name=args.name, description=args.description or "")
+        info = reads.team_info(client, int(id_))
+        company_id = info.team.company_id if info else olds.company_id
+        return TeamState(**vars(args), team_id=int(id_), company_id=company_id)
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        with self.failing_as(id_):
-            client = self.client(self.profile_of(props))
-            try:
-                client.delete_team(id_)
-            except NotFoundError:
-                pass
-            except APIError as exc:
-                _refused_for_members(client, int(id_), exc)
-                raise
-
-    @staticmethod
-    def _outputs(args: dict[str, Any], team_id: int, company_id: Any) -> dict[str, Any]:
-        """The outputs: the public inputs (never the creation marker) and the team's ids."""
-        public = {k: v for k, v in args.items() if not k.startswith("__")}
-        return {**public, "team_id": team_id, "company_id": company_id}
+    def on_delete(self, client: CompShareClient, id_: str, state: TeamState) -> None:
+        try:
+            client.delete_team(id_)
+        except NotFoundError:
+            pass
+        except APIError as exc:
+            _refused_for_members(client, int(id_), exc)
+            raise
 
 
 def _refused_for_members(client: CompShareClient, team_id: int, refusal: APIError) -> None:
@@ -291,38 +321,12 @@ class Team(CompShareResource, module="compshare", name="Team", provider=TeamProv
         existing = compshare.Team.get("existing", id="1002")
     """
 
-    name: pulumi.Output[str] = prop(
-        "The team's name (1 to 64 characters).",
-        text(limits.TEAM_NAME_MAX, allow_empty=False),
-        required=True,
-    )
-    description: pulumi.Output[str | None] = prop(
-        "The team's description (at most 256 characters; may span lines).",
-        text(limits.TEAM_DESCRIPTION_MAX, multiline=True),
-    )
-    profile: pulumi.Output[str | None] = prop(
-        "A named credential set from ``compshare:profiles``; ``None``: the default one.",
-        profile_name,
-        replaces=True,
-    )
-    adopt_team_id: pulumi.Output[int | None] = prop(
-        "Take over this existing team of the account on create instead of making a new one "
-        "(its name and description become the declared ones; destroy deletes it unless "
-        "``retain_on_delete``). Read only when the resource is created.",
-        positive_id,
-        create_only=True,
-    )
-    _creation_marker: str = prop(
-        "Set by Team itself: a hash of the resource's URN that identifies the team it creates. "
-        "Kept as ``__creation_marker``, an internal key: never shown in a plan or an output.",
-        _marker,
-        create_only=True,
-        internal=True,
-    )
-    team_id: pulumi.Output[int] = output(
-        "The team id (the Pulumi id as a number; known in previews of updates).", from_id=-1
-    )
-    company_id: pulumi.Output[int] = output("The company (account) id of the team's owner.")
+    name: pulumi.Output[str]
+    description: pulumi.Output[str | None]
+    profile: pulumi.Output[str | None]
+    adopt_team_id: pulumi.Output[int | None]
+    team_id: pulumi.Output[int]
+    company_id: pulumi.Output[int]
 
     def __init__(
         self,
@@ -333,12 +337,4 @@ class Team(CompShareResource, module="compshare", name="Team", provider=TeamProv
         adopt_team_id: pulumi.Input[int] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        self._register(
-            resource_name,
-            opts,
-            name=name,
-            description=description,
-            profile=profile,
-            adopt_team_id=adopt_team_id,
-            _creation_marker=creation_marker(resource_name, opts),
-        )
+        self._register(resource_name, opts, locals())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi.dynamic
@@ -10,8 +10,9 @@ import pulumi.dynamic
 from ..errors import APIError, NotFoundError
 from ._cache import reads
 from ._declare import CompShareResource
-from ._fields import output, positive_id, profile_name, prop, stored
-from ._provider import CompShareProvider, relation_id, relation_id_of
+from ._fields import output, positive_id, profile_name, prop
+from ._provider import CompShareProvider, Gone, relation_id, relation_id_of
+from ._values import Args, State
 
 if TYPE_CHECKING:  # the client and the API models load with the first API call
     from ..api.models import Relation
@@ -20,35 +21,66 @@ if TYPE_CHECKING:  # the client and the API models load with the first API call
 __all__ = ["TeamInviteAccepter", "TeamInviteAccepterProvider"]
 
 
-class TeamInviteAccepterProvider(CompShareProvider):
+class AccepterArgs(Args):
+    """The inputs of a TeamInviteAccepter."""
+
+    team_id: int = prop(
+        "The team whose invite to accept (e.g. ``membership.team_id``, which also orders this "
+        "after the invite).",
+        positive_id,
+        required=True,
+        replaces=True,
+    )
+    profile: str | None = prop(
+        "The invitee's named credential set from ``compshare:profiles``; ``None``: the default "
+        "one.",
+        profile_name,
+        replaces=True,
+    )
+
+
+class AccepterState(AccepterArgs, State):
+    """The state of a TeamInviteAccepter."""
+
+    user_company_id: int = output(
+        "The invitee's company id (from the Pulumi id; known in previews of updates).", from_id=1
+    )
+    virtual_company_id: int | None = output("The invitee's virtual company id in the team.")
+    team_name: str | None = output("The team's name.")
+    owner_company_id: int | None = output("The company id of the team's owner.")
+    status: str | None = output("Joined once accepted.")
+
+
+class TeamInviteAccepterProvider(CompShareProvider[AccepterArgs, AccepterState]):
     """Agrees to the caller's pending invite to a team (SetCompShareTeamRelation Agree)."""
 
+    args_type = AccepterArgs
+    state_type = AccepterState
     state_key = "status"
 
-    def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
-        args = self.parse(props)
-        team_id = args["team_id"]
-        with self.failing_as(f"team {team_id}", existed=False):
-            client = self.client(args["profile"])
-            joined = self._joined(client, team_id)
-            if joined is None:
-                invite = self._invite(client, team_id)
-                if invite is None or invite.status != "Pending":
-                    state = f"the last invite is {invite.status}" if invite else "there is none"
-                    raise NotFoundError(
-                        "ListCompShareTeamInvite",
-                        f"no pending invite to team {team_id} for this account ({state}): the "
-                        "team owner must invite it first (TeamMembership), and this resource "
-                        "must depend on that membership, e.g. team_id=membership.team_id",
-                    )
-                joined = self._agree(client, team_id)
-                owner = invite.team_use_company_id
-            else:
-                invite = self._invite(client, team_id)
-                owner = invite.team_use_company_id if invite else 0
-            return pulumi.dynamic.CreateResult(
-                relation_id_of(team_id, joined.user_company_id), _outputs(args, joined, owner)
-            )
+    def name_of(self, args: AccepterArgs) -> str:
+        return f"team {args.team_id}"
+
+    def on_create(self, client: CompShareClient, args: AccepterArgs) -> tuple[str, AccepterState]:
+        team_id = args.team_id
+        joined = self._joined(client, team_id)
+        if joined is None:
+            invite = self._invite(client, team_id)
+            if invite is None or invite.status != "Pending":
+                state = f"the last invite is {invite.status}" if invite else "there is none"
+                raise NotFoundError(
+                    "ListCompShareTeamInvite",
+                    f"no pending invite to team {team_id} for this account ({state}): the "
+                    "team owner must invite it first (TeamMembership), and this resource "
+                    "must depend on that membership, e.g. team_id=membership.team_id",
+                )
+            joined = self._agree(client, team_id)
+            owner = invite.team_use_company_id
+        else:
+            invite = self._invite(client, team_id)
+            owner = invite.team_use_company_id if invite else 0
+        ident = relation_id_of(team_id, joined.user_company_id)
+        return ident, _state(AccepterState(**vars(args)), joined, owner)
 
     def _agree(self, client: CompShareClient, team_id: int) -> Relation:
         """Agree, then confirm from ListCompShareTeamJoined (received invites may list Pending
@@ -85,38 +117,35 @@ class TeamInviteAccepterProvider(CompShareProvider):
                 return relation
         return None
 
-    def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
+    def on_read(
+        self, client: CompShareClient, id_: str, state: AccepterState
+    ) -> AccepterState | Gone:
         """Refresh: once the account is no longer Joined, the resource leaves the state."""
-        with self.failing_as(id_):
-            team_id, user = relation_id(self.kind, id_)
-            profile = self.profile_of(props)
-            joined = self._joined(self.client(profile), team_id)
-            if joined is None or joined.user_company_id != user:
-                what = f"an accepted invite of account {user} to team {team_id}"
-                return self.gone(props, "ListCompShareTeamJoined", what)
-            owner = stored(positive_id, props.get("owner_company_id"))
-            args = {"team_id": team_id, "profile": profile}
-            return pulumi.dynamic.ReadResult(id_, _outputs(args, joined, owner))
+        team_id, user = relation_id(self.kind, id_)
+        joined = self._joined(client, team_id)
+        if joined is None or joined.user_company_id != user:
+            what = f"an accepted invite of account {user} to team {team_id}"
+            return Gone("ListCompShareTeamJoined", what)
+        return _state(state.replace(team_id=team_id), joined, state.owner_company_id)
 
-    def update(
-        self, _id: str, olds: dict[str, Any], news: dict[str, Any]
-    ) -> pulumi.dynamic.UpdateResult:
+    def on_update(
+        self, client: CompShareClient, id_: str, olds: AccepterState, args: AccepterArgs
+    ) -> AccepterState:
         # Every input replaces; nothing changes in place.
-        return pulumi.dynamic.UpdateResult({**olds, **self.parse(news)})
+        return olds.replace(**vars(args))
 
-    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+    def on_delete(self, client: CompShareClient, id_: str, state: AccepterState) -> None:
         """Nothing to do: leaving a team is the owner's TeamMembership delete."""
 
 
-def _outputs(args: dict[str, Any], joined: Relation, owner: Any) -> dict[str, Any]:
-    return {
-        **args,
-        "user_company_id": joined.user_company_id,
-        "virtual_company_id": joined.virtual_company_id or None,
-        "team_name": joined.team_name,
-        "owner_company_id": joined.team_use_company_id or owner or None,
-        "status": joined.status,
-    }
+def _state(state: AccepterState, joined: Relation, owner: int | None) -> AccepterState:
+    return state.replace(
+        user_company_id=joined.user_company_id,
+        virtual_company_id=joined.virtual_company_id or None,
+        team_name=joined.team_name,
+        owner_company_id=joined.team_use_company_id or owner or None,
+        status=joined.status,
+    )
 
 
 class TeamInviteAccepter(
@@ -144,26 +173,13 @@ class TeamInviteAccepter(
         joined = compshare.TeamInviteAccepter("bob-joins", team_id=member.team_id, profile="bob")
     """
 
-    team_id: pulumi.Output[int] = prop(
-        "The team whose invite to accept (e.g. ``membership.team_id``, which also orders this "
-        "after the invite).",
-        positive_id,
-        required=True,
-        replaces=True,
-    )
-    profile: pulumi.Output[str | None] = prop(
-        "The invitee's named credential set from ``compshare:profiles``; ``None``: the default "
-        "one.",
-        profile_name,
-        replaces=True,
-    )
-    user_company_id: pulumi.Output[int] = output(
-        "The invitee's company id (from the Pulumi id; known in previews of updates).", from_id=1
-    )
-    virtual_company_id: pulumi.Output[int] = output("The invitee's virtual company id in the team.")
-    team_name: pulumi.Output[str] = output("The team's name.")
-    owner_company_id: pulumi.Output[int] = output("The company id of the team's owner.")
-    status: pulumi.Output[str] = output("Joined once accepted.")
+    team_id: pulumi.Output[int]
+    profile: pulumi.Output[str | None]
+    user_company_id: pulumi.Output[int]
+    virtual_company_id: pulumi.Output[int]
+    team_name: pulumi.Output[str]
+    owner_company_id: pulumi.Output[int]
+    status: pulumi.Output[str]
 
     def __init__(
         self,
@@ -172,4 +188,4 @@ class TeamInviteAccepter(
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        self._register(resource_name, opts, team_id=team_id, profile=profile)
+        self._register(resource_name, opts, locals())

@@ -17,6 +17,7 @@ from ..errors import (
     about,
 )
 from ._budget import (
+    WITHDRAWN_DOC,
     budget_outputs,
     converge_budget,
     declaration_name,
@@ -24,24 +25,22 @@ from ._budget import (
     declared_once,
     live_budget,
     withdraw_unspent,
-    withdrawn_of,
 )
 from ._cache import reads
-from ._claims import HOLDER_KEY, claims, holder_of
+from ._claims import HOLDER_DOC, claims, holder_of
 from ._declare import CompShareResource
 from ._fields import (
     boolean,
     diff_props,
     fen,
-    is_unknown,
     output,
     positive_id,
     profile_name,
     prop,
-    stored,
     text,
 )
-from ._provider import CompShareProvider, relation_id, relation_id_of, say
+from ._provider import CompShareProvider, Gone, relation_id, relation_id_of, say
+from ._values import Args, State
 from ._writes import write_and_confirm
 
 if TYPE_CHECKING:  # the client and the API models load with the first API call
@@ -53,10 +52,82 @@ __all__ = ["TeamMembership", "TeamMembershipProvider"]
 ACTIVE = wire.ACTIVE_STATUSES
 
 
-class TeamMembershipProvider(CompShareProvider):
+class MembershipArgs(Args):
+    """The inputs of a TeamMembership."""
+
+    team_id: int = prop(
+        "The team to invite to (e.g. ``team.team_id``).", positive_id, required=True, replaces=True
+    )
+    user_company_id: int = prop(
+        "The company id of the account to invite.", positive_id, required=True, replaces=True
+    )
+    remark_name: str | None = prop(
+        "The member's remark name in the team (at most 64 characters); unset: left as it is.",
+        text(limits.REMARK_NAME_MAX),
+        unmanaged_when_none=True,
+    )
+    reinvite_on_reject: bool = prop(
+        "Whether ``pulumi up`` invites again after the account rejected the invite.",
+        boolean,
+        default=False,
+    )
+    profile: str | None = prop(
+        "The team owner's named credential set from ``compshare:profiles``; ``None``: the "
+        "default one.",
+        profile_name,
+        replaces=True,
+    )
+    allocated_amount: int | None = prop(
+        "The budget granted to the member, in fen (1/100 yuan); ``None``: budgets are not "
+        "managed. Once the member has joined, ``pulumi up`` allocates or withdraws the "
+        "difference to the live amount (never more than the member has not spent); until then "
+        "nothing is granted and ``budget_pending`` is true. Deleting the membership first "
+        "withdraws what the member has not spent.",
+        fen,
+        unmanaged_when_none=True,
+    )
+    _resource_name: str | None = prop(
+        "Set by TeamMembership itself: the resource's name in the program, to name both "
+        "resources when one member's budget is declared twice. Kept as ``__resource_name``, an "
+        "internal key: never shown in a plan or an output.",
+        declaration_name,
+        create_only=True,
+        internal=True,
+        derive=lambda resource_name, _opts: resource_name,
+    )
+
+
+class MembershipState(MembershipArgs, State):
+    """The state of a TeamMembership."""
+
+    status: str | None = output("Pending, Joined, Rejected or Canceled.")
+    budget_pending: bool | None = output(
+        "Whether ``allocated_amount`` waits for the member to join (every ``pulumi up`` looks "
+        "again, and grants it once they have)."
+    )
+    virtual_company_id: int | None = output("The member's virtual company id in the team.")
+    team_name: str | None = output("The team's name.")
+    granted_amount: int | None = output(
+        "The budget granted to the member as the API reports it (``AllocateAmount``), in fen "
+        "(1/100 yuan); 0 until a budget is granted."
+    )
+    available_amount: int | None = output(
+        "The part of ``granted_amount`` the member has not spent yet (``AvailableAmount``), in fen."
+    )
+    create_time: int | None = output("When the invite was sent (unix seconds).")
+    _holder: str | None = output(HOLDER_DOC, internal=True)
+    _withdrawn: int | None = output(WITHDRAWN_DOC, internal=True)
+
+
+class TeamMembershipProvider(CompShareProvider[MembershipArgs, MembershipState]):
     """Invites an account to a team, or adopts its pending invite or membership."""
 
+    args_type = MembershipArgs
+    state_type = MembershipState
     state_key = "status"
+
+    def name_of(self, args: MembershipArgs) -> str:
+        return relation_id_of(args.team_id, args.user_company_id)
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
         """As every provider's, and: a member's budget declared by two resources of this program
@@ -66,41 +137,45 @@ class TeamMembershipProvider(CompShareProvider):
     def _base_url(self, profile: str | None) -> str:
         return self.profile(profile).base_url
 
-    def diff(
-        self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+    def on_diff(
+        self, id_: str, olds: MembershipState, news: dict[str, Any]
     ) -> pulumi.dynamic.DiffResult:
-        reinvite = olds.get("status") == "Rejected" and news.get("reinvite_on_reject") is True
+        reinvite = olds.status == "Rejected" and news.get("reinvite_on_reject") is True
         # No longer managing a budget: the state must say so (delete then withdraws nothing).
-        released = olds.get("allocated_amount") is not None and news.get("allocated_amount") is None
-        same_member = all(olds.get(key) == news.get(key) for key in ("team_id", "user_company_id"))
+        released = olds.allocated_amount is not None and news.get("allocated_amount") is None
+        same_member = (olds.team_id, olds.user_company_id) == (
+            news.get("team_id"),
+            news.get("user_company_id"),
+        )
         # Replacing with the same team and account (another profile) must cancel before it
         # invites again, or the new resource would adopt the membership the old one then cancels.
         result = diff_props(
             self.props,
-            olds,
+            olds.to_dict(),
             news,
             also_changed=reinvite or released,
             delete_before_replace=same_member,
         )
-        if not result.changes and olds.get("budget_pending") is True:
-            result.changes = self._budget_due(_id, news, withdrawn_of(olds))
+        if not result.changes and olds.budget_pending is True:
+            args = self.known(news)
+            result.changes = args is not None and self._budget_due(id_, args, olds)
         return result
 
-    def _budget_due(self, id_: str, news: dict[str, Any], withdrawn: int) -> bool:
+    def _budget_due(self, id_: str, args: MembershipArgs, olds: MembershipState) -> bool:
         """Whether a budget that waited for the member to join can now be granted: they have
         joined and their live budget differs from the declared one. Says why on the provider's
         stderr (the CLI shows it as a diagnostic; the dynamic Diff has no detailed diff to carry
         it). Reads through the read cache: one read per team per operation, whatever the number
         of members; while nobody has joined, nothing is due and the plan shows no change."""
-        if news.get("allocated_amount") is None or any(is_unknown(v) for v in news.values()):
+        desired = args.allocated_amount
+        if desired is None:
             return False
-        args = self.parse(news)
-        team_id, user = args["team_id"], args["user_company_id"]
+        team_id, user = args.team_id, args.user_company_id
         with self.failing_as(id_):
-            relation = reads.relation(self.client(args["profile"]), team_id, user)
+            relation = reads.relation(self.client(args.profile), team_id, user)
         if relation is None or relation.status != "Joined":
             return False
-        desired, live = args["allocated_amount"], live_budget(relation, withdrawn)
+        live = live_budget(relation, olds._withdrawn or 0)
         if desired == live:
             return False
         move = f"grant {desired - live}" if desired > live else f"withdraw {live - desired}"
@@ -110,125 +185,110 @@ class TeamMembershipProvider(CompShareProvider):
         )
         return True
 
-    def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
-        args = self.parse(props)
-        ident = relation_id_of(args["team_id"], args["user_company_id"])
-        with self.failing_as(ident, existed=False):
-            declared_once(ident, args, self._base_url)  # before anything is sent
-            client = self.client(args["profile"])
-            relation, withdrawn = self._converge(client, args, 0)
-            holder = holder_of({})
-            claims.hold([_claim(client, args["team_id"], args["user_company_id"])], holder)
-            if relation.status == "Rejected":
-                say(
-                    f"TeamMembership {ident}: account {args['user_company_id']} rejected an "
-                    "invite to this team before; not inviting again "
-                    "(set reinvite_on_reject=True to invite again)"
-                )
-            return pulumi.dynamic.CreateResult(ident, _outputs(args, relation, holder, withdrawn))
+    def on_create(
+        self, client: CompShareClient, args: MembershipArgs
+    ) -> tuple[str, MembershipState]:
+        ident = relation_id_of(args.team_id, args.user_company_id)
+        declared_once(ident, args.to_dict(), self._base_url)  # before anything is sent
+        relation, withdrawn = self._converge(client, args, 0)
+        holder = holder_of(None)
+        claims.hold([_claim(client, args.team_id, args.user_company_id)], holder)
+        if relation.status == "Rejected":
+            say(
+                f"TeamMembership {ident}: account {args.user_company_id} rejected an "
+                "invite to this team before; not inviting again "
+                "(set reinvite_on_reject=True to invite again)"
+            )
+        return ident, _state(MembershipState(**vars(args)), relation, holder, withdrawn)
 
-    def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
+    def on_read(
+        self, client: CompShareClient, id_: str, state: MembershipState
+    ) -> MembershipState | Gone:
         """Refresh: Canceled or gone leaves the state; Rejected stays, with status Rejected."""
-        with self.failing_as(id_):
-            team_id, user = relation_id(self.kind, id_)
-            profile = self.profile_of(props)
-            relation = reads.relation(self.client(profile), team_id, user)
-            if relation is None or relation.status == "Canceled":
-                what = f"a membership of account {user} in team {team_id}"
-                return self.gone(props, "GetCompShareTeamInfo", what)
-            reinvite = props.get("reinvite_on_reject")
-            args = {
-                "team_id": team_id,
-                "user_company_id": user,
-                "remark_name": props.get("remark_name"),
-                "reinvite_on_reject": reinvite if isinstance(reinvite, bool) else False,
-                "profile": profile,
-                "allocated_amount": stored(fen, props.get("allocated_amount")),
-            }
-            holder, withdrawn = props.get(HOLDER_KEY), withdrawn_of(props)
-            return pulumi.dynamic.ReadResult(id_, _outputs(args, relation, holder, withdrawn))
+        team_id, user = relation_id(self.kind, id_)
+        relation = reads.relation(client, team_id, user)
+        if relation is None or relation.status == "Canceled":
+            what = f"a membership of account {user} in team {team_id}"
+            return Gone("GetCompShareTeamInfo", what)
+        state = state.replace(team_id=team_id, user_company_id=user)
+        return _state(state, relation, state._holder, state._withdrawn or 0)
 
-    def update(
-        self, id_: str, olds: dict[str, Any], news: dict[str, Any]
-    ) -> pulumi.dynamic.UpdateResult:
-        args = self.parse(news)
-        with self.failing_as(id_):
-            declared_once(id_, args, self._base_url)  # before anything is sent
-            client = self.client(args["profile"])
-            relation, withdrawn = self._converge(client, args, withdrawn_of(olds))
-            holder = holder_of(olds)
-            claims.hold([_claim(client, args["team_id"], args["user_company_id"])], holder)
-            return pulumi.dynamic.UpdateResult(_outputs(args, relation, holder, withdrawn))
+    def on_update(
+        self, client: CompShareClient, id_: str, olds: MembershipState, args: MembershipArgs
+    ) -> MembershipState:
+        declared_once(id_, args.to_dict(), self._base_url)  # before anything is sent
+        relation, withdrawn = self._converge(client, args, olds._withdrawn or 0)
+        holder = holder_of(olds._holder)
+        claims.hold([_claim(client, args.team_id, args.user_company_id)], holder)
+        return _state(olds.replace(**vars(args)), relation, holder, withdrawn)
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def on_delete(self, client: CompShareClient, id_: str, state: MembershipState) -> None:
         """Pending or Joined -> Cancel (removes a member); Rejected, Canceled or gone -> nothing.
         With a managed budget, what the member has not spent is withdrawn first. A membership
         another resource of this stack took over in this deployment (a rename without an alias)
         is left alone."""
-        with self.failing_as(id_):
-            team_id, user = relation_id(self.kind, id_)
-            client = self.client(self.profile_of(props))
-            if claims.taken_over([_claim(client, team_id, user)], props.get(HOLDER_KEY)):
+        team_id, user = relation_id(self.kind, id_)
+        if claims.taken_over([_claim(client, team_id, user)], state._holder):
+            say(
+                f"TeamMembership {id_}: left account {user} in team {team_id}: another "
+                "TeamMembership of this stack took the membership over in this update (a "
+                "rename; give the resource `aliases` to make a rename no change at all)"
+            )
+            return
+        relation = reads.relation(client, team_id, user)
+        if relation is None or relation.status not in ACTIVE:
+            return
+        withdrawn = 0
+        if state.allocated_amount is not None:
+            withdrawn = withdraw_unspent(client, id_, relation)
+            if withdrawn:
                 say(
-                    f"TeamMembership {id_}: left account {user} in team {team_id}: another "
-                    "TeamMembership of this stack took the membership over in this update (a "
-                    "rename; give the resource `aliases` to make a rename no change at all)"
+                    f"TeamMembership {id_}: withdrew {withdrawn} fen (what account {user} "
+                    "had not spent) before removing them from the team"
                 )
-                return
-            relation = reads.relation(client, team_id, user)
-            if relation is None or relation.status not in ACTIVE:
-                return
-            withdrawn = 0
-            if stored(fen, props.get("allocated_amount")) is not None:
-                withdrawn = withdraw_unspent(client, id_, relation)
-                if withdrawn:
-                    say(
-                        f"TeamMembership {id_}: withdrew {withdrawn} fen (what account {user} "
-                        "had not spent) before removing them from the team"
-                    )
-            try:
-                client.set_team_relation(team_id, "Cancel", user)
-            except NotFoundError:
-                pass  # canceled meanwhile (or by our own retried request)
-            except CompShareAPIError as exc:
-                if relation.status != "Joined" or isinstance(exc, MalformedResponseError):
-                    raise
-                # The vendor defines Cancel only for pending invites: the API may refuse to
-                # remove a joined member, and no other action is documented for it.
-                done = f" (their unspent {withdrawn} fen was withdrawn first)" if withdrawn else ""
-                raise ResourceError(
-                    f"TeamMembership {id_}: account {user} has joined team {team_id} and the "
-                    f"API refused to remove them ({exc.action} Cancel: {exc.message}){done}; "
-                    "remove them in the CompShare console and run the command again, or set "
-                    "retain_on_delete=True to leave them in the team"
-                ) from None
+        try:
+            client.set_team_relation(team_id, "Cancel", user)
+        except NotFoundError:
+            pass  # canceled meanwhile (or by our own retried request)
+        except CompShareAPIError as exc:
+            if relation.status != "Joined" or isinstance(exc, MalformedResponseError):
+                raise
+            # The vendor defines Cancel only for pending invites: the API may refuse to
+            # remove a joined member, and no other action is documented for it.
+            done = f" (their unspent {withdrawn} fen was withdrawn first)" if withdrawn else ""
+            raise ResourceError(
+                f"TeamMembership {id_}: account {user} has joined team {team_id} and the "
+                f"API refused to remove them ({exc.action} Cancel: {exc.message}){done}; "
+                "remove them in the CompShare console and run the command again, or set "
+                "retain_on_delete=True to leave them in the team"
+            ) from None
 
     # ------------------------------------------------------------------ convergence
 
     def _converge(
-        self, client: CompShareClient, args: dict[str, Any], withdrawn: int
+        self, client: CompShareClient, args: MembershipArgs, withdrawn: int
     ) -> tuple[Relation, int]:
         """Bring the live relation to what ``args`` declare; return it and the withdrawn fen
-        to keep in state (``_budget.WITHDRAWN_KEY``).
+        to keep in state (``_withdrawn``).
 
         No relation, or a Canceled one -> invite; Rejected -> invite again only with
         ``reinvite_on_reject``; Pending or Joined -> adopt, renaming if ``remark_name`` differs.
         """
-        team_id, user = args["team_id"], args["user_company_id"]
-        remark = args["remark_name"]
+        team_id, user = args.team_id, args.user_company_id
+        remark = args.remark_name
         if reads.team_info(client, team_id, member=user) is None:
             raise NotFoundError("GetCompShareTeamInfo", f"team {team_id} does not exist")
         relation = reads.relation(client, team_id, user)
         if (
             relation is None
             or relation.status == "Canceled"
-            or (relation.status == "Rejected" and args["reinvite_on_reject"])
+            or (relation.status == "Rejected" and args.reinvite_on_reject)
         ):
             return self._invite(client, team_id, user, remark), withdrawn
         if remark is not None and relation.status in ACTIVE and relation.remark_name != remark:
             client.set_team_relation(team_id, "UpdateRemarkName", user, remark)
             relation = relation.model_copy(update={"remark_name": remark})
-        budget = args["allocated_amount"]
+        budget = args.allocated_amount
         if budget is not None and relation.status == "Joined":
             ident = relation_id_of(team_id, user)
             return converge_budget(client, ident, relation, budget, withdrawn)
@@ -276,24 +336,23 @@ def _claim(client: CompShareClient, team_id: int, user: int) -> tuple[str, str, 
     return ("relation", client.base_url, team_id, user)
 
 
-def _outputs(
-    args: dict[str, Any], relation: Relation, holder: str | None, withdrawn: int
-) -> dict[str, Any]:
+def _state(
+    state: MembershipState, relation: Relation, holder: str | None, withdrawn: int
+) -> MembershipState:
     remark: str | None = relation.remark_name
-    if not remark and args.get("remark_name") is None:
+    if not remark and state.remark_name is None:
         remark = None
-    return {
-        **{k: v for k, v in args.items() if k != "__resource_name"},
-        "remark_name": remark,
-        "status": relation.status,
-        "virtual_company_id": relation.virtual_company_id or None,
-        "team_name": relation.team_name,
-        "granted_amount": relation.allocate_amount,
-        "available_amount": relation.available_amount,
-        "create_time": relation.create_time,
-        **budget_outputs(args.get("allocated_amount"), relation, withdrawn),
-        **({HOLDER_KEY: holder} if holder else {}),
-    }
+    return state.replace(
+        remark_name=remark,
+        status=relation.status,
+        virtual_company_id=relation.virtual_company_id or None,
+        team_name=relation.team_name,
+        granted_amount=relation.allocate_amount,
+        available_amount=relation.available_amount,
+        create_time=relation.create_time,
+        _holder=holder,
+        **budget_outputs(state.allocated_amount, relation, withdrawn),
+    )
 
 
 class TeamMembership(
@@ -328,60 +387,19 @@ class TeamMembership(
         existing = compshare.TeamMembership.get("bob", id="1001:50003")
     """
 
-    team_id: pulumi.Output[int] = prop(
-        "The team to invite to (e.g. ``team.team_id``).", positive_id, required=True, replaces=True
-    )
-    user_company_id: pulumi.Output[int] = prop(
-        "The company id of the account to invite.", positive_id, required=True, replaces=True
-    )
-    remark_name: pulumi.Output[str | None] = prop(
-        "The member's remark name in the team (at most 64 characters); unset: left as it is.",
-        text(limits.REMARK_NAME_MAX),
-        unmanaged_when_none=True,
-    )
-    reinvite_on_reject: pulumi.Output[bool] = prop(
-        "Whether ``pulumi up`` invites again after the account rejected the invite.",
-        boolean,
-        default=False,
-    )
-    profile: pulumi.Output[str | None] = prop(
-        "The team owner's named credential set from ``compshare:profiles``; ``None``: the "
-        "default one.",
-        profile_name,
-        replaces=True,
-    )
-    allocated_amount: pulumi.Output[int | None] = prop(
-        "The budget granted to the member, in fen (1/100 yuan); ``None``: budgets are not "
-        "managed. Once the member has joined, ``pulumi up`` allocates or withdraws the "
-        "difference to the live amount (never more than the member has not spent); until then "
-        "nothing is granted and ``budget_pending`` is true. Deleting the membership first "
-        "withdraws what the member has not spent.",
-        fen,
-        unmanaged_when_none=True,
-    )
-    _resource_name: str = prop(
-        "Set by TeamMembership itself: the resource's name in the program, to name both "
-        "resources when one member's budget is declared twice. Kept as ``__resource_name``, an "
-        "internal key: never shown in a plan or an output.",
-        declaration_name,
-        create_only=True,
-        internal=True,
-    )
-    status: pulumi.Output[str] = output("Pending, Joined, Rejected or Canceled.")
-    budget_pending: pulumi.Output[bool] = output(
-        "Whether ``allocated_amount`` waits for the member to join (every ``pulumi up`` looks "
-        "again, and grants it once they have)."
-    )
-    virtual_company_id: pulumi.Output[int] = output("The member's virtual company id in the team.")
-    team_name: pulumi.Output[str] = output("The team's name.")
-    granted_amount: pulumi.Output[int] = output(
-        "The budget granted to the member as the API reports it (``AllocateAmount``), in fen "
-        "(1/100 yuan); 0 until a budget is granted."
-    )
-    available_amount: pulumi.Output[int] = output(
-        "The part of ``granted_amount`` the member has not spent yet (``AvailableAmount``), in fen."
-    )
-    create_time: pulumi.Output[int] = output("When the invite was sent (unix seconds).")
+    team_id: pulumi.Output[int]
+    user_company_id: pulumi.Output[int]
+    remark_name: pulumi.Output[str | None]
+    reinvite_on_reject: pulumi.Output[bool]
+    profile: pulumi.Output[str | None]
+    allocated_amount: pulumi.Output[int | None]
+    status: pulumi.Output[str]
+    budget_pending: pulumi.Output[bool]
+    virtual_company_id: pulumi.Output[int]
+    team_name: pulumi.Output[str]
+    granted_amount: pulumi.Output[int]
+    available_amount: pulumi.Output[int]
+    create_time: pulumi.Output[int]
 
     def __init__(
         self,
@@ -394,14 +412,4 @@ class TeamMembership(
         allocated_amount: pulumi.Input[int] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        self._register(
-            resource_name,
-            opts,
-            team_id=team_id,
-            user_company_id=user_company_id,
-            remark_name=remark_name,
-            reinvite_on_reject=reinvite_on_reject,
-            profile=profile,
-            allocated_amount=allocated_amount,
-            _resource_name=resource_name,
-        )
+        self._register(resource_name, opts, locals())
