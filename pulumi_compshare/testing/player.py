@@ -375,7 +375,14 @@ class Player:
             if refresh:
                 executor.refresh_all(self.deployment, plan)
             if not plan.errors:
-                run = Run(self, "preview", plan, continue_on_error=continue_on_error)
+                run = Run(
+                    self.deployment,
+                    "preview",
+                    plan,
+                    project=self.project,
+                    stack=self.stack,
+                    continue_on_error=continue_on_error,
+                )
                 self._play(program, run)
                 if not run.halted:
                     executor.post_deletes(self.deployment, run)
@@ -424,7 +431,14 @@ class Player:
                 executor.refresh_all(self.deployment, result)
                 if result.errors:
                     return self._finish(result)
-            run = Run(self, "up", result, continue_on_error=continue_on_error)
+            run = Run(
+                self.deployment,
+                "up",
+                result,
+                project=self.project,
+                stack=self.stack,
+                continue_on_error=continue_on_error,
+            )
             try:
                 self._play(program, run)
                 if not run.halted:

@@ -34,7 +34,7 @@ from .wire import (
 )
 
 if TYPE_CHECKING:
-    from .player import Player
+    from .deployment import Deployment
 
 __all__ = ["Halted", "Run"]
 
@@ -60,15 +60,18 @@ class Run:
 
     def __init__(
         self,
-        player: Player,
+        deployment: Deployment,
         operation: str,
         result: Result | None = None,
         *,
+        project: str,
+        stack: str,
         continue_on_error: bool = False,
     ) -> None:
-        self.player = player
-        self.deployment = player.deployment
+        self.deployment = deployment
         """The stack state and the engine's limits this operation works on."""
+        self.project = project
+        self.stack = stack
         self.preview = operation == "preview"
         self.result: Result = result or (Plan(operation) if self.preview else Result(operation))
         self.continue_on_error = continue_on_error
@@ -219,8 +222,8 @@ class Run:
                 name=str(request.name),
                 type_=str(request.type),
                 parent=parent,
-                project=self.player.project,
-                stack=self.player.stack,
+                project=self.project,
+                stack=self.stack,
                 parent_aliases=self.aliases,
             )
             invalid = ""
