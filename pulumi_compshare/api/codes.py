@@ -40,11 +40,21 @@ NOT_REAL_NAME_VERIFIED = 226606
 page)."""
 
 REAL_NAME_ACTIONS = frozenset(
-    {"CreateCompShareTeam", "ListCompShareTeamInvite", "ListCompShareTeamOperateLog"}
+    {
+        "CreateCompShareTeam",
+        "ListCompShareTeamInvite",
+        "ListCompShareTeamOperateLog",
+        "DescribeTeamMemberOrder",
+        "DescribeTeamMemberOrderCount",
+        "DescribeTeamMemberUnpaidOrder",
+        "DescribeTeamMemberUnpaidOrderCount",
+        "ListMemberProductType",
+    }
 )
 """The actions of this project whose vendor pages say 账户需完成实名认证 (the account must be
-real-name verified); the vendor's pages of DescribeTeamMemberOrder and the other billing actions
-say so too."""
+real-name verified): the three team actions', and every billing action's (the vendor's CompShare
+pages of DescribeTeamMemberOrder, DescribeTeamMemberOrderCount, the unpaid variants and
+ListMemberProductType, under 使用限制)."""
 
 ACCOUNT_TEAM_ACTIONS = frozenset({"CreateCompShareTeam", "ListCompShareTeam"})
 """Team actions that name no team: a permission refusal of one cannot mean "not the owner", so it
@@ -53,8 +63,9 @@ means the account may not use the team feature (which the vendor enables per acc
 
 def is_team_action(action: str) -> bool:
     """Whether ``action`` belongs to the team feature, which the vendor enables per account:
-    every one has ``Team`` in its name (CompShareTeam..., DescribeTeamMember...)."""
-    return "Team" in action
+    every one has ``Team`` in its name (CompShareTeam..., DescribeTeamMember...) but
+    ListMemberProductType, a team's billing action too."""
+    return "Team" in action or action == "ListMemberProductType"
 
 
 INSUFFICIENT_AMOUNT = 17001

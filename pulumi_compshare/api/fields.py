@@ -24,7 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic.alias_generators import to_pascal
 
 from . import limits, wire
-from .rules import kind_of, to_fen, to_id
+from .rules import kind_of, to_fen, to_id, yuan_to_fen
 
 __all__ = [
     "Count",
@@ -40,7 +40,9 @@ __all__ = [
     "Switch",
     "Text",
     "TextList",
+    "UnpaidAmount",
     "WireModel",
+    "Yuan",
     "describe_validation",
     "kind_of",
     "one_of",
@@ -132,6 +134,23 @@ on the wire)."""
 LogStatus = Annotated[str, BeforeValidator(_log_status)]
 """An operation-log status in its canonical spelling (Success, Failed; any case on the wire)."""
 Flag = Annotated[bool, BeforeValidator(_flag)]
+Yuan = Annotated[int, BeforeValidator(yuan_to_fen)]
+"""An amount the API answers in yuan (``"10.00"``), held in fen (:func:`yuan_to_fen`)."""
+
+
+def _unpaid_amount(value: Any) -> int:
+    """An unpaid order's ``Amount``: both SDKs (and UCloud's generated page) type it an integer,
+    the vendor's CompShare page text in yuan (``"50.00"``). This API's integer amounts are fen
+    (AllocateAmount, AvailableAmount, SetCompShareTeamAmount), so an integer is fen; text (or a
+    fractional number) is yuan."""
+    if type(value) is int or (isinstance(value, float) and value.is_integer()):
+        return _int_or_zero(value)
+    return yuan_to_fen(value)
+
+
+UnpaidAmount = Annotated[int, BeforeValidator(_unpaid_amount)]
+"""An unpaid order's amount, held in fen: an integer is fen, text is yuan
+(:func:`_unpaid_amount`)."""
 Text = Annotated[str, BeforeValidator(_text)]
 """A text field: null or absent reads as ``""``."""
 

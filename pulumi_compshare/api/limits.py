@@ -30,6 +30,16 @@ CUSTOM_IMAGES_LIMIT_MAX = 100
 SHARING_IMAGES_LIMIT_MAX = 100
 """DescribeCompShareSharingImages Limit: "默认为20，最大100" (ucloud-sdk-python3's docstring)."""
 
+ORDER_LIMIT_MAX = 100
+ORDER_LIMIT_DEFAULT = 25
+"""DescribeTeamMemberOrder / DescribeTeamMemberUnpaidOrder Limit: "返回数据长度，默认为25，最大100"
+(ucloud-sdk-python3 and ucloud-sdk-go; the vendor's CompShare page: 每页数量，范围 1~100)."""
+
+BILLING_WINDOW_MAX: int | None = None
+"""The longest BeginTime..EndTime window the billing actions take, in seconds: no source states one
+(the SDKs and the vendor's pages say only 结束时间需大于起始时间, the end must be after the
+begin), so none is enforced, by the client or the emulator (docs/billing.md)."""
+
 AMOUNT_MIN = 0
 AMOUNT_MAX = 2**63 - 1
 """An amount of money is a whole number of fen (1/100 yuan) from ``AMOUNT_MIN`` to ``AMOUNT_MAX``,

@@ -17,6 +17,7 @@ from .fields import (
     Fen,
     ImageId,
     KnownStatus,
+    Phrase,
     PositiveId,
     Switch,
     TextList,
@@ -34,9 +35,14 @@ __all__ = [
     "DescribeCustomImagesRequest",
     "DescribeImageShareAccountsRequest",
     "DescribeSharingImagesRequest",
+    "DescribeTeamMemberOrderCountRequest",
+    "DescribeTeamMemberOrderRequest",
+    "DescribeTeamMemberUnpaidOrderCountRequest",
+    "DescribeTeamMemberUnpaidOrderRequest",
     "GetTeamInfoRequest",
     "InviteUser",
     "ListJoinedTeamsRequest",
+    "ListMemberProductTypeRequest",
     "ListTeamInvitesRequest",
     "ListTeamOperateLogRequest",
     "ListTeamsRequest",
@@ -295,6 +301,110 @@ class DescribeSharingImagesRequest(ApiRequest):
     zone: str | None = None
 
 
+# ------------------------------------------------------------------ team billing
+# The billing actions of a team's members (docs/billing.md has every source and where they
+# disagree). Field types are ucloud-sdk-python3's and ucloud-sdk-go's request schemas; what the
+# vendor's pages add or say otherwise is noted at each field.
+
+Seconds = Annotated[int, whole(0)]
+"""A unix time in seconds (the SDKs: ``int``; the vendor's pages: Int64 / Uint64)."""
+
+
+class _BillingWindow(ApiRequest):
+    """TeamId and a BeginTime..EndTime window, both required: both SDKs' schemas and UCloud's
+    generated pages mark them ``required`` (the vendor's CompShare pages make the times optional;
+    this project always sends them). "结束时间需大于起始时间": the end must be after the begin. No
+    source bounds the window's length (:data:`limits.BILLING_WINDOW_MAX`)."""
+
+    team_id: PositiveId
+    begin_time: Seconds
+    end_time: Seconds
+
+    @model_validator(mode="after")
+    def _end_after_begin(self) -> _BillingWindow:
+        if self.end_time <= self.begin_time:
+            raise ValueError(
+                f"EndTime ({self.end_time}) must be later than BeginTime ({self.begin_time})"
+            )
+        span = limits.BILLING_WINDOW_MAX
+        if span is not None and self.end_time - self.begin_time > span:
+            raise ValueError(f"BeginTime to EndTime must be at most {span} seconds")
+        return self
+
+
+class _MemberOrderPage(_BillingWindow):
+    """The listing parameters DescribeTeamMemberOrder and DescribeTeamMemberUnpaidOrder share
+    (their SDK schemas are the same): a member, a page (Limit default 25, at most 100; Offset
+    from 0) and list filters (``Key.N`` on the wire). ``Regions.N`` and ``ResourceTypes.N``
+    (integer codes in the SDKs, for which no source gives the values) are not modelled."""
+
+    virtual_company_id: PositiveId
+    limit: Annotated[int, whole(1, limits.ORDER_LIMIT_MAX)] | None = None
+    offset: Annotated[int, whole(0)] | None = None
+    charge_types: TextList | None = None
+    """付费方式, e.g. ``Dynamic``, ``Month`` (the vendor's page's example)."""
+    order_states: TextList | None = None
+    """订单状态: ``Paid`` / ``Unpaid`` in the vendor's CompShare page, ``OS_FINISHED`` in
+    UCloud's generated page (docs/billing.md)."""
+    order_types: TextList | None = None
+    order_nos: TextList | None = None
+    resource_ids: TextList | None = None
+    order_by: Annotated[str, Field(min_length=1)] | None = None
+    """排序参数: ``create_time`` (compshare-cli; also ``order_start_time``, ``order_end_time``) or
+    ``CreateTime`` (the vendor's page)."""
+    order_dir: Annotated[str, Field(min_length=1)] | None = None
+    """排序方式: ``ASC`` / ``DESC`` (compshare-cli) or ``Desc`` (the vendor's page)."""
+
+
+class DescribeTeamMemberOrderRequest(_MemberOrderPage):
+    """DescribeTeamMemberOrder (获取团队订单): one page of a member's orders in a window."""
+
+    action: ClassVar[str] = "DescribeTeamMemberOrder"
+
+
+class DescribeTeamMemberUnpaidOrderRequest(_MemberOrderPage):
+    """DescribeTeamMemberUnpaidOrder (获取团队队员未支付订单): one page of a member's unpaid
+    orders in a window."""
+
+    action: ClassVar[str] = "DescribeTeamMemberUnpaidOrder"
+
+
+class DescribeTeamMemberOrderCountRequest(_BillingWindow):
+    """DescribeTeamMemberOrderCount (获取团队成员订单总览): a member's order count and totals in a
+    window. Its filters are single strings in both SDKs (``ChargeTypes: fields.Str()``, Go
+    ``*string``), where the listing's are lists: sent as one value each."""
+
+    action: ClassVar[str] = "DescribeTeamMemberOrderCount"
+
+    virtual_company_id: PositiveId
+    charge_types: Phrase | None = None
+    order_states: Phrase | None = None
+    order_types: Phrase | None = None
+
+
+class DescribeTeamMemberUnpaidOrderCountRequest(_BillingWindow):
+    """DescribeTeamMemberUnpaidOrderCount (获取团队成员未支付订单总览): a member's unpaid order
+    count and total in a window (list filters, as both SDKs type them here)."""
+
+    action: ClassVar[str] = "DescribeTeamMemberUnpaidOrderCount"
+
+    virtual_company_id: PositiveId
+    charge_types: TextList | None = None
+    order_states: TextList | None = None
+    order_types: TextList | None = None
+
+
+class ListMemberProductTypeRequest(_BillingWindow):
+    """ListMemberProductType (获取成员订单产品类型): the product types of a member's orders in a
+    window, or of every member's without ``VirtualCompanyId`` (optional in both SDKs; the
+    vendor's CompShare page marks it required)."""
+
+    action: ClassVar[str] = "ListMemberProductType"
+
+    virtual_company_id: PositiveId | None = None
+    order_states: TextList | None = None
+
+
 REQUESTS: tuple[type[ApiRequest], ...] = (
     CreateTeamRequest,
     UpdateTeamRequest,
@@ -311,6 +421,11 @@ REQUESTS: tuple[type[ApiRequest], ...] = (
     ModifyImageShareAccountRequest,
     DescribeCustomImagesRequest,
     DescribeSharingImagesRequest,
+    DescribeTeamMemberOrderRequest,
+    DescribeTeamMemberOrderCountRequest,
+    DescribeTeamMemberUnpaidOrderRequest,
+    DescribeTeamMemberUnpaidOrderCountRequest,
+    ListMemberProductTypeRequest,
 )
 """Every request model, one per action: the emulator's action tables (``ACTIONS``,
 ``WRITE_ACTIONS``, the non-idempotent writes) are derived from these."""

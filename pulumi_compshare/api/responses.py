@@ -17,7 +17,9 @@ from .fields import (
     LogStatus,
     Status,
     Text,
+    UnpaidAmount,
     WireModel,
+    Yuan,
     describe_validation,
     kind_of,
     to_id,
@@ -28,8 +30,12 @@ __all__ = [
     "CustomImage",
     "CustomImagePage",
     "InviteFailure",
+    "MemberOrder",
+    "MemberOrderCount",
+    "MemberOrderPage",
     "OperateLog",
     "OperateLogPage",
+    "OrderDetailItem",
     "Relation",
     "ShareAccount",
     "SharedImage",
@@ -37,6 +43,9 @@ __all__ = [
     "Team",
     "TeamDetail",
     "TeamInfo",
+    "UnpaidOrder",
+    "UnpaidOrderCount",
+    "UnpaidOrderPage",
     "error_map",
     "failed_members",
 ]
@@ -196,6 +205,115 @@ class OperateLogPage(WireModel):
             out[wire_name] = words
             out[names] = labels
         return out
+
+
+# ------------------------------------------------------------------ team billing
+# Every amount is held in fen: the API answers order amounts in yuan text ("10.00"; Yuan), an
+# unpaid order's Amount as an integer (fen) or yuan text (UnpaidAmount). docs/billing.md.
+
+
+class OrderDetailItem(WireModel):
+    """One line of an order's configuration (OrderDetail: ``{"ProductName": "GPU算力",
+    "Value": "NVIDIA A100"}`` in the vendor's page)."""
+
+    product_name: Text = ""
+    value: Text = ""
+
+
+class MemberOrder(WireModel):
+    """A row of DescribeTeamMemberOrder's OrderInfos (the SDKs' OrderInfo). Amounts in fen."""
+
+    order_no: Text = ""
+    order_type: Text = ""
+    order_state: Text = ""
+    charge_type: Text = ""
+    amount: Yuan = 0
+    amount_real: Yuan = 0
+    amount_free: Yuan = 0
+    amount_coupon: Yuan = 0
+    count: Count = 0
+    quantity: Text = ""
+    resource_id: Text = ""
+    resource_type: Text = ""
+    region_id: Text = ""
+    project_name: Text = ""
+    trade_no: Text = ""
+    create_time: Count = 0
+    update_time: Count = 0
+    start_time: Count = 0
+    end_time: Count = 0
+    order_detail: list[OrderDetailItem] = Field(default_factory=list)
+
+    @field_validator("order_detail", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return _none_is_empty(value)
+
+
+class MemberOrderPage(WireModel):
+    """One page of DescribeTeamMemberOrder: the orders, the count of all that match, and the page
+    the API says it answered."""
+
+    orders: list[MemberOrder] = Field(default_factory=list, alias="OrderInfos")
+    total: Count = 0
+    limit: Count = 0
+    offset: Count = 0
+
+    @field_validator("orders", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return _none_is_empty(value)
+
+
+class MemberOrderCount(WireModel):
+    """DescribeTeamMemberOrderCount: how many orders match and their totals, in fen."""
+
+    total_count: Count = 0
+    amount: Yuan = 0
+    amount_real: Yuan = 0
+    amount_free: Yuan = 0
+    amount_coupon: Yuan = 0
+
+
+class UnpaidOrder(WireModel):
+    """A row of DescribeTeamMemberUnpaidOrder's OrderInfos (the SDKs' UnpaidOrderInfo)."""
+
+    order_no: Text = ""
+    order_type: Text = ""
+    order_state: Text = ""
+    charge_type: Text = ""
+    amount: UnpaidAmount = 0
+    quantity: Text = ""
+    resource_id: Text = ""
+    resource_type: Text = ""
+    region_id: Text = ""
+    trade_no: Text = ""
+    create_time: Count = 0
+    update_time: Count = 0
+    start_time: Count = 0
+    end_time: Count = 0
+
+
+class UnpaidOrderPage(WireModel):
+    """One page of DescribeTeamMemberUnpaidOrder (the vendor's CompShare page shows only
+    OrderInfos; the SDKs add Total, Limit and Offset: absent reads as 0)."""
+
+    orders: list[UnpaidOrder] = Field(default_factory=list, alias="OrderInfos")
+    total: Count = 0
+    limit: Count = 0
+    offset: Count = 0
+
+    @field_validator("orders", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return _none_is_empty(value)
+
+
+class UnpaidOrderCount(WireModel):
+    """DescribeTeamMemberUnpaidOrderCount: how many unpaid orders and their total, in fen."""
+
+    total_count: Count = 0
+    amount: Yuan = 0
 
 
 def _none_is_empty(value: Any) -> Any:

@@ -11,12 +11,14 @@ them).
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from . import limits, wire
 
-__all__ = ["kind_of", "to_fen", "to_id"]
+__all__ = ["fen_to_yuan", "kind_of", "to_fen", "to_id", "yuan_to_fen"]
 
 
 def to_id(value: Any) -> int:
@@ -74,6 +76,57 @@ def to_fen(value: Any) -> int:
             f"{limits.AMOUNT_MAX} (digits 0-9), got {kind_of(value)}"
         )
     return number
+
+
+_YUAN_TEXT = re.compile(r"(-?)([0-9]{1,18})(?:\.([0-9]{0,2})0*)?")
+
+
+def yuan_to_fen(value: Any) -> int:
+    """The one rule of an amount the API *answers* in yuan, read into fen: the billing actions'
+    order amounts (DescribeTeamMemberOrder ``Amount`` / ``AmountReal`` / ``AmountFree`` /
+    ``AmountCoupon``, DescribeTeamMemberOrderCount's totals) are text in yuan (the vendor's
+    pages: 订单金额（元）, ``"10.00"``; both SDKs type them ``string``), and the rest of this
+    API counts money in whole fen (AllocateAmount, AvailableAmount, SetCompShareTeamAmount's
+    Amount), so the client holds every amount in fen.
+
+    Accepts decimal text (``"10.00"``, ``"8.5"``, ``"12"``, an optional leading ``-`` for a
+    refund) or a JSON number (an int or a float, as UCloud's generated page's example shows), with
+    at most two decimal places that are not zero (fen are the smallest unit); ``null`` and ``""``
+    read as 0 (the SDKs' response fields are all optional). Never a boolean. Raises
+    ``ValueError`` with words that read after the field's name.
+    """
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool):
+        raise ValueError(f"must be an amount in yuan, got {kind_of(value)}")
+    if type(value) is int:
+        if abs(value) > limits.AMOUNT_MAX // 100:
+            raise ValueError(f"must be an amount in yuan, got {kind_of(value)}")
+        return value * 100
+    if isinstance(value, float):
+        text = repr(value) if math.isfinite(value) else ""
+        text = f"{value:.6f}" if "e" in text else text
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise ValueError(f"must be an amount in yuan, got {kind_of(value)}")
+    match = _YUAN_TEXT.fullmatch(text)
+    if match is None:
+        raise ValueError(
+            "must be an amount in yuan with at most two decimal places (digits 0-9), "
+            f"got {kind_of(value)}"
+        )
+    sign, whole_part, cents = match.groups()
+    fen = int(whole_part) * 100 + int((cents or "").ljust(2, "0"))
+    return -fen if sign else fen
+
+
+def fen_to_yuan(fen: int) -> str:
+    """An amount in fen as the API's yuan text: ``1234`` -> ``"12.34"`` (the inverse of
+    :func:`yuan_to_fen`)."""
+    sign = "-" if fen < 0 else ""
+    whole_part, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole_part}.{cents:02d}"
 
 
 def kind_of(value: Any) -> str:

@@ -24,13 +24,20 @@ from ..api.models import (
     DescribeCustomImagesRequest,
     DescribeImageShareAccountsRequest,
     DescribeSharingImagesRequest,
+    DescribeTeamMemberOrderCountRequest,
+    DescribeTeamMemberOrderRequest,
+    DescribeTeamMemberUnpaidOrderCountRequest,
+    DescribeTeamMemberUnpaidOrderRequest,
     GetTeamInfoRequest,
     InviteFailure,
     InviteUser,
     ListJoinedTeamsRequest,
+    ListMemberProductTypeRequest,
     ListTeamInvitesRequest,
     ListTeamOperateLogRequest,
     ListTeamsRequest,
+    MemberOrderCount,
+    MemberOrderPage,
     ModifyImageShareAccountRequest,
     OperateLogPage,
     Relation,
@@ -41,6 +48,8 @@ from ..api.models import (
     SharedImagePage,
     Team,
     TeamInfo,
+    UnpaidOrderCount,
+    UnpaidOrderPage,
     UpdateTeamRequest,
     error_map,
     failed_members,
@@ -257,6 +266,165 @@ class CompShareClient(ClientBase):
         except (ValueError, RecursionError) as exc:
             raise MalformedResponseError(request.action, f"unexpected answer: {exc}") from None
 
+    # ------------------------------------------------------------------ team billing
+    # A member's orders (docs/billing.md). Owner only; amounts come back in fen, whether the API
+    # answered yuan text or integer fen. Every time window is BeginTime..EndTime in unix
+    # seconds, both required (as both SDKs send them), the end after the begin.
+
+    def describe_team_member_orders(
+        self,
+        team_id: int | float | str,
+        virtual_company_id: int | float | str,
+        begin_time: int,
+        end_time: int,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        charge_types: Sequence[str] | None = None,
+        order_states: Sequence[str] | None = None,
+        order_types: Sequence[str] | None = None,
+        order_nos: Sequence[str] | None = None,
+        resource_ids: Sequence[str] | None = None,
+        order_by: str | None = None,
+        order_dir: str | None = None,
+    ) -> MemberOrderPage:
+        """DescribeTeamMemberOrder: one page of a member's orders in a window (``limit`` 1 to
+        100, the API's default 25; ``offset`` from 0); ``total`` counts every match."""
+        request = self._request(
+            DescribeTeamMemberOrderRequest,
+            team_id=team_id,
+            virtual_company_id=virtual_company_id,
+            begin_time=begin_time,
+            end_time=end_time,
+            limit=limit,
+            offset=offset,
+            charge_types=_listed(charge_types),
+            order_states=_listed(order_states),
+            order_types=_listed(order_types),
+            order_nos=_listed(order_nos),
+            resource_ids=_listed(resource_ids),
+            order_by=order_by,
+            order_dir=order_dir,
+        )
+        page: MemberOrderPage = self._parse(request.action, MemberOrderPage, self.call(request))
+        return page
+
+    def describe_team_member_order_count(
+        self,
+        team_id: int | float | str,
+        virtual_company_id: int | float | str,
+        begin_time: int,
+        end_time: int,
+        *,
+        charge_type: str | None = None,
+        order_state: str | None = None,
+        order_type: str | None = None,
+    ) -> MemberOrderCount:
+        """DescribeTeamMemberOrderCount: how many orders a member has in a window and their
+        totals in fen (``amount``, ``amount_real``, ``amount_free``, ``amount_coupon``). Its
+        filters take one value each (both SDKs type them as one string)."""
+        request = self._request(
+            DescribeTeamMemberOrderCountRequest,
+            team_id=team_id,
+            virtual_company_id=virtual_company_id,
+            begin_time=begin_time,
+            end_time=end_time,
+            charge_types=charge_type,
+            order_states=order_state,
+            order_types=order_type,
+        )
+        count: MemberOrderCount = self._parse(request.action, MemberOrderCount, self.call(request))
+        return count
+
+    def describe_team_member_unpaid_orders(
+        self,
+        team_id: int | float | str,
+        virtual_company_id: int | float | str,
+        begin_time: int,
+        end_time: int,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        charge_types: Sequence[str] | None = None,
+        order_types: Sequence[str] | None = None,
+        order_nos: Sequence[str] | None = None,
+        resource_ids: Sequence[str] | None = None,
+        order_by: str | None = None,
+        order_dir: str | None = None,
+    ) -> UnpaidOrderPage:
+        """DescribeTeamMemberUnpaidOrder: one page of a member's unpaid orders in a window."""
+        request = self._request(
+            DescribeTeamMemberUnpaidOrderRequest,
+            team_id=team_id,
+            virtual_company_id=virtual_company_id,
+            begin_time=begin_time,
+            end_time=end_time,
+            limit=limit,
+            offset=offset,
+            charge_types=_listed(charge_types),
+            order_types=_listed(order_types),
+            order_nos=_listed(order_nos),
+            resource_ids=_listed(resource_ids),
+            order_by=order_by,
+            order_dir=order_dir,
+        )
+        page: UnpaidOrderPage = self._parse(request.action, UnpaidOrderPage, self.call(request))
+        return page
+
+    def describe_team_member_unpaid_order_count(
+        self,
+        team_id: int | float | str,
+        virtual_company_id: int | float | str,
+        begin_time: int,
+        end_time: int,
+        *,
+        charge_types: Sequence[str] | None = None,
+        order_types: Sequence[str] | None = None,
+    ) -> UnpaidOrderCount:
+        """DescribeTeamMemberUnpaidOrderCount: how many unpaid orders a member has in a window
+        and their total in fen."""
+        request = self._request(
+            DescribeTeamMemberUnpaidOrderCountRequest,
+            team_id=team_id,
+            virtual_company_id=virtual_company_id,
+            begin_time=begin_time,
+            end_time=end_time,
+            charge_types=_listed(charge_types),
+            order_types=_listed(order_types),
+        )
+        count: UnpaidOrderCount = self._parse(request.action, UnpaidOrderCount, self.call(request))
+        return count
+
+    def list_member_product_types(
+        self,
+        team_id: int | float | str,
+        begin_time: int,
+        end_time: int,
+        virtual_company_id: int | float | str | None = None,
+        *,
+        order_states: Sequence[str] | None = None,
+    ) -> list[str]:
+        """ListMemberProductType: the product types of a member's orders in a window (of every
+        member's without ``virtual_company_id``)."""
+        request = self._request(
+            ListMemberProductTypeRequest,
+            team_id=team_id,
+            begin_time=begin_time,
+            end_time=end_time,
+            virtual_company_id=virtual_company_id,
+            order_states=_listed(order_states),
+        )
+        data = self.call(request)
+        raw = data.get("ProductTypeList")
+        if raw is None or raw == "":
+            return []
+        if not isinstance(raw, list) or not all(isinstance(word, str) for word in raw):
+            raise MalformedResponseError(
+                request.action,
+                f"unexpected answer: ProductTypeList: expected a list of text, got {kind_of(raw)}",
+            )
+        return list(raw)
+
     # ------------------------------------------------------------------ images
 
     def describe_image_share_accounts(self, image_id: str) -> list[ShareAccount]:
@@ -327,6 +495,14 @@ class CompShareClient(ClientBase):
         )
         page: SharedImagePage = self._parse(request.action, SharedImagePage, self.call(request))
         return page
+
+
+def _listed(values: Sequence[str] | None) -> list[str] | None:
+    """A filter list as the request model takes it: ``None`` (and an empty list, which sends no
+    key on the wire) is no filter; a lone string is refused by the model, not split."""
+    if values is None or isinstance(values, str):
+        return values  # type: ignore[return-value]
+    return list(values) or None
 
 
 class _AllInvites(CreateTeamRelationRequest):

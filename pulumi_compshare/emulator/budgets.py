@@ -10,13 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_compshare.emulator.api_errors import CONFLICT, NOT_FOUND, ApiError, invalid
-from pulumi_compshare.emulator.model import JOINED, Relation, StateCore, Team
+from pulumi_compshare.emulator.model import JOINED, Order, Relation, StateCore, Team
 from pulumi_compshare.emulator.params import Params, parse_id
 from pulumi_compshare.emulator.seed import Account
 
-__all__ = ["AMOUNT_CODES", "AMOUNT_OPERATIONS", "BudgetActions"]
+__all__ = ["AMOUNT_CODES", "AMOUNT_OPERATIONS", "DEFAULT_PRODUCT", "BudgetActions"]
 
 AMOUNT_OPERATIONS = ("AllocateAmount", "WithdrawAmount")
+
+DEFAULT_PRODUCT = "GPU算力"
+"""The product type of a spend's order unless told otherwise: the first of the vendor's
+ListMemberProductType example (``["GPU算力", "云硬盘", "弹性IP"]``)."""
 
 AMOUNT_CODES = {
     "insufficient_balance": (CONFLICT, 17001),
@@ -146,24 +150,60 @@ class BudgetActions(StateCore):
             content = f"withdraw {amount} fen from virtual company {virtual_id} in team {team.id}"
         self._log(team, operation, content)
 
-    def spend(self, team_id: int, user_company_id: int, fen: int) -> int:
-        """A member spends ``fen`` of their budget in a team (an order, as the console would
-        bill it): AvailableAmount goes down, AllocateAmount stays. Returns what is left.
+    def spend(
+        self,
+        team_id: int,
+        user_company_id: int,
+        fen: int,
+        *,
+        at: int | None = None,
+        product: str = DEFAULT_PRODUCT,
+        resource_id: str | None = None,
+        unpaid: bool = False,
+    ) -> int:
+        """A member spends ``fen`` of their budget in a team: an order, as the console would bill
+        it. A paid order (the default) lowers AvailableAmount (AllocateAmount stays), so the
+        billing actions' paid amounts add up to AllocateAmount - AvailableAmount; ``unpaid=True``
+        places an order the member owes instead (DescribeTeamMemberUnpaidOrder), which leaves
+        the budget alone. Returns the fen left.
+
+        ``at`` is the order's time (unix seconds; default now), ``product`` its product type
+        (ResourceType, ListMemberProductType), ``resource_id`` the instance it bills (default
+        ``uhost-<n>``).
 
         Not an API action (spending is ordering instances); tests use it through
         :meth:`pulumi_compshare.emulator.Emulator.spend`. ``ValueError`` if the account is not a
-        joined member of the team, ``fen`` is not positive, or more than is available.
+        joined member of the team, ``fen`` is not positive, or (paid) more than is available.
         """
         if isinstance(fen, bool) or not isinstance(fen, int) or fen <= 0:
             raise ValueError(f"spend a positive whole number of fen, got {fen!r}")
+        if at is not None and (isinstance(at, bool) or not isinstance(at, int) or at < 0):
+            raise ValueError(f"an order's time is unix seconds, got {at!r}")
+        if not isinstance(product, str) or not product.strip():
+            raise ValueError(f"an order's product is a non-empty text, got {product!r}")
         team = self.teams.get(team_id)
         relation = None if team is None else team.relations.get(user_company_id)
-        if relation is None or relation.status != JOINED:
+        if team is None or relation is None or relation.status != JOINED:
             raise ValueError(f"account {user_company_id} is not a joined member of team {team_id}")
-        if relation.available_amount < fen:
+        if not unpaid and relation.available_amount < fen:
             raise ValueError(
                 f"account {user_company_id} has {relation.available_amount} fen available in "
                 f"team {team_id}, less than {fen}"
             )
-        relation.available_amount -= fen
+        if not unpaid:
+            relation.available_amount -= fen
+        self.order_sequence += 1
+        number = self.order_sequence
+        team.orders.append(
+            Order(
+                order_no=f"order-{number:08d}",
+                virtual_company_id=relation.virtual_company_id,
+                amount=fen,
+                paid=not unpaid,
+                create_time=self.now() if at is None else at,
+                product=product,
+                resource_id=resource_id if resource_id is not None else f"uhost-{number:06d}",
+                sequence=number,
+            )
+        )
         return relation.available_amount

@@ -184,6 +184,41 @@ DIALECTS: dict[str, Dialect] = {
             "ucloud-sdk-python3 request schemas of these actions: Region = "
             "fields.Str(required=True).",
         ),
+        Dialect(
+            "billing-times-optional",
+            "The billing actions (DescribeTeamMemberOrder, DescribeTeamMemberOrderCount, the "
+            "unpaid variants, ListMemberProductType) take BeginTime and EndTime as optional "
+            "(default: all time) instead of refusing a request without them (RetCode 230).",
+            "the vendor's CompShare pages of these actions (BeginTime / EndTime 必填: 否; the "
+            "unpaid-count page has no times at all); compshare-cli 'team billing' sends the "
+            "times only when given. Both SDKs and UCloud's generated pages mark them required.",
+        ),
+        Dialect(
+            "unpaid-amount-text",
+            'DescribeTeamMemberUnpaidOrder rows carry Amount as yuan text ("50.00") instead '
+            "of an integer number of fen. (ucloud-sdk-python3 cannot load it: its Int field "
+            "refuses the text.)",
+            "the vendor's CompShare DescribeTeamMemberUnpaidOrder page: Amount String 订单金额"
+            '（元）, example "50.00"; both SDKs and UCloud\'s generated page type it int '
+            "(UnpaidOrderInfo Amount = fields.Int(); Go Amount int).",
+        ),
+        Dialect(
+            "order-states-os",
+            "Order states are UCloud's OS_ words: OS_FINISHED for a paid order, OS_UNPAID for "
+            "an unpaid one (by default Paid / Unpaid). Filters take either vocabulary.",
+            "UCloud's generated DescribeTeamMemberOrder and DescribeTeamMemberUnpaidOrder pages: "
+            'OrderStates.n=OS_FINISHED, OrderState "OS_FINISHED" (the vendor\'s CompShare '
+            "page: Paid / Unpaid). No source spells the unpaid state in the OS_ vocabulary: "
+            "OS_UNPAID is the emulator's.",
+        ),
+        Dialect(
+            "billing-amount-numbers",
+            "DescribeTeamMemberOrderCount and DescribeTeamMemberUnpaidOrderCount answer their "
+            "totals (Amount, AmountReal, AmountFree, AmountCoupon) as JSON numbers of yuan "
+            '(120.5) instead of text ("120.50").',
+            "UCloud's generated DescribeTeamMemberOrderCount page's example (\"Amount\": 2, "
+            '"AmountCoupon": 7); both SDKs and the vendor\'s CompShare page type them string.',
+        ),
     )
 }
 """Every dialect by name. ``strict`` (see :data:`STRICT`) names a combination."""
@@ -216,11 +251,15 @@ STRICT = (
     "feature-off-8433",
     "operate-log-maps",
     "region-required",
+    "unpaid-amount-text",
+    "order-states-os",
+    "billing-amount-numbers",
 )
 """``strict``: the most hostile combination that holds together. Left out: ``lower-status``
 and ``absent-text`` (they exclude ``upper-status`` / ``null-text``: upper case matches no
-example, and null breaks more parsers than absence), and ``feature-off-denied`` (it excludes
-``feature-off-8433``, whose refusal looks transient and names nothing)."""
+example, and null breaks more parsers than absence), ``feature-off-denied`` (it excludes
+``feature-off-8433``, whose refusal looks transient and names nothing) and
+``billing-times-optional`` (it accepts more, refuses nothing)."""
 
 
 def parse_dialects(value: str | Iterable[str] | None) -> frozenset[str]:

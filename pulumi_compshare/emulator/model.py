@@ -28,6 +28,7 @@ __all__ = [
     "REJECTED",
     "ActionHandler",
     "Image",
+    "Order",
     "Relation",
     "StateCore",
     "Team",
@@ -56,6 +57,23 @@ class Relation:
 
 
 @dataclass
+class Order:
+    """A member's order in a team (what spending is, to the billing actions): ``amount`` in fen;
+    ``paid`` orders took the amount from the member's AvailableAmount, unpaid ones are owed."""
+
+    order_no: str
+    virtual_company_id: int
+    amount: int
+    paid: bool
+    create_time: int
+    product: str
+    resource_id: str
+    charge_type: str = "Dynamic"
+    order_type: str = "Buy"
+    sequence: int = 0
+
+
+@dataclass
 class Team:
     """A team; deleted teams are kept (``deleted=True``) so GetCompShareTeamInfo can show them."""
 
@@ -66,6 +84,8 @@ class Team:
     deleted: bool = False
     relations: dict[int, Relation] = field(default_factory=dict)
     logs: list[dict[str, Any]] = field(default_factory=list)
+    orders: list[Order] = field(default_factory=list)
+    """Every order of its members, in the order they were placed (:mod:`.billing`)."""
 
     def joined_count(self) -> int:
         """How many accounts are members (status Joined)."""
@@ -109,6 +129,7 @@ class StateCore:
         }
         self.next_virtual_company_id = FIRST_VIRTUAL_COMPANY_ID
         self.log_sequence = 0
+        self.order_sequence = 0
         self.handlers: dict[str, ActionHandler] = self._handlers()
 
     def _handlers(self) -> dict[str, ActionHandler]:

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from pulumi_compshare.emulator.budgets import DEFAULT_PRODUCT
 from pulumi_compshare.emulator.console import Console
 from pulumi_compshare.emulator.http_server import (
     MAX_BODY_BYTES,
@@ -173,13 +174,35 @@ class Emulator(Console):
         with self._lock:
             return self._state.snapshot()
 
-    def spend(self, team_id: int, user_company_id: int, fen: int) -> int:
-        """A member of a team spends ``fen`` of their budget there (as an order would): their
-        AvailableAmount goes down, AllocateAmount stays. Returns the fen left. ``ValueError`` if
-        the account is not a joined member, ``fen`` is not positive, or more than is available.
-        (Not an API action; see ``docs/budgets.md``.)"""
+    def spend(
+        self,
+        team_id: int,
+        user_company_id: int,
+        fen: int,
+        *,
+        at: int | None = None,
+        product: str = DEFAULT_PRODUCT,
+        resource_id: str | None = None,
+        unpaid: bool = False,
+    ) -> int:
+        """A member of a team spends ``fen`` of their budget there: an order, which the billing
+        actions (DescribeTeamMemberOrder and the rest) then list. A paid order lowers their
+        AvailableAmount, AllocateAmount stays; ``unpaid=True`` places an order they owe and
+        leaves the budget alone. ``at`` is the order's time (unix seconds, default now),
+        ``product`` its product type, ``resource_id`` the instance it bills. Returns the fen
+        left. ``ValueError`` if the account is not a joined member, ``fen`` is not positive, or
+        (paid) more than is available. (Not an API action; see ``docs/budgets.md`` and
+        ``docs/billing.md``.)"""
         with self._lock:
-            return self._state.spend(team_id, user_company_id, fen)
+            return self._state.spend(
+                team_id,
+                user_company_id,
+                fen,
+                at=at,
+                product=product,
+                resource_id=resource_id,
+                unpaid=unpaid,
+            )
 
     def set_account_flags(
         self,

@@ -40,6 +40,7 @@ from pulumi_compshare.emulator.api_errors import (
     not_verified,
     one_line,
 )
+from pulumi_compshare.emulator.billing import BILLING_ACTIONS, BillingActions
 from pulumi_compshare.emulator.budgets import AMOUNT_CODES, BudgetActions
 from pulumi_compshare.emulator.dialects import (
     DIALECTS,
@@ -106,6 +107,7 @@ TEAM_ADMIN_ACTIONS = frozenset(
         "ListCompShareTeamInvite",
         "ListCompShareTeamOperateLog",
         "SetCompShareTeamAmount",
+        *BILLING_ACTIONS,
     }
 )
 """The actions of a team's admin (主账号), which the team feature gates: the admin guide asks the
@@ -133,7 +135,9 @@ def is_non_idempotent_write(params: Mapping[str, str]) -> bool:
     return model is not None and model.writes and not model.idempotent_fields(params)
 
 
-class EmulatorState(TeamActions, RelationActions, OperateLogActions, BudgetActions, ImageActions):
+class EmulatorState(
+    TeamActions, RelationActions, OperateLogActions, BudgetActions, BillingActions, ImageActions
+):
     """The whole emulated account world and the action handlers."""
 
     def _handlers(self) -> dict[str, ActionHandler]:
@@ -153,6 +157,11 @@ class EmulatorState(TeamActions, RelationActions, OperateLogActions, BudgetActio
             "ModifyCompShareImageShareAccount": self.modify_share_accounts,
             "DescribeCompShareCustomImages": self.describe_custom_images,
             "DescribeCompShareSharingImages": self.describe_sharing_images,
+            "DescribeTeamMemberOrder": self.describe_member_orders,
+            "DescribeTeamMemberOrderCount": self.describe_member_order_count,
+            "DescribeTeamMemberUnpaidOrder": self.describe_member_unpaid_orders,
+            "DescribeTeamMemberUnpaidOrderCount": self.describe_member_unpaid_order_count,
+            "ListMemberProductType": self.list_member_product_types,
         }
         missing = set(ACTIONS) ^ set(handlers)
         assert not missing, f"actions without a handler, or handlers without a model: {missing}"

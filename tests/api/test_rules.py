@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from pulumi_compshare.api import fields, limits
 from pulumi_compshare.api.models import SetTeamAmountRequest, Team
+from pulumi_compshare.api.rules import fen_to_yuan, yuan_to_fen
 from pulumi_compshare.emulator.api_errors import ApiError
 from pulumi_compshare.emulator.params import parse_fen, parse_id
 from pulumi_compshare.resources._fields import FEN_MAX, fen, positive_id
@@ -130,3 +131,30 @@ def test_a_request_model_refuses_with_the_rule_s_words() -> None:
             team_id=1, virtual_company_id=[2], amount=-5, operate_type="AllocateAmount"
         )
     assert "got a number (-5)" in fields.describe_validation(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "fen"),
+    [
+        ("10.00", 1000),
+        ("8.5", 850),
+        ("12", 1200),
+        (" 0.01 ", 1),
+        ("-3.20", -320),
+        ("1.230", 123),
+        (10, 1000),
+        (10.5, 1050),
+        (None, 0),
+        ("", 0),
+    ],
+)
+def test_yuan_reads_into_fen(value: object, fen: int) -> None:
+    assert yuan_to_fen(value) == fen
+    if isinstance(value, str) and value.strip():
+        assert yuan_to_fen(fen_to_yuan(fen)) == fen
+
+
+@pytest.mark.parametrize("value", ["1.234", "abc", "1e5", True, "1,00", [], "１２"])
+def test_yuan_refuses_what_is_not_an_amount(value: object) -> None:
+    with pytest.raises(ValueError, match="amount in yuan"):
+        yuan_to_fen(value)

@@ -109,3 +109,62 @@ def test_official_sdk_errors_carry_emulator_codes(compshare_emulator: Emulator) 
         alice.set_comp_share_team_relation({"TeamId": "1001", "Status": "Agree"})
     assert info.value.code == 8404
     assert "no pending invite" in info.value.message
+
+
+def test_official_sdk_reads_team_member_orders(compshare_emulator: Emulator) -> None:
+    """Issue 22: DescribeTeamMemberOrder and DescribeTeamMemberOrderCount (and the unpaid
+    variants, ListMemberProductType) answered to the SDK's own methods after a member spends."""
+    em = compshare_emulator
+    owner = sdk(em, em.account(OWNER))
+    alice = sdk(em, em.account(ALICE))
+    owner.create_comp_share_team_relation({"TeamId": 1001, "UserInfo": [{"UserCompanyId": ALICE}]})
+    alice.set_comp_share_team_relation({"TeamId": 1001, "Status": "Agree"})
+    (row,) = owner.get_comp_share_team_info({"TeamId": 1001})["TeamRelation"]
+    virtual = row["VirtualCompanyId"]
+    owner.invoke(  # no SDK release carries SetCompShareTeamAmount (api-notes)
+        "SetCompShareTeamAmount",
+        {
+            "TeamId": 1001,
+            "VirtualCompanyId.0": virtual,
+            "Amount": 20000,
+            "OperateType": "AllocateAmount",
+        },
+    )
+    t0 = 1_700_000_000
+    for minute, fen in enumerate((1000, 2050, 300)):
+        em.spend(1001, ALICE, fen, at=t0 + 60 * minute)
+    em.spend(1001, ALICE, 999, at=t0 + 9999)  # after the window
+    em.spend(1001, ALICE, 400, at=t0 + 200, unpaid=True)
+    window = {"TeamId": 1001, "VirtualCompanyId": virtual, "BeginTime": t0, "EndTime": t0 + 3600}
+
+    page = owner.describe_team_member_order({**window, "Limit": 2, "Offset": 0})
+    assert (page["Total"], page["Limit"], page["Offset"]) == (4, 2, 0)
+    assert [o["Amount"] for o in page["OrderInfos"]] == ["4.00", "3.00"]  # newest first
+    rest = owner.describe_team_member_order({**window, "Limit": 2, "Offset": 2})
+    assert [o["Amount"] for o in rest["OrderInfos"]] == ["20.50", "10.00"]
+    assert rest["OrderInfos"][0]["OrderDetail"] == [
+        {"ProductName": "GPU算力", "Value": rest["OrderInfos"][0]["ResourceId"]}
+    ]
+    count = owner.describe_team_member_order_count(window)
+    assert count == {
+        "TotalCount": 4,
+        "Amount": "37.50",
+        "AmountReal": "33.50",
+        "AmountFree": "0.00",
+        "AmountCoupon": "0.00",
+    }
+    (relation,) = owner.get_comp_share_team_info({"TeamId": 1001})["TeamRelation"]
+    spent_in_all = relation["AllocateAmount"] - relation["AvailableAmount"]
+    assert spent_in_all == 3350 + 999  # fen: the paid orders, in and after the window
+    unpaid = owner.describe_team_member_unpaid_order(window)
+    assert [(o["Amount"], o["OrderState"]) for o in unpaid["OrderInfos"]] == [(400, "Unpaid")]
+    assert owner.describe_team_member_unpaid_order_count(window) == {
+        "Amount": "4.00",
+        "TotalCount": 1,
+    }
+    products = owner.list_member_product_type({k: window[k] for k in window if k != "Limit"})
+    assert products["ProductTypeList"] == ["GPU算力"]
+    with pytest.raises(ucloud_exc.RetCodeException) as info:
+        owner.describe_team_member_order_count({**window, "EndTime": t0})
+    assert info.value.code == 230
+    assert em.stats()["internal_errors"] == 0

@@ -395,7 +395,7 @@ def test_seed_balance_round_trips_and_is_validated() -> None:
 
 def test_action_tables_come_from_the_request_models() -> None:
     assert {"SetCompShareTeamAmount", "DescribeCompShareSharingImages"} <= set(ACTIONS)
-    assert len(ACTIONS) == len(set(ACTIONS)) == 15
+    assert len(ACTIONS) == len(set(ACTIONS)) == 20  # 15 and the 5 billing actions
     assert "SetCompShareTeamAmount" in WRITE_ACTIONS
     assert "DescribeCompShareSharingImages" not in WRITE_ACTIONS
     assert {

@@ -73,6 +73,37 @@ def relation_row(em: Emulator) -> dict[str, Any]:
     return row
 
 
+def billing_answers(em: Emulator) -> Any:
+    """Alice spends (one paid order, one unpaid); the billing answers' shapes: the count's
+    total, the unpaid row's amount, the order state, and whether a request without times is
+    answered."""
+    joined_alice(em)
+    virtual = ok(call(em, OWNER, "GetCompShareTeamInfo", TeamId=TEAM))["TeamRelation"][0]
+    member = {"TeamId": TEAM, "VirtualCompanyId": virtual["VirtualCompanyId"]}
+    ok(
+        call(
+            em,
+            OWNER,
+            "SetCompShareTeamAmount",
+            TeamId=TEAM,
+            VirtualCompanyId=[member["VirtualCompanyId"]],
+            Amount=1000,
+            OperateType="AllocateAmount",
+        )
+    )
+    em.spend(TEAM, ALICE, 250, at=100)
+    em.spend(TEAM, ALICE, 70, at=200, unpaid=True)
+    window = {**member, "BeginTime": 0, "EndTime": 1000}
+    count = ok(call(em, OWNER, "DescribeTeamMemberOrderCount", **window))
+    unpaid = ok(call(em, OWNER, "DescribeTeamMemberUnpaidOrder", **window))["OrderInfos"][0]
+    order = ok(call(em, OWNER, "DescribeTeamMemberOrder", **window))["OrderInfos"][0]
+    no_times = call(em, OWNER, "DescribeTeamMemberOrderCount", **member)["RetCode"]
+    return (count["Amount"], unpaid["Amount"], order["OrderState"], no_times)
+
+
+BILLING_DEFAULT = ("3.20", 70, "Unpaid", 230)
+
+
 # ------------------------------------------------------------------ one scenario per dialect
 # Each returns what it observes; the test runs it against the default reading and the dialect.
 
@@ -307,6 +338,11 @@ CASES: list[tuple[str, Callable[[Emulator], Any], Any, Any]] = [
         ("dict", "邀请成员", {"Success": "成功", "Failed": "失败"}, ["InviteMember"]),
     ),
     ("region-required", image_call_without_region, (0, False), (230, True)),
+    # team billing (tests/emulator/test_billing.py)
+    ("billing-times-optional", billing_answers, BILLING_DEFAULT, ("3.20", 70, "Unpaid", 0)),
+    ("unpaid-amount-text", billing_answers, BILLING_DEFAULT, ("3.20", "0.70", "Unpaid", 230)),
+    ("order-states-os", billing_answers, BILLING_DEFAULT, ("3.20", 70, "OS_UNPAID", 230)),
+    ("billing-amount-numbers", billing_answers, BILLING_DEFAULT, (3.2, 70, "Unpaid", 230)),
     # the budget readings (tests/emulator/test_budgets.py: test_withdrawal_readings)
     (
         "allocate-cumulative",
