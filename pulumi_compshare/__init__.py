@@ -41,15 +41,20 @@ if TYPE_CHECKING:
         get_team,
         get_team_invites,
         get_team_invites_output,
+        get_team_member_orders,
+        get_team_member_orders_output,
         get_team_operate_logs,
         get_team_operate_logs_output,
         get_team_output,
+        get_team_spend,
+        get_team_spend_output,
         get_teams,
         get_teams_output,
     )
     from .resources import ImageShare as ImageShare
     from .resources import Team as Team
     from .resources import TeamInviteAccepter as TeamInviteAccepter
+    from .resources import TeamMembers as TeamMembers
     from .resources import TeamMembership as TeamMembership
 
 __all__ = [
@@ -80,9 +85,13 @@ __all__ = [
     "get_team",
     "get_team_invites",
     "get_team_invites_output",
+    "get_team_member_orders",
+    "get_team_member_orders_output",
     "get_team_operate_logs",
     "get_team_operate_logs_output",
     "get_team_output",
+    "get_team_spend",
+    "get_team_spend_output",
     "get_teams",
     "get_teams_output",
     *(name for name, _ in _RESOURCES),

@@ -11,23 +11,27 @@ each lookup's arguments are checked by the request model they become (with the r
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
 import pulumi
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .api import limits
-from .api.fields import KnownStatus, Phrase, Switch, one_of, whole
+from .api.fields import KnownStatus, Phrase, PositiveId, Switch, one_of, whole
 from .api.models import (
     ApiRequest,
     DescribeImageShareAccountsRequest,
     DescribeSharingImagesRequest,
+    DescribeTeamMemberOrderRequest,
     GetTeamInfoRequest,
     ListJoinedTeamsRequest,
+    ListMemberProductTypeRequest,
     ListTeamInvitesRequest,
     ListTeamOperateLogRequest,
+    TeamInfo,
 )
 from .client import CompShareClient, InvalidParameterError
 from .client.client import build_request
@@ -38,10 +42,14 @@ __all__ = [
     "GetJoinedTeamsResult",
     "GetSharedImagesResult",
     "GetTeamInvitesResult",
+    "GetTeamMemberOrdersResult",
     "GetTeamOperateLogsResult",
     "GetTeamResult",
+    "GetTeamSpendResult",
     "GetTeamsResult",
     "ImageShareAccount",
+    "MemberOrder",
+    "MemberSpend",
     "OperateLogEntry",
     "SharedImage",
     "TeamInvite",
@@ -56,9 +64,13 @@ __all__ = [
     "get_team",
     "get_team_invites",
     "get_team_invites_output",
+    "get_team_member_orders",
+    "get_team_member_orders_output",
     "get_team_operate_logs",
     "get_team_operate_logs_output",
     "get_team_output",
+    "get_team_spend",
+    "get_team_spend_output",
     "get_teams",
     "get_teams_output",
 ]
@@ -209,6 +221,95 @@ class GetTeamOperateLogsResult:
     """Each status's label."""
 
 
+@dataclass(frozen=True)
+class MemberOrder:
+    """One order of a team member (a row of DescribeTeamMemberOrder). Amounts are in fen (1/100
+    yuan), as a member's budget is, whatever the API answered (it sends yuan text)."""
+
+    order_no: str
+    state: str
+    """The API's word for it, as sent: ``Paid`` / ``Unpaid`` (the vendor's CompShare page) or
+    UCloud's ``OS_FINISHED``."""
+    order_type: str
+    """``Buy`` and the like (OrderType)."""
+    charge_type: str
+    """How it is billed: ``Dynamic`` (by use), ``Month``... (ChargeType)."""
+    amount: int
+    """What the order costs, in fen (Amount)."""
+    paid_amount: int
+    """What was actually paid, in fen (AmountReal): 0 for an unpaid order."""
+    product_type: str
+    """The product it bills (ResourceType), e.g. ``GPU算力``."""
+    resource_id: str
+    """The resource it bills (ResourceId)."""
+    create_time: int
+    """When it was placed, unix seconds."""
+
+
+@dataclass(frozen=True)
+class GetTeamMemberOrdersResult:
+    """One page of a team member's orders in a time window (DescribeTeamMemberOrder), newest
+    first unless asked otherwise."""
+
+    team_id: int
+    user_company_id: int
+    """The member's own account."""
+    virtual_company_id: int
+    """The member's account in the team (their VirtualCompanyId)."""
+    begin_time: int
+    end_time: int
+    orders: list[MemberOrder]
+    total: int
+    """How many orders in the window match, over every page."""
+    offset: int
+    """How many matching orders this page skips (from 0)."""
+    limit: int
+    product_types: list[str] = field(default_factory=list)
+    """Every product type the member ordered in the window (ListMemberProductType)."""
+
+
+@dataclass(frozen=True)
+class MemberSpend:
+    """What one member of a team was given and spent. Amounts in fen (1/100 yuan)."""
+
+    user_company_id: int
+    virtual_company_id: int
+    remark_name: str
+    status: str
+    """Joined, or Canceled for a member who left (their orders stay theirs)."""
+    granted_amount: int
+    """The budget granted to the member (AllocateAmount), now."""
+    available_amount: int
+    """The part of it not spent (AvailableAmount), now."""
+    spent_amount: int
+    """What the member's orders in the window cost (DescribeTeamMemberOrderCount's Amount),
+    unpaid ones included."""
+    paid_amount: int
+    """What of it was paid (its AmountReal): over a window that holds every order, the
+    budget the member used, ``granted_amount - available_amount`` (while no budget was taken
+    back under the ``allocate-cumulative`` reading)."""
+    unpaid_amount: int
+    """What of it the member still owes (DescribeTeamMemberUnpaidOrderCount's Amount)."""
+    order_count: int
+    """How many orders the member placed in the window."""
+
+
+@dataclass(frozen=True)
+class GetTeamSpendResult:
+    """A team's spend per member in a time window: every member who joined (Joined now, or
+    Canceled after joining), as the team's owner sees it."""
+
+    team_id: int
+    begin_time: int
+    end_time: int
+    members: list[MemberSpend]
+    spent_amount: int
+    """The team's total, in fen: the sum of the members' ``spent_amount``."""
+    spent_by_member: dict[str, int]
+    """Each member's ``spent_amount`` by their company id as text (``{"50002": 12000}``), ready
+    for a stack output."""
+
+
 # ------------------------------------------------------------------------------ helpers
 
 
@@ -263,6 +364,53 @@ class _OperateLogsQuery(ListTeamOperateLogRequest):
     begin_time: Annotated[int, whole(0)]
     end_time: Annotated[int, whole(0)]
     order_by_asc: Switch = Field(default=False, alias="OrderByASC")
+
+
+class _MemberOrdersQuery(DescribeTeamMemberOrderRequest):
+    """get_team_member_orders' arguments: the member by exactly one of their own account and
+    their account in the team; a page is always asked for."""
+
+    user_company_id: PositiveId | None = None
+    virtual_company_id: PositiveId | None = None  # type: ignore[assignment]
+    limit: Annotated[int, whole(1, limits.ORDER_LIMIT_MAX)] = limits.ORDER_LIMIT_DEFAULT
+    offset: Annotated[int, whole(0)] = 0
+    ascending: Switch = False
+
+    @model_validator(mode="after")
+    def _one_member(self) -> _MemberOrdersQuery:
+        if (self.user_company_id is None) == (self.virtual_company_id is None):
+            raise ValueError("give exactly one of UserCompanyId and VirtualCompanyId")
+        return self
+
+
+class _TeamSpendQuery(ListMemberProductTypeRequest):
+    """get_team_spend's arguments: a team and a window."""
+
+
+def _member_of(
+    function: str, info: TeamInfo, user_company_id: int | None, virtual_company_id: int | None
+) -> Any:
+    """The relation of ``info``'s team that the lookup named, or a one-line error saying that
+    the member is not in the team (as GetCompShareTeamInfo lists it)."""
+    for row in info.relations:
+        if (user_company_id is not None and row.user_company_id == user_company_id) or (
+            virtual_company_id is not None and row.virtual_company_id == virtual_company_id
+        ):
+            return row
+    which = (
+        f"user_company_id {user_company_id}"
+        if user_company_id is not None
+        else f"virtual_company_id {virtual_company_id}"
+    )
+    raise _bad(
+        function,
+        f"{which} is not a member of team {info.team.id} (GetCompShareTeamInfo lists no such "
+        "relation); pass a member of that team (get_team lists them)",
+    )
+
+
+def _now() -> int:
+    return int(time.time())
 
 
 def _profile(function: str, value: Any) -> str | None:
@@ -478,6 +626,152 @@ def get_team_operate_logs(
     )
 
 
+def get_team_member_orders(
+    team_id: int,
+    begin_time: int,
+    end_time: int,
+    user_company_id: int | None = None,
+    virtual_company_id: int | None = None,
+    order_states: Sequence[str] | None = None,
+    charge_types: Sequence[str] | None = None,
+    limit: int = 25,
+    offset: int = 0,
+    ascending: bool = False,
+    profile: str | None = None,
+) -> GetTeamMemberOrdersResult:
+    """One page of a team member's orders placed between two unix times (``begin_time`` before
+    ``end_time``), as the team's owner sees them; amounts in fen.
+
+    The member is named by exactly one of ``user_company_id`` (their own account) and
+    ``virtual_company_id`` (their account in the team). ``order_states`` and ``charge_types``
+    filter (the API's words, e.g. ``Paid``, ``Dynamic``); ``limit`` is 1 to 100 (default 25),
+    ``offset`` counts orders to skip; newest first unless ``ascending``. A window that ends
+    before it begins fails before any call; a member who is not in the team fails after reading
+    the team (GetCompShareTeamInfo), before any billing call. No source bounds the window's
+    length, so neither does this lookup.
+    """
+    fn = "get_team_member_orders"
+    query = _arguments(
+        fn,
+        _MemberOrdersQuery,
+        team_id=team_id,
+        begin_time=begin_time,
+        end_time=end_time,
+        user_company_id=user_company_id,
+        virtual_company_id=virtual_company_id,
+        order_states=order_states,
+        charge_types=charge_types,
+        limit=limit,
+        offset=offset,
+        ascending=ascending,
+    )
+    client = _client(fn, profile)
+    member = _member_of(
+        fn,
+        client.get_team_info(query.team_id),
+        query.user_company_id,
+        query.virtual_company_id,
+    )
+    page = client.describe_team_member_orders(
+        query.team_id,
+        member.virtual_company_id,
+        query.begin_time,
+        query.end_time,
+        limit=query.limit,
+        offset=query.offset,
+        order_states=query.order_states,
+        charge_types=query.charge_types,
+        order_by="create_time",
+        order_dir="ASC" if query.ascending else "DESC",
+    )
+    products = client.list_member_product_types(
+        query.team_id, query.begin_time, query.end_time, member.virtual_company_id
+    )
+    return GetTeamMemberOrdersResult(
+        team_id=query.team_id,
+        user_company_id=member.user_company_id,
+        virtual_company_id=member.virtual_company_id,
+        begin_time=query.begin_time,
+        end_time=query.end_time,
+        orders=[
+            MemberOrder(
+                order_no=o.order_no,
+                state=o.order_state,
+                order_type=o.order_type,
+                charge_type=o.charge_type,
+                amount=o.amount,
+                paid_amount=o.amount_real,
+                product_type=o.resource_type,
+                resource_id=o.resource_id,
+                create_time=o.create_time,
+            )
+            for o in page.orders
+        ],
+        total=page.total,
+        offset=query.offset,
+        limit=query.limit,
+        product_types=products,
+    )
+
+
+_SPENDING_STATUSES = ("Joined", "Canceled")
+
+
+def get_team_spend(
+    team_id: int,
+    begin_time: int = 0,
+    end_time: int | None = None,
+    profile: str | None = None,
+) -> GetTeamSpendResult:
+    """A team's spend per member between two unix times (default: from 0 until now), with each
+    member's budget beside it; amounts in fen. Owner only.
+
+    For every member who joined (Joined, or Canceled after joining; a pending invite has no
+    orders), it reads the team (GetCompShareTeamInfo), then the member's order totals
+    (DescribeTeamMemberOrderCount) and what they owe (DescribeTeamMemberUnpaidOrderCount): two
+    calls per member. A window that ends before it begins fails before any call.
+    """
+    fn = "get_team_spend"
+    query = _arguments(
+        fn,
+        _TeamSpendQuery,
+        team_id=team_id,
+        begin_time=begin_time,
+        end_time=_now() if end_time is None else end_time,
+    )
+    client = _client(fn, profile)
+    info = client.get_team_info(query.team_id)
+    members: list[MemberSpend] = []
+    for row in info.relations:
+        if row.status not in _SPENDING_STATUSES or not row.virtual_company_id:
+            continue
+        window = (query.team_id, row.virtual_company_id, query.begin_time, query.end_time)
+        count = client.describe_team_member_order_count(*window)
+        unpaid = client.describe_team_member_unpaid_order_count(*window)
+        members.append(
+            MemberSpend(
+                user_company_id=row.user_company_id,
+                virtual_company_id=row.virtual_company_id,
+                remark_name=row.remark_name,
+                status=row.status,
+                granted_amount=row.allocate_amount,
+                available_amount=row.available_amount,
+                spent_amount=count.amount,
+                paid_amount=count.amount_real,
+                unpaid_amount=unpaid.amount,
+                order_count=count.total_count,
+            )
+        )
+    return GetTeamSpendResult(
+        team_id=query.team_id,
+        begin_time=query.begin_time,
+        end_time=query.end_time,
+        members=members,
+        spent_amount=sum(m.spent_amount for m in members),
+        spent_by_member={str(m.user_company_id): m.spent_amount for m in members},
+    )
+
+
 # ------------------------------------------------------------------------------ _output forms
 
 
@@ -549,3 +843,44 @@ def get_team_operate_logs_output(
     return pulumi.Output.all(
         team_id, begin_time, end_time, operate_types, statuses, limit, offset, ascending, profile
     ).apply(lambda a: get_team_operate_logs(*a))
+
+
+def get_team_member_orders_output(
+    team_id: pulumi.Input[int],
+    begin_time: pulumi.Input[int],
+    end_time: pulumi.Input[int],
+    user_company_id: pulumi.Input[int | None] = None,
+    virtual_company_id: pulumi.Input[int | None] = None,
+    order_states: pulumi.Input[Sequence[str] | None] = None,
+    charge_types: pulumi.Input[Sequence[str] | None] = None,
+    limit: pulumi.Input[int] = 25,
+    offset: pulumi.Input[int] = 0,
+    ascending: pulumi.Input[bool] = False,
+    profile: pulumi.Input[str | None] = None,
+) -> pulumi.Output[GetTeamMemberOrdersResult]:
+    """:func:`get_team_member_orders` taking Inputs; the result is an Output."""
+    return pulumi.Output.all(
+        team_id,
+        begin_time,
+        end_time,
+        user_company_id,
+        virtual_company_id,
+        order_states,
+        charge_types,
+        limit,
+        offset,
+        ascending,
+        profile,
+    ).apply(lambda a: get_team_member_orders(*a))
+
+
+def get_team_spend_output(
+    team_id: pulumi.Input[int],
+    begin_time: pulumi.Input[int] = 0,
+    end_time: pulumi.Input[int | None] = None,
+    profile: pulumi.Input[str | None] = None,
+) -> pulumi.Output[GetTeamSpendResult]:
+    """:func:`get_team_spend` taking Inputs; the result is an Output."""
+    return pulumi.Output.all(team_id, begin_time, end_time, profile).apply(
+        lambda a: get_team_spend(*a)
+    )
