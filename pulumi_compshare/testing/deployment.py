@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from .plugins import PluginContext
+from .providers import ProviderRegistry
 from .results import ResourceState, Result, Step
 from .server import ProviderServer
 from .wire import Props, name_of
@@ -73,6 +74,39 @@ class Deployment:
         self.generating = threading.Lock()
         """The engine's main loop: one registration's steps generated at a time."""
         self._print_lock = threading.Lock()
+        self.registry: ProviderRegistry | None = None
+        """The current command's provider resources and their plugin processes."""
+        self.package_config: Callable[[str], Props] = lambda _package: {}
+        """A package's stack config, its namespace stripped (``config.GetPackageConfig``): the
+        inputs of its default provider."""
+
+    def plugin(self, ref: str) -> ProviderServer | None:
+        """The configured plugin of a provider reference (``registry.go: GetProvider``); one
+        not loaded yet in this command is loaded from its state and configured
+        (``EnsureProvider`` -> ``Same(fromCheck=false)``), as for a refresh or a delete."""
+        registry = self.registry
+        if registry is None or not ref:
+            return None
+        server = registry.get(ref)
+        if server is not None:
+            return server
+        urn, _, id_ = ref.rpartition("::")
+        with self.lock:
+            state = self.resources.get(urn)
+        if state is None or state.id != id_:
+            return None
+        registry.same(urn, id_, state.inputs, from_check=False, secrets=state.secrets)
+        self.record_call("Configure", state.name)
+        return registry.get(ref)
+
+    def server_for(self, state: ResourceState) -> ProviderServer:
+        """The provider server of a resource in the state: its plugin, else the dynamic one."""
+        if state.provider:
+            server = self.plugin(state.provider)
+            if server is None:
+                raise RuntimeError(f"unknown provider '{state.provider}' for '{state.urn}'")
+            return server
+        return self.prepare_server()
 
     # -- provider calls ----------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import rules
 from .display import describe_changes
+from .providers import is_provider_type
 from .results import ResourceState, Result, Step, StepError
 from .rules import EngineError
 from .server import ProviderCallError
@@ -29,16 +30,18 @@ def refresh_all(deployment: Deployment, result: Result) -> None:
     """``deployment_executor.go: refresh``: a refresh step per resource, all in parallel,
     errors collected without stopping the others (``newStepExecutor(..., ignoreErrors=true)``);
     the successful ones are applied (``rebuildBaseState``)."""
-    server = deployment.prepare_server()
     with deployment.lock:
         states = list(deployment.resources.values()) + list(deployment.pending_deletes)
+    if not states or any(_dynamic(s) for s in states):
+        deployment.prepare_server()
 
     def refresh_one(state: ResourceState) -> rules.Refreshed | None:
-        # step.go: RefreshStep.Apply: components and pending replacements are not read
-        if not state.custom or state.pending_replacement:
+        # step.go: RefreshStep.Apply: components, provider resources and pending replacements
+        # are not read
+        if not state.custom or state.pending_replacement or is_provider_type(state.type):
             return None
         return rules.refresh_resource(
-            server,
+            deployment.server_for(state),
             deployment.call,
             urn=state.urn,
             id_=state.id,
@@ -163,7 +166,8 @@ def delete_all(
     failure no new delete starts, unless ``continue_on_error`` or the failure is a protected
     resource (``step_executor.go: cancelDueToError`` always continues past
     ``deleteProtectedError``); what a failed resource depends on is then kept."""
-    server = deployment.prepare_server()
+    if not targets or any(_dynamic(s) for s in targets):
+        deployment.prepare_server()
     with deployment.lock:
         graph = {
             s.urn: s for s in list(deployment.resources.values()) + list(deployment.pending_deletes)
@@ -176,14 +180,20 @@ def delete_all(
             return None
         replacing = deployment.is_pending_delete(state)
         try:
-            rules.delete_resource(
-                server,
-                deployment.call,
-                state,
-                replacing=replacing,
-                preview=preview,
-                deleting=deleting,
-            )
+            if is_provider_type(state.type):  # registry.go: Delete: the plugin unloads
+                if not replacing and state.protect:
+                    raise EngineError(rules.delete_protected_message(state.urn))
+                if not preview and deployment.registry is not None:
+                    deployment.registry.delete(state.urn, state.id)
+            else:
+                rules.delete_resource(
+                    deployment.server_for(state),
+                    deployment.call,
+                    state,
+                    replacing=replacing,
+                    preview=preview,
+                    deleting=deleting,
+                )
         except ProviderCallError as exc:
             if not continue_on_error:
                 stop.set()
@@ -207,6 +217,11 @@ def delete_all(
             if err is not None:
                 result.errors.append(err)
                 errored_urns.add(err.urn)
+
+
+def _dynamic(state: ResourceState) -> bool:
+    """A resource of the dynamic provider server (not a plugin's, not a provider resource)."""
+    return state.custom and not state.provider and not is_provider_type(state.type)
 
 
 def _dependencies_of(urns: set[str], graph: Mapping[str, ResourceState]) -> set[str]:

@@ -17,6 +17,7 @@ from .deployment import Deployment
 from .plugins import PluginContext
 from .program import Program, play_program
 from .project import Project, ProjectError
+from .providers import ProviderRegistry, find_plugin
 from .registration import Run
 from .results import Plan, ResourceState, Result
 from .server import ProviderServer, ProviderServerError
@@ -106,8 +107,13 @@ class Player:
         printer: Callable[[str], None] | None = None,
         print_plan: bool = False,
         restart_per_operation: bool = True,
+        plugins: Mapping[str, str | os.PathLike[str]] | None = None,
     ) -> None:
         self.project = project or "test"
+        self.plugins: dict[str, str | os.PathLike[str]] = dict(plugins or {})
+        """Package -> its plugin (a folder with ``PulumiPlugin.yaml`` or an executable), as
+        ``Pulumi.yaml``'s ``plugins: providers:`` names them; other packages are looked up as
+        ``pulumi-resource-<package>`` on ``PATH`` (:func:`~.providers.find_plugin`)."""
         self.stack = stack
         self.config: dict[str, Any] = dict(config or {})
         """The stack config (a played project's ``Pulumi.yaml`` config goes under it)."""
@@ -136,6 +142,7 @@ class Player:
         }
         self._configured = False
         self._op_lock = threading.Lock()
+        self.deployment.package_config = self._package_config
 
     @classmethod
     def from_project(
@@ -297,6 +304,26 @@ class Player:
         self.deployment.context = PluginContext(result)
         if self._server is not None:
             self.deployment.context.watch(self._server)
+        if self.deployment.registry is not None:
+            self.deployment.registry.close()
+        # a provider registry per command, its plugins stopped at the end (registry.go)
+        self.deployment.registry = ProviderRegistry(
+            locate=lambda package: find_plugin(package, project_plugins=self.plugins),
+            start=self._start_plugin,
+        )
+
+    def _start_plugin(self, command: Sequence[str]) -> ProviderServer:
+        """A plugin process of this command, in the program's folder (``plugin.go: ExecPlugin``:
+        ``cmd.Dir = pwd``), its output watched as the provider server's."""
+        args = {k: v for k, v in self._server_args.items() if k != "pythonpath"}
+        server = ProviderServer(command=command, engine_address="127.0.0.1:0", **args).start()
+        self.deployment.context.watch(server, from_start=True)
+        return server
+
+    def _package_config(self, package: str) -> Props:
+        """``GetPackageConfig``: the stack config of ``package``, keys without the namespace."""
+        prefix = f"{package}:"
+        return {k[len(prefix) :]: v for k, v in self.stack_config().items() if k.startswith(prefix)}
 
     def _prepare_server(self) -> ProviderServer:
         if self._server is None or (self._own_server and not self._server.running):
@@ -330,6 +357,9 @@ class Player:
         (``progress.go: ProgressDisplay.processEndSteps``); raise the first error (carrying the
         result, so ``err.errors`` lists them all) if any."""
         deployment = self.deployment
+        if deployment.registry is not None:
+            deployment.registry.close()
+            deployment.registry = None
         deployment.context.close()
         self.last_result = result
         if deployment.printer is not None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from pulumi.runtime.proto import resource_pb2
 
 from . import rules
 from .aliases import (
@@ -19,9 +22,15 @@ from .aliases import (
     requested_aliases,
 )
 from .display import describe_update
+from .providers import (
+    PluginNotFound,
+    default_provider_name,
+    is_provider_type,
+    package_of,
+)
 from .results import Plan, ResourceState, Result, Step, StepError
 from .rules import EngineError
-from .server import ProviderCallError
+from .server import ProviderCallError, ProviderServer
 from .wire import (
     UNKNOWN,
     Props,
@@ -91,6 +100,9 @@ class Run:
         self.aliased: dict[str, str] = {}
         """``stepGenerator.aliased``: old URN taken by an alias -> the new URN (never deleted)."""
         self.loop: asyncio.AbstractEventLoop | None = None
+        self._defaults: dict[str, str] = {}
+        """Default provider URN -> its reference (``defaultProviders.providers``)."""
+        self._defaults_lock = threading.Lock()
 
     def adopt_loop(self) -> None:
         """Make the program's loop current in a worker thread (deserialising resource references
@@ -256,9 +268,16 @@ class Run:
             if invalid:  # continueStepsFromImport: a component has no Check, and bails too
                 raise self.fail(StepError("create" if old is None else "update", urn, invalid))
             return self._component(urn, type_, old, deps, parent, goal)
-        if not type_.startswith("pulumi-python:dynamic"):
-            message = f"{type_}: only pulumi.dynamic resources are supported here"
-            raise self.fail(StepError("create", urn, message))
+        provider_ref = ""
+        if is_provider_type(type_):
+            return self._provider_resource(urn, type_, old, raw_inputs, deps, parent, goal)
+        if type_.startswith("pulumi-python:dynamic"):
+            server = self.deployment.server()
+        else:  # a plugin's resource: its provider resource's plugin (registry.go: GetProvider)
+            provider_ref = str(request.provider) or self._default_provider(
+                type_, str(request.version)
+            )
+            server = self._plugin(urn, provider_ref)
         secret = secret_keys(raw_inputs) | set(request.additionalSecretOutputs)
         hidden = sorted(secret | {k for k, v in raw_inputs.items() if holds_secret(v)})
         news: Props = to_wire_value(raw_inputs)
@@ -280,6 +299,7 @@ class Run:
             ignore_changes=list(request.ignoreChanges),
             replace_on_changes=list(request.replaceOnChanges),
             secrets=hidden,
+            provider=provider_ref,
         )
 
         def changes(
@@ -293,7 +313,6 @@ class Run:
         def new_state(id_: str, inputs: Props, outs: Props, **extra: Any) -> ResourceState:
             return dataclasses.replace(template, id=id_, inputs=inputs, outputs=outs, **extra)
 
-        server = self.deployment.server()
         imported = False
         import_id = str(request.importId)
         if import_id and (old is None or old.external or (old.import_id or old.id) != import_id):
@@ -322,9 +341,20 @@ class Run:
                     self.replaced.add(urn)
             keys = diff_keys(old.inputs, inputs) if old is not None else []
             shown = changes(old, inputs) if old is not None else ()
-            if self.preview:  # provider_plugin.go: Create (no provider preview: outputs = inputs)
+            if self.preview and not server.supports_preview:
+                # provider_plugin.go: Create (no provider preview: outputs = inputs)
                 self._step(op, urn, type_, keys, shown)
                 return "", mark_secret(inputs, secret)
+            if self.preview:  # step.go: CreateStep.Apply: Create(preview=true), nothing kept
+                _, outs = self._apply(
+                    op,
+                    urn,
+                    lambda: self.call(
+                        "Create", urn, lambda: server.create(urn, inputs, preview=True)
+                    ),
+                )
+                self._step(op, urn, type_, keys, shown)
+                return "", mark_secret(outs, secret)
             # step.go: CreateStep.Apply: a failed Create records nothing
             id_, outs = self._apply(
                 op, urn, lambda: self.call("Create", urn, lambda: server.create(urn, inputs))
@@ -378,7 +408,8 @@ class Run:
 
         shown = changes(current, decision.inputs, decision.diff.changed_keys)
         if decision.op == "update":
-            if self.preview:  # provider_plugin.go: Update (no provider preview: outputs = inputs)
+            if self.preview and not server.supports_preview:
+                # provider_plugin.go: Update (no provider preview: outputs = inputs)
                 self._step("update", urn, type_, decision.keys, shown)
                 return old.id, mark_secret(decision.inputs, secret)
             # step.go: UpdateStep.Apply: a failed Update leaves the old state as it was
@@ -389,10 +420,19 @@ class Run:
                     "Update",
                     urn,
                     lambda: server.update(
-                        current.id, urn, current.outputs, decision.inputs, old_inputs=current.inputs
+                        current.id,
+                        urn,
+                        current.outputs,
+                        decision.inputs,
+                        old_inputs=current.inputs,
+                        ignore_changes=template.ignore_changes,
+                        preview=self.preview,
                     ),
                 ),
             )
+            if self.preview:  # step.go: UpdateStep.Apply: Update(preview=true), nothing kept
+                self._step("update", urn, type_, decision.keys, shown)
+                return old.id, mark_secret(outs, secret)
             self._record(new_state(old.id, decision.inputs, outs, import_id=old.import_id))
             self._step("update", urn, type_, decision.keys, shown)
             return old.id, mark_secret(outs, secret)
@@ -403,7 +443,7 @@ class Run:
         # is deleted after the program, GenerateDeletes), or delete-before-replace
         if decision.delete_before_replace:
             self._delete_before_replace(old)
-        if self.preview:
+        if self.preview:  # a replacement's Create(preview=true) adds nothing the plan shows
             self._step("replace", urn, type_, decision.keys, shown)
             return "", mark_secret(decision.inputs, secret)
         id_, outs = self._apply(
@@ -432,6 +472,136 @@ class Run:
         self._step("create" if old is None else "same", urn, type_)
         return "", {}
 
+    # -- provider resources ------------------------------------------------------------------------
+
+    def _plugin(self, urn: str, ref: str) -> ProviderServer:
+        """The configured plugin of provider reference ``ref`` (``step.go: getProvider``)."""
+        server = self.deployment.plugin(ref)
+        if server is None:
+            message = f"unknown provider '{ref}' for resource '{urn}'"
+            raise self.fail(StepError("create", urn, message))
+        return server
+
+    def _default_provider(self, type_: str, version: str) -> str:
+        """``default_providers.go: getDefaultProviderRef``: the reference of the package's
+        default provider of ``version``, registered the first time (one at a time: the
+        engine's default-provider loop serves one request at a time, ``serve``)."""
+        package = package_of(type_)
+        name = default_provider_name(version)
+        urn = f"urn:pulumi:{self.stack}::{self.project}::pulumi:providers:{package}::{name}"
+        with self._defaults_lock:
+            ref = self._defaults.get(urn)
+            if ref is None:
+                inputs: Props = dict(self.deployment.package_config(package))
+                if version:
+                    inputs["version"] = version  # providers.SetProviderVersion
+                request = resource_pb2.RegisterResourceRequest(
+                    type=f"pulumi:providers:{package}", name=name, custom=True
+                )
+                old, _ = self._begin(urn, request)
+                ref = f"{urn}::{self._provider_step(urn, old, inputs, [], '', _Goal(), ())[0]}"
+                self._defaults[urn] = ref
+        return ref
+
+    def _provider_resource(
+        self,
+        urn: str,
+        type_: str,
+        old: ResourceState | None,
+        raw_inputs: Props,
+        deps: list[str],
+        parent: str,
+        goal: _Goal,
+    ) -> tuple[str, Props]:
+        """An explicit provider resource (``pulumi:providers:<package>``)."""
+        secret = secret_keys(raw_inputs)
+        id_, outs = self._provider_step(
+            urn, old, to_wire_value(raw_inputs), deps, parent, goal, sorted(secret)
+        )
+        return id_, mark_secret(outs, secret)
+
+    def _provider_step(
+        self,
+        urn: str,
+        old: ResourceState | None,
+        news: Props,
+        deps: list[str],
+        parent: str,
+        goal: _Goal,
+        secrets: Iterable[str],
+    ) -> tuple[str, Props]:
+        """The steps of a provider resource, on the registry (``registry.go``): Check (the
+        plugin loaded, CheckConfig), then for a new one Create (Configure, a new UUID; in a
+        preview the unknown id), for an old one DiffConfig and ``same`` (Configure with the
+        old id, ``Same``) or ``update`` (Configure with the new inputs, ``Update``). A
+        replacement (DiffConfig naming replaces) is applied as an update here."""
+        registry = self.deployment.registry
+        type_ = urn.rsplit("::", 2)[-2]
+        hidden = sorted(secrets)
+        if registry is None:
+            raise self.fail(StepError("create", urn, "no provider registry"))
+
+        def check() -> Props:
+            try:
+                inputs, failures = self.call(
+                    "CheckConfig", urn, lambda: registry.check(urn, old.inputs if old else {}, news)
+                )
+            except PluginNotFound as exc:
+                raise EngineError(str(exc)) from None
+            if failures:
+                raise rules.CheckFailed(
+                    rules.check_failure_messages(type_, urn, news, failures), failures
+                )
+            return inputs
+
+        op = "create" if old is None else "update"
+        inputs = self._generate(op, urn, check)
+        state = ResourceState(
+            urn,
+            type_,
+            name_of(urn),
+            dependencies=deps,
+            parent=parent,
+            protect=goal.protect,
+            retain_on_delete=goal.retain_on_delete,
+            secrets=hidden,
+        )
+        if old is None:
+            id_, outs = self._apply(
+                "create",
+                urn,
+                lambda: registry.create(urn, inputs, preview=self.preview, secrets=hidden),
+            )
+            self._record(dataclasses.replace(state, id=id_, inputs=inputs, outputs=outs))
+            self._step("create", urn, type_)
+            return id_, outs
+        current = old
+        diff = self._generate(
+            "update",
+            urn,
+            lambda: self.call(
+                "DiffConfig",
+                urn,
+                lambda: registry.diff(urn, current.id, current.inputs, current.outputs, inputs),
+            ),
+        )
+        if not diff.changes:
+            self._apply(
+                "same",
+                urn,
+                lambda: registry.same(urn, current.id, inputs, from_check=True, secrets=hidden),
+            )
+            self._record(dataclasses.replace(state, id=old.id, inputs=inputs, outputs=old.outputs))
+            self._step("same", urn, type_)
+            return old.id, old.outputs
+        outs = self._apply(
+            "update", urn, lambda: registry.update(urn, current.id, inputs, secrets=hidden)
+        )
+        self._record(dataclasses.replace(state, id=old.id, inputs=inputs, outputs=outs))
+        keys = diff_keys(old.inputs, inputs)
+        self._step("update", urn, type_, keys, describe_update(old.inputs, inputs, secrets=hidden))
+        return old.id, outs
+
     # -- delete-before-replace ---------------------------------------------------------------------
 
     def _delete_before_replace(self, old: ResourceState) -> None:
@@ -454,11 +624,10 @@ class Run:
             chain.append(old)
         with self.deployment.lock:
             self.deleting.update(s.urn for s in chain)
-        server = self.deployment.server()
         for state in chain:
             delete = partial(
                 rules.delete_resource,
-                server,
+                self.deployment.server_for(state),
                 self.call,
                 state,
                 replacing=True,
@@ -485,7 +654,6 @@ class Run:
             ignore = self.registered | self.deleting | self.replaced | set(self.aliased)
         replace_set = {root.urn}
         found: list[ResourceState] = []
-        server = self.deployment.server()
         for dep in rules.depending_on(root, states, ignore - {root.urn}):
             if not dep.custom or dep.external:
                 continue
@@ -502,7 +670,7 @@ class Run:
             if not touched:
                 continue
             diff = rules.diff_resource(
-                server,
+                self.deployment.server_for(dep),
                 self.call,
                 dep.urn,
                 dep.id,
@@ -528,7 +696,14 @@ class Run:
         type_ = str(request.type)
         secret = secret_keys(raw_props) | set(request.additionalSecretOutputs)
         props: Props = to_wire_value(raw_props)
-        server = self.deployment.server()
+        provider_ref = ""
+        if type_.startswith("pulumi-python:dynamic"):
+            server = self.deployment.server()
+        else:
+            provider_ref = str(request.provider) or self._default_provider(
+                type_, str(request.version)
+            )
+            server = self._plugin(urn, provider_ref)
         requested = str(request.id)
         id_, outs = self._apply(
             "read", urn, lambda: rules.read_resource(server, self.call, urn, requested, props)
@@ -537,6 +712,7 @@ class Run:
         parent = request.parent if request.parent != self.stack_urn else ""
         state = ResourceState(urn, type_, name_of(urn), id_, props, outs, deps, parent=parent)
         state.external = True
+        state.provider = provider_ref
         state.secrets = sorted(secret | {k for k, v in raw_props.items() if holds_secret(v)})
         if old is not None and not old.external and old.id != requested:
             # NewReadReplacementStep: the managed resource it replaces is deleted at the end

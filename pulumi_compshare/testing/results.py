@@ -95,6 +95,9 @@ class ResourceState:
     """Deleted by a delete-before-replace whose create has not happened yet."""
     secrets: list[str] = field(default_factory=list)
     """Properties the program marked secret (at any depth): printed as ``[secret]``."""
+    provider: str = ""
+    """The provider reference (``<urn>::<id>``) of a plugin's resource; empty for dynamic
+    resources, components and provider resources."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -110,6 +113,8 @@ class ResourceState:
         for urns in self.property_dependencies.values():
             deps.update(urns)
         deps.update(u for u in (self.parent, self.deleted_with) if u)
+        if self.provider:  # GetAllDependencies: the provider too
+            deps.add(self.provider.rpartition("::")[0])
         return deps
 
 

@@ -203,11 +203,14 @@ def diff_resource(
     """``step_generator.go: diffResource``: Diff(olds = old *outputs*, news = new inputs). A
     DIFF_UNKNOWN answer (``changes=None``) makes the engine compare the old inputs with the new
     ones (``ignore_changes`` applied) and fill in the changed keys. ``ignore_changes`` itself is
-    sent in the request but the Python dynamic server ignores it."""
+    sent in the request (``provider_plugin.go: Diff``): a plugin honours it, the Python dynamic
+    server ignores it."""
     raw = call(
         "Diff",
         urn,
-        lambda: server.diff(id_, urn, old_outputs, new_inputs, old_inputs=old_inputs),
+        lambda: server.diff(
+            id_, urn, old_outputs, new_inputs, old_inputs=old_inputs, ignore_changes=ignore_changes
+        ),
     )
     if raw.changes is not None:
         return raw

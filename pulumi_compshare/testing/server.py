@@ -5,6 +5,7 @@ makes them."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import queue
 import select
@@ -19,6 +20,7 @@ from typing import IO, Any, Final
 
 import grpc
 from google.protobuf import struct_pb2
+from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from .wire import Props, config_strings, from_struct, name_of, to_struct
@@ -157,6 +159,9 @@ class ProviderDiff:
     changed_keys: list[str] = field(default_factory=list)
     """``DiffResponse.diffs``: the keys the provider reports as changed. The Python dynamic server
     never sends any; the engine fills them in itself for a DIFF_UNKNOWN answer."""
+    detailed: dict[str, int] = field(default_factory=dict)
+    """``DiffResponse.detailedDiff`` (with ``hasDetailedDiff``): property path -> the
+    ``PropertyDiff.Kind``; a plugin sends it, the dynamic server never does."""
 
     @property
     def replace(self) -> bool:
@@ -196,6 +201,8 @@ class ProviderServer:
         timeout: float = 60.0,
         startup_timeout: float = 30.0,
         record_requests: bool = False,
+        command: Sequence[str] | None = None,
+        engine_address: str = "",
     ) -> None:
         """
         :param cwd: working directory of the server (the program directory for the CLI); ``python
@@ -206,7 +213,17 @@ class ProviderServer:
         :param timeout: deadline in seconds for each gRPC call.
         :param startup_timeout: how long to wait for the server to print its port.
         :param record_requests: keep every request sent, in :attr:`requests`.
+        :param command: the process to run instead of ``python -u -m pulumi.dynamic``: a provider
+            plugin (:mod:`.plugins`), given ``engine_address`` as its first argument as the engine
+            gives its own (``provider_plugin.go: NewProvider``).
         """
+        self.command = list(command) if command is not None else None
+        self.engine_address = engine_address
+        self.supports_preview = False
+        """Configure's answer ``supportsPreview``: Create and Update are then called in previews
+        (``provider_plugin.go: Create``); the dynamic server answers False."""
+        self.accept_secrets = False
+        """Configure's answer ``acceptSecrets`` (the dynamic server's: False)."""
         self.cwd = os.fspath(cwd) if cwd is not None else None
         self.env = dict(env or {})
         self.project = project
@@ -246,8 +263,11 @@ class ProviderServer:
             old = env.get("PYTHONPATH")
             env["PYTHONPATH"] = os.pathsep.join(self.pythonpath + ([old] if old else []))
         self._stdout, self._stderr = [], []
+        argv = [sys.executable, "-u", "-m", "pulumi.dynamic"]
+        if self.command is not None:
+            argv = [*self.command, *([self.engine_address] if self.engine_address else [])]
         proc = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic"],
+            argv,
             cwd=self.cwd,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -404,7 +424,12 @@ class ProviderServer:
         args = struct_pb2.Struct()
         args.update(values)
         request = provider_pb2.ConfigureRequest(args=args, variables=values, acceptSecrets=True)
-        self._call("Configure", "", request)
+        self._configured(self._call("Configure", "", request))
+
+    def _configured(self, resp: Any) -> None:
+        """Keep the protocol Configure's answer negotiates (``provider_plugin.go: Configure``)."""
+        self.supports_preview = bool(resp.supportsPreview)
+        self.accept_secrets = bool(resp.acceptSecrets)
 
     def check(
         self, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]
@@ -428,8 +453,10 @@ class ProviderServer:
         news: Mapping[str, Any],
         *,
         old_inputs: Mapping[str, Any] | None = None,
+        ignore_changes: Sequence[str] = (),
     ) -> ProviderDiff:
-        """Diff old *outputs* against new checked inputs."""
+        """Diff old *outputs* against new checked inputs; ``ignore_changes`` is sent as the
+        engine sends it (``provider_plugin.go: Diff``: ``IgnoreChanges``)."""
         request = provider_pb2.DiffRequest(
             id=id,
             urn=urn,
@@ -437,6 +464,7 @@ class ProviderServer:
             olds=to_struct(olds),
             news=to_struct(news),
             old_inputs=to_struct(old_inputs or {}),
+            ignoreChanges=list(ignore_changes),
         )
         resp = self._call("Diff", urn, request)
         changes = {
@@ -449,17 +477,22 @@ class ProviderServer:
             delete_before_replace=bool(resp.deleteBeforeReplace),
             stables=list(resp.stables),
             changed_keys=list(resp.diffs),
+            detailed={k: v.kind for k, v in resp.detailedDiff.items()}
+            if resp.hasDetailedDiff
+            else {},
         )
 
-    def create(self, urn: str, props: Mapping[str, Any]) -> tuple[str, Props]:
+    def create(
+        self, urn: str, props: Mapping[str, Any], *, preview: bool = False
+    ) -> tuple[str, Props]:
         """Create: returns ``(id, outputs)``. An answer without an id fails, as the engine's
         client fails it (``provider_plugin.go: Create``: "plugin returned empty resource.ID from
         create"; the engine never sends Create in a preview, so it always checks)."""
         request = provider_pb2.CreateRequest(
-            urn=urn, name=name_of(urn), properties=to_struct(props)
+            urn=urn, name=name_of(urn), properties=to_struct(props), preview=preview
         )
         resp = self._call("Create", urn, request)
-        if not resp.id:
+        if not resp.id and not preview:
             message = f"plugin returned empty resource.ID from create '{urn}'"
             raise ProviderCallError("Create", urn, message, message)
         return str(resp.id), from_struct(resp.properties)
@@ -510,8 +543,11 @@ class ProviderServer:
         news: Mapping[str, Any],
         *,
         old_inputs: Mapping[str, Any] | None = None,
+        ignore_changes: Sequence[str] = (),
+        preview: bool = False,
     ) -> Props:
-        """Update old *outputs* to new checked inputs: returns the new outputs."""
+        """Update old *outputs* to new checked inputs: returns the new outputs (``preview``:
+        the provider's preview of them, ``provider_plugin.go: Update``)."""
         request = provider_pb2.UpdateRequest(
             id=id,
             urn=urn,
@@ -519,6 +555,8 @@ class ProviderServer:
             olds=to_struct(olds),
             news=to_struct(news),
             old_inputs=to_struct(old_inputs or {}),
+            ignoreChanges=list(ignore_changes),
+            preview=preview,
         )
         resp = self._call("Update", urn, request)
         return from_struct(resp.properties)
@@ -540,3 +578,73 @@ class ProviderServer:
             old_inputs=to_struct(old_inputs or {}),
         )
         self._call("Delete", urn, request)
+
+    # -- provider resources (a plugin's config) ---------------------------------------------------
+
+    def check_config(
+        self, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> tuple[Props, list[tuple[str, str]]]:
+        """CheckConfig of a provider resource's inputs (``registry.go: Check``)."""
+        request = provider_pb2.CheckRequest(
+            urn=urn, name=name_of(urn), olds=to_struct(olds), news=to_struct(news)
+        )
+        resp = self._call("CheckConfig", urn, request)
+        return from_struct(resp.inputs), [(f.property, f.reason) for f in resp.failures]
+
+    def diff_config(
+        self,
+        urn: str,
+        old_inputs: Mapping[str, Any],
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+    ) -> ProviderDiff:
+        """DiffConfig (``registry.go: Diff``): a DIFF_UNKNOWN answer is decided by comparing the
+        old outputs with the new inputs, as the registry does."""
+        request = provider_pb2.DiffRequest(
+            urn=urn,
+            name=name_of(urn),
+            olds=to_struct(olds),
+            news=to_struct(news),
+            old_inputs=to_struct(old_inputs),
+        )
+        resp = self._call("DiffConfig", urn, request)
+        changes = {
+            provider_pb2.DiffResponse.DIFF_SOME: True,
+            provider_pb2.DiffResponse.DIFF_NONE: False,
+        }.get(resp.changes)
+        if changes is None:
+            changes = dict(olds) != dict(news)
+        return ProviderDiff(changes=changes, replaces=list(resp.replaces))
+
+    def configure_provider(
+        self, urn: str, id: str, inputs: Mapping[str, Any], secrets: Sequence[str] = ()
+    ) -> None:
+        """Configure a plugin with a provider resource's inputs (``registry.go: Create``,
+        ``Update``, ``Same`` -> ``provider_plugin.go: Configure``): ``args`` the inputs (the
+        keys in ``secrets`` sent as secrets), ``variables`` each as ``<pkg>:config:<key>`` text,
+        and the provider's URN, name, type and id."""
+        type_ = urn.rsplit("::", 2)[-2]
+        package = type_.rsplit(":", 1)[-1]
+        values = {k: v for k, v in inputs.items() if k != "version" and v is not None}
+        variables = {f"{package}:config:{k}": v for k, v in config_strings(values).items()}
+        wrapped = {k: rpc.wrap_rpc_secret(v) if k in set(secrets) else v for k, v in inputs.items()}
+        request = provider_pb2.ConfigureRequest(
+            urn=urn,
+            name=name_of(urn),
+            type=type_,
+            id=id,
+            args=to_struct(wrapped, strip_secrets=False),
+            variables=variables,
+            acceptSecrets=True,
+            acceptResources=True,
+            sends_old_inputs=True,
+            sends_old_inputs_to_delete=True,
+        )
+        self._configured(self._call("Configure", urn, request))
+
+    def get_schema(self, version: int = 0) -> dict[str, Any]:
+        """GetSchema: the package schema, parsed (``pulumi package get-schema``: the engine asks
+        for it only to generate code, ``packages.go``; never during a deployment)."""
+        resp = self._call("GetSchema", "", provider_pb2.GetSchemaRequest(version=version))
+        schema: dict[str, Any] = json.loads(resp.schema) if resp.schema else {}
+        return schema
