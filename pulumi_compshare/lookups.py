@@ -296,8 +296,8 @@ class MemberSpend:
 
 @dataclass(frozen=True)
 class GetTeamSpendResult:
-    """A team's spend per member in a time window: every member who joined (Joined now, or
-    Canceled after joining), as the team's owner sees it."""
+    """A team's spend per member in a time window, as the team's owner sees it: every member
+    Joined now, and every Canceled one with orders in the window (who left after spending)."""
 
     team_id: int
     begin_time: int
@@ -726,10 +726,11 @@ def get_team_spend(
     """A team's spend per member between two unix times (default: from 0 until now), with each
     member's budget beside it; amounts in fen. Owner only.
 
-    For every member who joined (Joined, or Canceled after joining; a pending invite has no
-    orders), it reads the team (GetCompShareTeamInfo), then the member's order totals
-    (DescribeTeamMemberOrderCount) and what they owe (DescribeTeamMemberUnpaidOrderCount): two
-    calls per member. A window that ends before it begins fails before any call.
+    It reads the team (GetCompShareTeamInfo), then for every Joined or Canceled member the
+    order totals (DescribeTeamMemberOrderCount; a Canceled one without orders in the window, an
+    invite withdrawn or a member who left without spending, is left out) and, for those kept,
+    what they owe (DescribeTeamMemberUnpaidOrderCount). A window that ends before it begins
+    fails before any call.
     """
     fn = "get_team_spend"
     query = _arguments(
@@ -747,6 +748,8 @@ def get_team_spend(
             continue
         window = (query.team_id, row.virtual_company_id, query.begin_time, query.end_time)
         count = client.describe_team_member_order_count(*window)
+        if row.status != "Joined" and not count.total_count:
+            continue  # a canceled invite, or a member who left without an order in the window
         unpaid = client.describe_team_member_unpaid_order_count(*window)
         members.append(
             MemberSpend(

@@ -16,7 +16,7 @@ import pulumi
 import pytest
 import yaml
 
-from pulumi_compshare import demo
+from pulumi_compshare import demo, lookups
 from pulumi_compshare.emulator import Emulator, generate_seed
 from pulumi_compshare.examples import project_folder
 from pulumi_compshare.testing import Player
@@ -112,10 +112,20 @@ def test_readme_python_examples_run(index: int, monkeypatch: pytest.MonkeyPatch)
         assert {typ for typ, _ in reg.values()} == {"Team", "TeamMembership", "ImageShare"}
 
 
-def test_classroom_registers_a_team_per_course_and_one_image_share() -> None:
+def test_classroom_registers_a_team_per_course_and_one_image_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     folder = ROOT / "examples" / "classroom"
     project = Project.load(folder)  # Pulumi.yaml's defaults, as the CLI applies them
+    asked: list[int] = []  # the spend lookup, mocked as Mocks.call mocks an invoke
+
+    def spend(team_id: int, *_: Any) -> Any:
+        asked.append(team_id)
+        return lookups.GetTeamSpendResult(team_id, 0, 1, [], 0, {})
+
+    monkeypatch.setattr(lookups, "get_team_spend", spend)
     reg = run_program(folder / "__main__.py", project.name, project.stack_config({}))
+    assert len(asked) == 3  # each course's spend, read once its team exists
     kinds = {name: typ for name, (typ, _) in reg.items()}
     assert sorted(n for n, k in kinds.items() if k == "Team") == [
         "course-cv-101",
@@ -223,6 +233,9 @@ def test_classroom_plays_against_the_emulator() -> None:
             assert sorted(row["shared_with"]) == [*range(50002, 50006), 50007, 50008]
 
             em.spend(cv, 50003, 12000)
+            player.up()  # nothing to change; the outputs read each student's spend
+            assert player.outputs["spend"]["cv-101"] == {"50003": 12000}
+            assert player.outputs["spend"]["nlp-201"] == {"50005": 0}
             player.destroy()
             assert player.resources == {}
             assert balance(em) == 1_000_000 - 12000  # Bo Li's unspent budget came back
