@@ -203,8 +203,12 @@ def test_timeouts_make_writes_outcome_unknown(em: Emulator, owner: CompShareClie
         slow.create_team("maybe")
     assert slow.calls["CreateCompShareTeam"] == 1  # never re-sent
     em.set_faults(0.0, latency_ms=0)
-    time.sleep(0.5)  # let the slow request land
-    assert "maybe" in {team.name for team in owner.list_teams()}
+    # the create the client gave up on is still held by the emulator: it lands once the latency
+    # has passed (waited for, not slept for a fixed time)
+    deadline = time.monotonic() + 30
+    while "maybe" not in {team.name for team in owner.list_teams()}:
+        assert time.monotonic() < deadline, "the held create never landed"
+        time.sleep(0.02)
 
 
 def test_reads_survive_faults_and_writes_are_never_resent_blindly() -> None:

@@ -3,6 +3,7 @@ ones, failing exactly the call a test names as the API would."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -12,7 +13,7 @@ import pytest
 
 from pulumi_compshare.client import CompShareAPIError, OutcomeUnknownError, UnavailableError
 from pulumi_compshare.client.retry import NO_RETRY
-from pulumi_compshare.emulator import Emulator
+from pulumi_compshare.emulator import Emulator, http_server
 
 from ..kit import client_of
 from .raw import OWNER, TEAM, ok, signed
@@ -182,12 +183,26 @@ def test_applied_response_lost_applies_the_write(
     assert len(created) == faults["applied_response_lost"]
 
 
-def test_latency(compshare_emulator_factory: Callable[..., Emulator]) -> None:
+def test_latency(
+    compshare_emulator_factory: Callable[..., Emulator], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The latency holds every answer that long; set back to 0, none is held. What the handler
+    asked to sleep is recorded rather than timed from outside (a bound on the elapsed time would
+    fail on a busy machine); the one timing asserted is a lower bound, which no load can break."""
+    held: list[float] = []
+    sleep = time.sleep
+
+    def recorded_sleep(seconds: float) -> None:
+        if sys._getframe(1).f_globals.get("__name__") == http_server.__name__:  # the handler
+            held.append(seconds)
+        sleep(seconds)
+
+    monkeypatch.setattr(http_server.time, "sleep", recorded_sleep)
     em = compshare_emulator_factory(latency_ms=150)
     started = time.monotonic()
     ok(em, OWNER, "ListCompShareTeam")
     assert time.monotonic() - started >= 0.15
+    assert held == [0.15]
     em.set_faults(0.0, latency_ms=0)
-    started = time.monotonic()
     ok(em, OWNER, "ListCompShareTeam")
-    assert time.monotonic() - started < 0.15
+    assert held == [0.15]  # the second answer was not held
