@@ -24,6 +24,7 @@ SAMPLE: dict[str, Any] = {
     "user_company_id": 50002.0,
     "image_id": "compshareImage-abc",
     "account_ids": [50003.0, 50002.0],
+    "user_company_ids": [50003.0, 50002.0],
 }
 """A valid value of each required input, by property name, as the engine sends it (numbers as
 floats)."""

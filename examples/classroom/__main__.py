@@ -8,7 +8,9 @@ they are in no course at all. `pulumi refresh` then `pulumi up` puts back what s
 the console.
 
 The courses are the `courses` config value (see Pulumi.yaml for its shape and the defaults, whose
-company ids are the emulator's generated accounts 50002-50007).
+company ids are the emulator's generated accounts 50002-50007). A course with `"members": "set"`
+keeps its class list as one `TeamMembers` (every student invited in batches, anyone else removed,
+one budget for all) instead of a `TeamMembership` per student.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ def load_courses(raw: Any) -> list[dict[str, Any]]:
             raise ValueError(f"{where}: course code {code!r} appears twice")
         codes.add(code)
         budget = load_budget(course.get("budget"), f"{where}.budget")
+        form = course.get("members", "each")
+        if form not in ("each", "set"):
+            raise ValueError(f"{where}.members: expected 'each' or 'set', got {form!r}")
         students: dict[int, tuple[str, int | None]] = {}
         for number, student in enumerate(course.get("students") or []):
             at = f"{where}.students[{number}]"
@@ -50,9 +55,22 @@ def load_courses(raw: Any) -> list[dict[str, Any]]:
                 raise ValueError(f"{at}: {company_id} is listed twice")
             remark = str(student.get("remarkName") or f"student {company_id}")
             own = load_budget(student.get("budget"), f"{at}.budget")
+            if own is not None and form == "set":
+                raise ValueError(
+                    f"{at}.budget: a course with members 'set' gives every student the course "
+                    "budget; drop the student's budget or use members 'each'"
+                )
             students[company_id] = (remark, own if own is not None else budget)
         name = f"{code} {title}"[:TEAM_NAME_MAX]
-        courses.append({"code": code, "name": name, "students": students})
+        courses.append(
+            {
+                "code": code,
+                "name": name,
+                "students": students,
+                "set": form == "set",
+                "budget": budget,
+            }
+        )
     return courses
 
 
@@ -73,6 +91,7 @@ course_image = config.require("courseImage")
 
 teams: dict[str, compshare.Team] = {}
 members: dict[str, dict[int, compshare.TeamMembership]] = {}
+class_lists: dict[str, compshare.TeamMembers] = {}
 enrolled: set[int] = set()
 for course in courses:
     code = course["code"]
@@ -83,6 +102,18 @@ for course in courses:
     )
     teams[code] = team
     members[code] = {}
+    if course["set"]:
+        # The class list as one resource: the students invited in batches, anyone else the
+        # team has removed, one budget for every student once they have joined.
+        class_lists[code] = compshare.TeamMembers(
+            f"{code}-students",
+            team_id=team.team_id,
+            user_company_ids=sorted(course["students"]),
+            remark_names={cid: remark for cid, (remark, _) in course["students"].items()},
+            allocated_amount=course["budget"],
+        )
+        enrolled.update(course["students"])
+        continue
     for company_id, (remark_name, budget) in course["students"].items():
         # Each student's GPU budget in this course's team: granted once they accept the invite
         # (until then `budget_pending`), raised or lowered with the config, and what they have
@@ -105,31 +136,43 @@ pulumi.export("teams", {code: team.team_id for code, team in teams.items()})
 pulumi.export(
     "members",
     {
-        code: {str(cid): m.status for cid, m in by_student.items()}
-        for code, by_student in members.items()
+        **{
+            code: {str(cid): m.status for cid, m in by_student.items()}
+            for code, by_student in members.items()
+            if code not in class_lists
+        },
+        **{
+            code: listed.members.apply(
+                lambda rows: {str(int(r["user_company_id"])): r["status"] for r in rows}
+            )
+            for code, listed in class_lists.items()
+        },
     },
 )
 pulumi.export(
     "budgets",
     {
-        code: {
-            str(cid): pulumi.Output.all(m.granted_amount, m.available_amount, m.budget_pending)
-            for cid, m in by_student.items()
-        }
-        for code, by_student in members.items()
-    },
-)
-# What each student has spent in each course's team, in fen (orders since the team began, unpaid
-# ones included), next to their budget above: read once the course's memberships exist.
-pulumi.export(
-    "spend",
-    {
-        code: compshare.get_team_spend_output(
-            pulumi.Output.all(teams[code].team_id, *(m.id for m in by_student.values())).apply(
-                lambda ids: ids[0]
+        **{
+            code: {
+                str(cid): pulumi.Output.all(m.granted_amount, m.available_amount, m.budget_pending)
+                for cid, m in by_student.items()
+            }
+            for code, by_student in members.items()
+            if code not in class_lists
+        },
+        **{
+            code: pulumi.Output.all(listed.members, listed.budget_pending).apply(
+                lambda both: {
+                    str(int(r["user_company_id"])): [
+                        r["granted_amount"],
+                        r["available_amount"],
+                        both[1] and r["status"] == "Pending",
+                    ]
+                    for r in both[0]
+                }
             )
-        ).apply(lambda spend: spend.spent_by_member)
-        for code, by_student in members.items()
+            for code, listed in class_lists.items()
+        },
     },
 )
 pulumi.export("enrolled", sorted(enrolled))

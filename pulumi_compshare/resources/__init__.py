@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # for type checkers; tests/test_public_names.py checks these 
     from .team import TeamProvider as TeamProvider
     from .team_invite_accepter import TeamInviteAccepter as TeamInviteAccepter
     from .team_invite_accepter import TeamInviteAccepterProvider as TeamInviteAccepterProvider
+    from .team_members import TeamMembers as TeamMembers
+    from .team_members import TeamMembersProvider as TeamMembersProvider
     from .team_membership import TeamMembership as TeamMembership
     from .team_membership import TeamMembershipProvider as TeamMembershipProvider
 

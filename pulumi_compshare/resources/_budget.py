@@ -26,7 +26,7 @@ fails in Check (preview) and neither moves money.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pulumi.dynamic import CheckFailure, CheckResult
@@ -45,11 +45,15 @@ __all__ = [
     "Declarations",
     "budget_outputs",
     "converge_budget",
+    "converge_budgets",
     "declaration_name",
     "declarations",
     "declare_budget",
     "declared_once",
+    "grant",
     "live_budget",
+    "withdraw",
+    "withdraw_all_unspent",
     "withdraw_unspent",
 ]
 
@@ -103,109 +107,226 @@ def converge_budget(
     live = relation.allocate_amount - withdrawn
     if desired == live:
         return relation, withdrawn
+    who = f"TeamMembership {ident}"
     if desired > live:
-        return _grant(client, ident, relation, desired - live), withdrawn
+        return grant(client, who, [relation], desired - live)[relation.user_company_id], withdrawn
     lower = live - desired
     if lower > relation.available_amount:
         raise ResourceError(
-            f"TeamMembership {ident}: cannot lower the budget of account "
+            f"{who}: cannot lower the budget of account "
             f"{relation.user_company_id} from {live} to {desired} fen: that withdraws {lower} fen "
             f"but only {relation.available_amount} fen is unspent ({ACTION} withdraws at most "
             f"that); set allocated_amount to at least {live - relation.available_amount}"
         )
-    after, still_counted = _withdraw(client, ident, relation, lower, lowering=True)
+    after, still_counted = withdraw(client, who, [relation], lower, lowering=True)[
+        relation.user_company_id
+    ]
     return after, withdrawn + still_counted
+
+
+def converge_budgets(
+    client: CompShareClient,
+    who: str,
+    relations: Sequence[Relation],
+    desired: int,
+    withdrawn: Mapping[int, int],
+) -> tuple[dict[int, Relation], dict[int, int]]:
+    """:func:`converge_budget` for many Joined members of one team and one declared budget:
+    one SetCompShareTeamAmount per distinct amount to move (the action takes many members for
+    one amount), so members who joined with nothing granted share one grant. Returns the
+    relations after (by company id) and the withdrawn fen to keep (by company id, 0 left out).
+
+    Lowerings that would withdraw more than a member has not spent fail before any call,
+    naming the members and the lowest possible budget."""
+    after: dict[int, Relation] = {}
+    kept: dict[int, int] = {}
+    grants: dict[int, list[Relation]] = {}
+    withdrawals: dict[int, list[Relation]] = {}
+    short: list[str] = []
+    lowest = 0
+    for relation in relations:
+        user = relation.user_company_id
+        kept[user] = counted(relation, withdrawn.get(user, 0))
+        after[user] = relation
+        live = relation.allocate_amount - kept[user]
+        if desired > live:
+            grants.setdefault(desired - live, []).append(relation)
+        elif desired < live:
+            lower = live - desired
+            withdrawals.setdefault(lower, []).append(relation)
+            if lower > relation.available_amount:
+                short.append(f"{user} ({live} fen, {relation.available_amount} unspent)")
+                lowest = max(lowest, live - relation.available_amount)
+    if short:
+        raise ResourceError(
+            f"{who}: cannot lower the budget of {_accounts(short)} to {desired} fen: "
+            f"{ACTION} withdraws at most what a member has not spent; set allocated_amount to "
+            f"at least {lowest}"
+        )
+    for amount, group in sorted(grants.items()):
+        after.update(grant(client, who, group, amount))
+    for amount, group in sorted(withdrawals.items()):
+        for user, (relation, still_counted) in withdraw(
+            client, who, group, amount, lowering=True
+        ).items():
+            after[user] = relation
+            kept[user] += still_counted
+    return after, {user: fen for user, fen in kept.items() if fen}
 
 
 def withdraw_unspent(client: CompShareClient, ident: str, relation: Relation) -> int:
     """Withdraw everything the member has not spent; returns the fen withdrawn."""
-    unspent = relation.available_amount
-    if relation.status != "Joined" or unspent <= 0:
-        return 0
-    _withdraw(client, ident, relation, unspent, lowering=False)
-    return unspent
+    return withdraw_all_unspent(client, f"TeamMembership {ident}", [relation])
+
+
+def withdraw_all_unspent(client: CompShareClient, who: str, relations: Sequence[Relation]) -> int:
+    """Withdraw everything the Joined members among ``relations`` have not spent, one
+    SetCompShareTeamAmount per distinct unspent amount; returns the fen withdrawn."""
+    groups: dict[int, list[Relation]] = {}
+    for relation in relations:
+        if relation.status == "Joined" and relation.available_amount > 0:
+            groups.setdefault(relation.available_amount, []).append(relation)
+    for amount, group in sorted(groups.items()):
+        withdraw(client, who, group, amount, lowering=False)
+    return sum(amount * len(group) for amount, group in groups.items())
+
+
+def _accounts(parts: Sequence[object], most: int = 5) -> str:
+    """``account 50002`` or ``accounts 50002, 50003 and 4 more``."""
+    shown = ", ".join(str(p) for p in parts[:most])
+    more = f" and {len(parts) - most} more" if len(parts) > most else ""
+    return f"account{'s' if len(parts) > 1 else ''} {shown}{more}"
 
 
 def _send(
-    client: CompShareClient, relation: Relation, operation: AmountOperation, amount: int
+    client: CompShareClient,
+    relations: Sequence[Relation],
+    operation: AmountOperation,
+    amount: int,
 ) -> dict[int, AmountFailure]:
-    virtual = [relation.virtual_company_id]
-    return client.set_team_amount(relation.team_id, operation, virtual, amount)
+    virtual = [relation.virtual_company_id for relation in relations]
+    return client.set_team_amount(relations[0].team_id, operation, virtual, amount)
 
 
-def _read_back(client: CompShareClient, relation: Relation) -> Relation | None:
-    """A read of the member that started after the write completed (any such read will do)."""
-    team_id, user = relation.team_id, relation.user_company_id
-    return reads.relation(client, team_id, user, fresh_after=reads.last_write())
+def _read_back(client: CompShareClient, relations: Sequence[Relation]) -> dict[int, Relation]:
+    """The members after a write, from a read that started after it completed (any such read
+    will do): by company id, those still in the team."""
+    team_id, fresh = relations[0].team_id, reads.last_write()
+    if len(relations) == 1:
+        user = relations[0].user_company_id
+        one = reads.relation(client, team_id, user, fresh_after=fresh)
+        return {} if one is None else {user: one}
+    info = reads.team_info(client, team_id, fresh_after=fresh)
+    users = {r.user_company_id for r in relations}
+    rows = info.relations if info is not None else []
+    return {r.user_company_id: r for r in rows if r.user_company_id in users}
 
 
 def _failed(
-    ident: str,
-    relation: Relation,
+    who: str,
+    failed: Sequence[tuple[int, str]],
     verb: str,
     amount: int,
     operation: str,
-    reason: str,
-    also: str = "nothing else was changed",
+    also: str,
 ) -> ResourceError:
+    """One line: which members a write could not serve, and why."""
+    if len(failed) == 1:
+        ((user, reason),) = failed
+        return ResourceError(
+            f"{who}: could not {verb} {amount} fen for account {user} ({ACTION} {operation}): "
+            f"{reason}; {also}"
+        )
+    reasons = "; ".join(f"{user}: {reason}" for user, reason in failed[:5])
     return ResourceError(
-        f"TeamMembership {ident}: could not {verb} {amount} fen for account "
-        f"{relation.user_company_id} ({ACTION} {operation}): {reason}; {also}"
+        f"{who}: could not {verb} {amount} fen for {_accounts([u for u, _ in failed])} "
+        f"({ACTION} {operation}): {reasons}; {also}"
     )
 
 
-def _grant(client: CompShareClient, ident: str, relation: Relation, amount: int) -> Relation:
-    """Send one allocation and confirm it from ``AllocateAmount``, which counts every
-    allocation in every reading."""
-    before, expected = relation.allocate_amount, relation.allocate_amount + amount
+def _also(failed: int, total: int, done: str) -> str:
+    if failed == total:
+        return "nothing else was changed"
+    return f"the other {total - failed} member{'s' if total - failed > 1 else ''} {done}"
 
-    def confirm(answered: bool, failures: dict[int, AmountFailure] | None) -> Relation | None:
-        now = _read_back(client, relation)
-        if now is not None and now.allocate_amount == expected:
+
+def _reason(failure: AmountFailure | None, otherwise: str) -> str:
+    return f"{failure.message} (code {failure.code})" if failure is not None else otherwise
+
+
+def grant(
+    client: CompShareClient, who: str, relations: Sequence[Relation], amount: int
+) -> dict[int, Relation]:
+    """Send one allocation of ``amount`` to every member of ``relations`` (one team) and
+    confirm it from ``AllocateAmount``, which counts every allocation in every reading.
+    Returns the members after, by company id."""
+    before = {r.user_company_id: r.allocate_amount for r in relations}
+
+    def confirm(
+        answered: bool, failures: dict[int, AmountFailure] | None
+    ) -> dict[int, Relation] | None:
+        now = _read_back(client, relations)
+        missed = [
+            r
+            for r in relations
+            if (seen := now.get(r.user_company_id)) is None
+            or seen.allocate_amount != before[r.user_company_id] + amount
+        ]
+        if not missed:
             return now
-        if not answered and (now is None or now.allocate_amount == before):
+        if not answered and all(
+            (seen := now.get(user)) is None or seen.allocate_amount == was
+            for user, was in before.items()
+        ):
             return None  # not seen: sent again only if it surely did not land (throttled)
-        failure = (failures or {}).get(relation.virtual_company_id)
-        reason = (
-            f"{failure.message} (code {failure.code})"
-            if failure is not None
-            else f"AllocateAmount is {now.allocate_amount if now else 'gone'}, expected {expected}"
-        )
-        raise _failed(ident, relation, "grant", amount, "AllocateAmount", reason)
+        failed = []
+        for r in missed:
+            seen = now.get(r.user_company_id)
+            shown = seen.allocate_amount if seen is not None else "gone"
+            expected = before[r.user_company_id] + amount
+            otherwise = f"AllocateAmount is {shown}, expected {expected}"
+            failure = (failures or {}).get(r.virtual_company_id)
+            failed.append((r.user_company_id, _reason(failure, otherwise)))
+        also = _also(len(failed), len(relations), "were granted it")
+        raise _failed(who, failed, "grant", amount, "AllocateAmount", also)
 
     return _resolve(
-        ident,
-        relation,
+        who,
+        relations,
         "grant",
         amount,
-        lambda: _send(client, relation, "AllocateAmount", amount),
+        lambda: _send(client, relations, "AllocateAmount", amount),
         confirm,
     )
 
 
-def _withdraw(
-    client: CompShareClient, ident: str, relation: Relation, amount: int, *, lowering: bool
-) -> tuple[Relation, int]:
-    """Send one withdrawal and confirm it; returns the relation after and how much of it
-    ``AllocateAmount`` still counts (``amount`` under the cumulative reading, else 0).
+def withdraw(
+    client: CompShareClient,
+    who: str,
+    relations: Sequence[Relation],
+    amount: int,
+    *,
+    lowering: bool,
+) -> dict[int, tuple[Relation, int]]:
+    """Send one withdrawal of ``amount`` from every member of ``relations`` (one team) and
+    confirm it; returns, by company id, the member after and how much of it ``AllocateAmount``
+    still counts (``amount`` under the cumulative reading, else 0).
 
     Landed: ``AvailableAmount`` fell by at least ``amount`` (spending may lower it more) and
     ``AllocateAmount`` fell by exactly ``amount`` (it counts what is left) or not at all (it
     counts what was ever allocated). Where an over-withdrawal is clamped, a member who spent
     meanwhile leaves less to take back: AvailableAmount is 0 and AllocateAmount fell by less; a
     withdrawal of everything unspent (``lowering=False``) then did its job, a lowering did not."""
-    before_allocate, before_available = relation.allocate_amount, relation.available_amount
+    before = {r.user_company_id: (r.allocate_amount, r.available_amount) for r in relations}
 
-    def failed(reason: str, *done: str) -> ResourceError:
-        return _failed(ident, relation, "withdraw", amount, "WithdrawAmount", reason, *done)
-
-    def confirm(
-        answered: bool, failures: dict[int, AmountFailure] | None
-    ) -> tuple[Relation, int] | None:
-        now = _read_back(client, relation)
-        failure = (failures or {}).get(relation.virtual_company_id)
+    def judge(
+        relation: Relation, now: Relation | None, failure: AmountFailure | None, answered: bool
+    ) -> tuple[Relation, int] | str | None:
+        """The member after and what AllocateAmount still counts; ``None``: not seen; else
+        why it failed."""
+        before_allocate, before_available = before[relation.user_company_id]
         if failure is not None:
-            raise failed(f"{failure.message} (code {failure.code})")
+            return _reason(failure, "")
         if now is not None:
             taken = before_allocate - now.allocate_amount
             if now.available_amount <= before_available - amount and taken in (amount, 0):
@@ -213,10 +334,8 @@ def _withdraw(
             if answered and now.available_amount == 0 and 0 < taken < amount:
                 if not lowering:
                     return now, 0  # clamped to what was left: everything unspent came back
-                raise failed(
-                    f"only {taken} fen was left to take back (the member spent the rest meanwhile)",
-                    f"{taken} fen was withdrawn; the budget is now {now.allocate_amount} fen, "
-                    "all of it spent: set allocated_amount to at least that",
+                return (
+                    f"only {taken} fen was left to take back (the member spent the rest meanwhile)"
                 )
         if not answered:
             return None  # not seen: sent again only if it surely did not land (throttled)
@@ -225,33 +344,69 @@ def _withdraw(
             if now is not None
             else "the member is gone"
         )
-        raise failed(f"the team shows {seen}, from {before_allocate} and {before_available} before")
+        return f"the team shows {seen}, from {before_allocate} and {before_available} before"
+
+    def confirm(
+        answered: bool, failures: dict[int, AmountFailure] | None
+    ) -> dict[int, tuple[Relation, int]] | None:
+        now = _read_back(client, relations)
+        done: dict[int, tuple[Relation, int]] = {}
+        unseen = 0
+        failed: list[tuple[int, str]] = []
+        for r in relations:
+            user = r.user_company_id
+            verdict = judge(r, now.get(user), (failures or {}).get(r.virtual_company_id), answered)
+            if verdict is None:
+                unseen += 1
+            elif isinstance(verdict, str):
+                failed.append((user, verdict))
+            else:
+                done[user] = verdict
+        if not failed and not unseen:
+            return done
+        if not failed and unseen == len(relations):
+            return None
+        failed += [
+            (r.user_company_id, "not seen")
+            for r in relations
+            if r.user_company_id not in done and r.user_company_id not in dict(failed)
+        ]
+        also = _also(len(failed), len(relations), "had it withdrawn")
+        if len(relations) == 1 and "only " in failed[0][1]:
+            relation = relations[0]
+            seen = now[relation.user_company_id]
+            taken = before[relation.user_company_id][0] - seen.allocate_amount
+            also = (
+                f"{taken} fen was withdrawn; the budget is now {seen.allocate_amount} fen, "
+                "all of it spent: set allocated_amount to at least that"
+            )
+        raise _failed(who, failed, "withdraw", amount, "WithdrawAmount", also)
 
     return _resolve(
-        ident,
-        relation,
+        who,
+        relations,
         "withdraw",
         amount,
-        lambda: _send(client, relation, "WithdrawAmount", amount),
+        lambda: _send(client, relations, "WithdrawAmount", amount),
         confirm,
     )
 
 
 def _resolve(
-    ident: str,
-    relation: Relation,
+    who: str,
+    relations: Sequence[Relation],
     verb: str,
     amount: int,
     send: Callable[[], dict[int, AmountFailure]],
     confirm: Callable[[bool, dict[int, AmountFailure] | None], R | None],
 ) -> R:
-    """:func:`write_and_confirm`, its API errors as one line naming the member."""
+    """:func:`write_and_confirm`, its API errors as one line naming the members."""
     try:
         return write_and_confirm(send, confirm)
     except APIError as exc:
+        users = _accounts([r.user_company_id for r in relations])
         raise ResourceError(
-            f"TeamMembership {ident}: could not {verb} {amount} fen for account "
-            f"{relation.user_company_id}: {exc.describe(exc.hint_for(True))}"
+            f"{who}: could not {verb} {amount} fen for {users}: {exc.describe(exc.hint_for(True))}"
         ) from None
 
 

@@ -47,13 +47,16 @@ UNKNOWN = rpc.UNKNOWN
 
 
 def is_unknown(value: Any) -> bool:
-    """True for a value not known yet (``Unknown``, the wire sentinel, or a list holding one)."""
+    """True for a value not known yet (``Unknown``, the wire sentinel, or a list or map holding
+    one)."""
     if isinstance(value, Unknown):
         return True
     if isinstance(value, str):
         return value == UNKNOWN
     if isinstance(value, (list, tuple)):
         return any(is_unknown(v) for v in value)
+    if isinstance(value, Mapping):
+        return any(is_unknown(v) for v in value.values())
     return False
 
 

@@ -19,6 +19,7 @@ __all__ = ["RESOURCES", "module_of", "resource_classes"]
 RESOURCES: Final[tuple[tuple[str, str], ...]] = (
     ("Team", "team"),
     ("TeamMembership", "team_membership"),
+    ("TeamMembers", "team_members"),
     ("TeamInviteAccepter", "team_invite_accepter"),
     ("ImageShare", "image_share"),
 )

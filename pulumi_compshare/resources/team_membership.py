@@ -27,7 +27,7 @@ from ._budget import (
     withdraw_unspent,
 )
 from ._cache import reads
-from ._claims import HOLDER_DOC, claims, holder_of
+from ._claims import HOLDER_DOC, claims, declare_manager, holder_of, managed_once
 from ._declare import CompShareResource
 from ._fields import (
     boolean,
@@ -131,8 +131,11 @@ class TeamMembershipProvider(CompShareProvider[MembershipArgs, MembershipState])
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
         """As every provider's, and: a member's budget declared by two resources of this program
-        fails here (in preview), before either moves money (``_budget.declarations``)."""
-        return declare_budget(super().check(olds, news), self._base_url)
+        fails here (in preview), before either moves money (``_budget.declarations``), and so
+        does a membership of a team whose members a TeamMembers of this program manages
+        (``_claims.managers``)."""
+        result = declare_budget(super().check(olds, news), self._base_url)
+        return declare_manager(result, self.kind, self._base_url, owns=False)
 
     def _base_url(self, profile: str | None) -> str:
         return self.profile(profile).base_url
@@ -190,6 +193,7 @@ class TeamMembershipProvider(CompShareProvider[MembershipArgs, MembershipState])
     ) -> tuple[str, MembershipState]:
         ident = relation_id_of(args.team_id, args.user_company_id)
         declared_once(ident, args.to_dict(), self._base_url)  # before anything is sent
+        self._managed_once(ident, args)
         relation, withdrawn = self._converge(client, args, 0)
         holder = holder_of(None)
         claims.hold([_claim(client, args.team_id, args.user_company_id)], holder)
@@ -200,6 +204,10 @@ class TeamMembershipProvider(CompShareProvider[MembershipArgs, MembershipState])
                 "(set reinvite_on_reject=True to invite again)"
             )
         return ident, _state(MembershipState(**vars(args)), relation, holder, withdrawn)
+
+    def _managed_once(self, ident: str, args: MembershipArgs) -> None:
+        base_url = self._base_url(args.profile)
+        managed_once(ident, self.kind, args._resource_name, base_url, args.team_id)
 
     def on_read(
         self, client: CompShareClient, id_: str, state: MembershipState
@@ -217,6 +225,7 @@ class TeamMembershipProvider(CompShareProvider[MembershipArgs, MembershipState])
         self, client: CompShareClient, id_: str, olds: MembershipState, args: MembershipArgs
     ) -> MembershipState:
         declared_once(id_, args.to_dict(), self._base_url)  # before anything is sent
+        self._managed_once(id_, args)
         relation, withdrawn = self._converge(client, args, olds._withdrawn or 0)
         holder = holder_of(olds._holder)
         claims.hold([_claim(client, args.team_id, args.user_company_id)], holder)

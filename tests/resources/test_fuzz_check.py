@@ -35,6 +35,7 @@ from pydantic import BaseModel
 from pulumi_compshare.api import limits, models
 from pulumi_compshare.emulator import Emulator
 from pulumi_compshare.resources._budget import declarations
+from pulumi_compshare.resources._claims import managers
 from pulumi_compshare.resources._provider import CompShareProvider
 
 from .. import registry
@@ -79,10 +80,13 @@ def em() -> Iterator[Emulator]:
 @pytest.fixture(autouse=True)
 def one_program() -> Iterator[None]:
     """Each test checks its own program: budget declarations (``_budget.declarations``) of
-    another test's examples are forgotten."""
+    another test's examples are forgotten, and so are the teams whose members they manage
+    (``_claims.managers``)."""
     declarations.clear()
+    managers.clear()
     yield
     declarations.clear()
+    managers.clear()
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +126,9 @@ VALID_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "exclusive": st.one_of(st.none(), st.booleans()),
     "image_id": valid_image_ids,
     "account_ids": valid_account_ids,
+    "user_company_ids": valid_account_ids,
+    # remark names of accounts not listed are a (correct) check failure
+    "remark_names": st.one_of(st.none(), st.just({})),
     "adopt_team_id": st.one_of(st.none(), valid_ids),
     "allocated_amount": st.one_of(
         st.none(),
@@ -184,6 +191,12 @@ NEAR_VALUES: dict[str, st.SearchStrategy[Any]] = {
         st.text(alphabet=IMAGE_CHARS + "./ é", max_size=8).map(lambda s: "compshareImage-" + s),
     ),
     "account_ids": st.lists(st.one_of(near_ids, unknowns), max_size=12),
+    "user_company_ids": st.lists(st.one_of(near_ids, unknowns), max_size=12),
+    "remark_names": st.dictionaries(
+        st.one_of(near_ids, near_ids.map(str), st.text(max_size=3)),
+        st.one_of(around(limits.REMARK_NAME_MAX), values),
+        max_size=3,
+    ),
 }
 """Values at and just beyond the edges of what each input accepts."""
 
@@ -213,13 +226,16 @@ def _valid_strategy(provider: CompShareProvider) -> st.SearchStrategy[dict[str, 
 
 
 def _is_unknown(value: Any) -> bool:
-    """Unknown: the Unknown object, the wire sentinel, or a list/tuple holding one (any depth)."""
+    """Unknown: the Unknown object, the wire sentinel, or a list/tuple/dict holding one (any
+    depth)."""
     if isinstance(value, Unknown):
         return True
     if isinstance(value, str):
         return value == rpc.UNKNOWN
     if isinstance(value, (list, tuple)):
         return any(_is_unknown(item) for item in value)
+    if isinstance(value, dict):
+        return any(_is_unknown(item) for item in value.values())
     return False
 
 
@@ -299,6 +315,15 @@ def _expect_same(value: Any, out: Any) -> None:
     assert out == value and isinstance(out, str) and out, f"{out!r} is not a resource name"
 
 
+def _expect_remark_names(value: Any, out: Any) -> None:
+    """Keys as decimal text of ids (sorted), each name a remark name."""
+    assert isinstance(out, dict), f"{value!r} -> {out!r}"
+    assert list(out) == [str(k) for k in sorted(int(k) for k in out)], out
+    for key, name in out.items():
+        _expect_id(key, int(key))
+        _expect_text(limits.REMARK_NAME_MAX)(name, name)
+
+
 def _expect_profile(value: Any, out: Any) -> None:
     assert out == value and out in KNOWN_PROFILES
 
@@ -314,6 +339,8 @@ EXPECT: dict[str, Callable[[Any, Any], None]] = {
     "exclusive": _expect_bool,
     "image_id": _expect_image_id,
     "account_ids": _expect_id_set,
+    "user_company_ids": _expect_id_set,
+    "remark_names": _expect_remark_names,
     "adopt_team_id": _expect_id,
     "allocated_amount": _expect_fen,
     "__creation_marker": _expect_marker,
@@ -356,6 +383,21 @@ def _requests_of(
                     {"team_id": args["team_id"], "status": "UpdateRemarkName", **user},
                 )
             )
+        return built
+    if kind == "TeamMembers":
+        names = args["remark_names"] or {}
+        users = [
+            {"user_company_id": u, "remark_name": names.get(str(u))}
+            for u in args["user_company_ids"]
+        ]
+        team = {"team_id": args["team_id"]}
+        built = [(models.GetTeamInfoRequest, team)]
+        for start in range(0, len(users), limits.INVITE_BATCH_MAX):
+            batch = users[start : start + limits.INVITE_BATCH_MAX]
+            built.append((models.CreateTeamRelationRequest, {**team, "user_info": batch}))
+        for user in users:
+            status = "UpdateRemarkName" if user["remark_name"] is not None else "Cancel"
+            built.append((models.SetTeamRelationRequest, {**team, "status": status, **user}))
         return built
     if kind == "TeamInviteAccepter":
         return [(models.SetTeamRelationRequest, {"team_id": args["team_id"], "status": "Agree"})]
