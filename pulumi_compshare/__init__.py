@@ -55,7 +55,6 @@ if TYPE_CHECKING:
     from .resources import Team as Team
     from .resources import TeamInviteAccepter as TeamInviteAccepter
     from .resources import TeamMembers as TeamMembers
-    from .resources import TeamMembers as TeamMembers
     from .resources import TeamMembership as TeamMembership
 
 __all__ = [

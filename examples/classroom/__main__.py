@@ -175,5 +175,18 @@ pulumi.export(
         },
     },
 )
+# What each student has spent in each course's team, in fen (orders since the team began, unpaid
+# ones included), next to their budget above: read once the course's memberships exist.
+pulumi.export(
+    "spend",
+    {
+        code: compshare.get_team_spend_output(
+            pulumi.Output.all(teams[code].team_id, *(m.id for m in by_student.values())).apply(
+                lambda ids: ids[0]
+            )
+        ).apply(lambda spend: spend.spent_by_member)
+        for code, by_student in members.items()
+    },
+)
 pulumi.export("enrolled", sorted(enrolled))
 pulumi.export("image_shared_with", course_image_share.account_ids)
