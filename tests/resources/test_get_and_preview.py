@@ -114,7 +114,7 @@ def test_preview_of_a_team_change_shows_no_replace_of_its_members(player: Player
     player.up(team_and_members("v1"))
     plan = player.preview(team_and_members("v2"))
     assert plan.ops() == {"team": "update", "member": "same", "joined": "same"}
-    assert player.up(team_and_members("v2")).ops() == plan.ops()
+    assert player.up(team_and_members("v2"), skip_preview=True).ops() == plan.ops()
 
 
 def test_preview_keeps_id_derived_outputs_known(player: Player) -> None:

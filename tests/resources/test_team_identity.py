@@ -80,7 +80,7 @@ def test_a_failed_restore_is_drift_the_next_up_repairs(em: Emulator) -> None:
         plan = player.preview(ml_team)
         assert plan.ops() == {"ml": "update"}
         assert any("set the declared ones" in m for m in plan.messages)
-        player.up(ml_team)
+        player.up(ml_team, skip_preview=True)  # just previewed: pulumi up --skip-preview
         assert player.preview(ml_team).ops() == {"ml": "same"}
     (team,) = teams(em)
     assert team["description"] == "GPU budget"

@@ -136,7 +136,7 @@ def test_delete_withdraws_the_unspent_part_then_removes_the_member(
     assert "withdrew 3500 fen" in engine.wait_for_stderr("withdrew 3500 fen")
 
 
-def test_insufficient_owner_balance_names_the_member_and_the_reason(engine: Engine) -> None:
+def test_insufficient_owner_balance_names_the_member_and_the_reason() -> None:
     seed = demo_seed().to_dict()
     for account in seed["accounts"]:
         if account["company_id"] == OWNER:
