@@ -6,6 +6,32 @@ from hypothesis import settings
 
 pytest_plugins = ["pulumi_compshare.testing.fixtures"]
 
+LONG_FIRST = (
+    "tests/resources/test_soak.py",
+    "tests/resources/test_plans.py",
+    "tests/test_examples.py",
+    "tests/testing/test_engine_harness.py",
+    "tests/testing/test_display.py",
+    "tests/resources/test_team_identity.py",
+    "tests/resources/test_team_membership_budgets.py",
+    "tests/testing/test_engine_cli.py",
+    "tests/testing/test_engine_rules.py",
+    "tests/resources/test_error_lines.py",
+    "tests/resources/test_protocol.py",
+    "tests/resources/test_get_and_preview.py",
+    "tests/resources/test_image_share_takeback.py",
+)
+"""The modules of the longest end-to-end tests (many provider processes, held deadlines, the
+small team soak), run first: xdist hands the first tests out round robin, so these start on
+every worker at once and the run ends on short tests, instead of one long test starting last
+and running alone. The order of the rest, and within each module, is the collection order."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: index for index, path in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+
+
 # CI explores the same examples on every run, so a landing never depends on luck; local runs
 # explore new ones (and hypothesis prints a reproducer for anything they find).
 settings.register_profile("ci", derandomize=True, print_blob=True)
