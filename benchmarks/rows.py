@@ -14,6 +14,7 @@ __all__ = ["HEADER", "SECTIONS", "Row", "render_markdown", "render_text"]
 SECTIONS = (
     "API calls",
     "Wall time",
+    "TeamMembers",
     "Scale",
     "Memory",
     "Cold start",

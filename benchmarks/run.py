@@ -44,8 +44,9 @@ Every ``bench_*`` function returns a list of :class:`~benchmarks.rows.Row`, so
 
 This module is the command; the rest of the package, imports pointing down only:
 
-- sections (one module each, in table order): ``calls``, ``wall_time``, ``scale`` (scale and
-  memory), ``cold_start``, ``client_overhead``, ``provider_size``;
+- sections (one module each, in table order): ``calls``, ``wall_time``, ``team_members`` (the
+  set form against a plain script), ``scale`` (scale and memory), ``cold_start``,
+  ``client_overhead``, ``provider_size``;
 - ``plays``: the membership and ideal-provider plays, each played once per run;
 - ``emulators``: the emulator in its own process or in this one; ``providers``: the trivial and
   ideal dynamic providers (standard library and pulumi only: provider servers import it);
@@ -71,6 +72,7 @@ from benchmarks.plays import Plays
 from benchmarks.provider_size import bench_provider_sizes
 from benchmarks.rows import Row, render_markdown, render_text
 from benchmarks.scale import bench_scale
+from benchmarks.team_members import bench_team_members
 from benchmarks.wall_time import bench_wall_time
 
 __all__ = ["main", "pulumi_version", "run_all"]
@@ -100,6 +102,10 @@ def run_all(
             (f"wall time, {latency:g} ms", partial(bench_wall_time, n, teams, latency, plays))
             for latency in latencies
         ],
+        (
+            "TeamMembers",
+            lambda: bench_team_members(n, latencies, emulator_in_process),
+        ),
         ("scale and memory", lambda: bench_scale(scale, teams, first, plays)),
         ("cold start", lambda: bench_cold_start(cold_runs)),
         ("client overhead", lambda: bench_client_overhead(client_calls)),

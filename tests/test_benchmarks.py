@@ -34,6 +34,7 @@ from benchmarks.providers import LATENCY_KEY, IdealProvider, TrivialProvider
 from benchmarks.rows import SECTIONS, Row, render_markdown, render_text
 from benchmarks.run import main
 from benchmarks.scale import bench_scale
+from benchmarks.team_members import bench_team_members
 from benchmarks.wall_time import bench_wall_time
 
 N, TEAMS, LATENCY = 6, 2, 2.0
@@ -268,7 +269,16 @@ def test_the_command(
 LAYERS = {
     "run": 4,
     **dict.fromkeys(
-        ["calls", "wall_time", "scale", "cold_start", "client_overhead", "provider_size"], 3
+        [
+            "calls",
+            "wall_time",
+            "team_members",
+            "scale",
+            "cold_start",
+            "client_overhead",
+            "provider_size",
+        ],
+        3,
     ),
     "plays": 2,
     "emulators": 1,
@@ -276,6 +286,20 @@ LAYERS = {
 }
 """The modules of ``benchmarks`` by layer: the command, the sections, the plays, the emulators,
 and the bottom (harness, providers, rows). A module imports only modules of lower layers."""
+
+
+@pytest.mark.slow
+def test_team_members_rows_count_the_batched_calls() -> None:
+    """The set form at a tiny size: the up makes the script's calls, the change of 5 its
+    minimum, the refresh one read, the destroy one read and a cancel per member."""
+    rows = {r.name: r for r in bench_team_members(N, [LATENCY])}
+    calls = {name.split(",")[0]: r for name, r in rows.items() if r.unit == "calls"}
+    assert calls[f"up of a TeamMembers of {N} members"].value == 3  # read, invite, read
+    assert calls[f"up of a TeamMembers of {N} members"].ratio == 1.0
+    assert calls[f"change of 5 of {N} members (2 out"].value == 5
+    assert calls[f"refresh of a TeamMembers of {N} members"].value == 1
+    assert calls[f"destroy of a TeamMembers of {N + 1} members"].value == N + 2
+    assert all(r.value > 0 for r in rows.values() if r.unit == "s")
 
 
 def test_the_package_imports_point_one_way() -> None:

@@ -1,0 +1,225 @@
+"""The set form: up, a change of 5, refresh and destroy of one ``TeamMembers`` of N members,
+against a plain script making the same batched calls with the project's client.
+
+The script is what a user without Pulumi would run: ``python -c`` (its own process, so its
+interpreter start and imports count, as the provider's do) reads the team, invites the members
+in batches of the API's limit and reads the team after each batch, with ``CompShareClient``.
+The resource is played through the Player as ``pulumi up`` (a preview in a provider process of
+its own, then the update), against the same emulator process, each on a team of its own."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from benchmarks.emulators import emulator, stack_config
+from benchmarks.harness import (
+    ROOT,
+    Played,
+    breakdown,
+    cpu_seconds,
+    new_player,
+    requests_of,
+    total,
+)
+from benchmarks.rows import Row
+
+__all__ = ["SCRIPT", "bench_team_members", "members_program"]
+
+SECTION = "TeamMembers"
+
+SCRIPT = r"""
+import json, sys, time
+started = time.perf_counter()
+from pulumi_compshare.api import limits
+from pulumi_compshare.client import CompShareClient, Credentials
+url, public, private, team, users = json.loads(sys.argv[1])
+with CompShareClient(Credentials(public, private), base_url=url) as client:
+    client.get_team_info(team_id=team)
+    for start in range(0, len(users), limits.INVITE_BATCH_MAX):
+        batch = users[start : start + limits.INVITE_BATCH_MAX]
+        client.create_team_relations(team, [{"user_company_id": u} for u in batch])
+        client.get_team_info(team_id=team)
+print(json.dumps({"seconds": time.perf_counter() - started}))
+"""
+"""The plain script: one read, one invite per batch of the API's limit, one read per batch."""
+
+
+def members_program(team_id: int, users: Sequence[int]) -> Callable[[], None]:
+    """The program: one ``TeamMembers`` of ``users`` in team ``team_id``."""
+
+    def program() -> None:
+        import pulumi_compshare
+
+        pulumi_compshare.TeamMembers("class", team_id=team_id, user_company_ids=list(users))
+
+    return program
+
+
+def _timed(api: Any, api_pid: int | None, player: Any, op: str, run: Callable[[], Any]) -> Played:
+    api.reset_stats()
+    api_cpu, cpu = cpu_seconds(api_pid), time.process_time()
+    started = time.perf_counter()
+    result = run()
+    seconds = time.perf_counter() - started
+    server = player.server
+    pid = server.pid if server is not None and server.running else None
+    return Played(
+        op,
+        requests_of(api),
+        seconds,
+        result.counts(),
+        0,
+        cpu_seconds(pid),
+        time.process_time() - cpu,
+        cpu_seconds(api_pid) - api_cpu,
+    )
+
+
+def _script(api: Any, seed: Any, team_id: int, users: Sequence[int]) -> tuple[float, float, dict]:
+    """The plain script's wall seconds (its process start included), its seconds from its first
+    import to its last answer, and the requests the emulator counted."""
+    owner = seed.accounts[0]
+    arg = json.dumps([api.url, owner.public_key, owner.private_key, team_id, list(users)])
+    api.reset_stats()
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, arg], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    wall = time.perf_counter() - started
+    inner = float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
+    return wall, inner, requests_of(api)
+
+
+def _play(
+    n: int, latency_ms: float, emulator_in_process: bool
+) -> tuple[dict[str, Played], tuple[float, float, dict]]:
+    from pulumi_compshare.emulator import generate_seed
+
+    seed = generate_seed(accounts=n + 4, teams=2, images=1)
+    users = [a.company_id for a in seed.accounts[1:]]
+    ours, theirs = seed.teams[0].id, seed.teams[1].id
+    first = members_program(ours, users[:n])
+    changed = members_program(ours, [*users[2:n], *users[n : n + 3]])  # 2 out, 3 in
+    with (
+        emulator(seed, latency_ms, emulator_in_process) as (em, em_pid),
+        new_player(stack_config(em.url, seed)) as player,
+    ):
+        script = _script(em, seed, theirs, users[:n])
+        played: dict[str, Played] = {}
+        preview = _timed(em, em_pid, player, "preview", lambda: player.preview(first))
+        up = _timed(em, em_pid, player, "up", lambda: player.up(first, skip_preview=True))
+        played["up"] = up.plus(preview)
+        preview = _timed(em, em_pid, player, "preview", lambda: player.preview(changed))
+        change = _timed(em, em_pid, player, "change", lambda: player.up(changed, skip_preview=True))
+        played["change"] = change.plus(preview)
+        played["refresh"] = _timed(em, em_pid, player, "refresh", player.refresh)
+        played["destroy"] = _timed(em, em_pid, player, "destroy", player.destroy)
+        left = [
+            r
+            for r in em.state().get("relations", [])
+            if r.get("team_id") == ours and r.get("status") in ("Pending", "Joined")
+        ]
+        if left:
+            raise RuntimeError(f"destroy left {len(left)} active relations")
+    return played, script
+
+
+def bench_team_members(
+    n: int, latencies: Sequence[float], emulator_in_process: bool = False
+) -> list[Row]:
+    """Calls and wall time of one ``TeamMembers`` of ``n`` members at each latency (up against
+    the plain script; a change of 5: 2 out and 3 in; refresh; destroy)."""
+    batches = -(-n // 100)
+    rows: list[Row] = []
+    for index, latency in enumerate(latencies):
+        played, (wall, inner, script_requests) = _play(n, latency, emulator_in_process)
+        up, change = played["up"], played["change"]
+        at = f"{latency:g} ms"
+        script_calls = total(script_requests)
+        if index == 0:
+            rows.append(
+                Row(
+                    SECTION,
+                    f"up of a TeamMembers of {n} members, {at}: API calls",
+                    up.calls,
+                    "calls",
+                    script_calls,
+                    "plain script",
+                    f"{breakdown(up.requests)}; the script: {breakdown(script_requests)}"
+                    f"{up.preview_note()}",
+                )
+            )
+            rows.append(
+                Row(
+                    SECTION,
+                    f"change of 5 of {n} members (2 out, 3 in), {at}: API calls",
+                    change.calls,
+                    "calls",
+                    5,
+                    "minimum",
+                    f"{breakdown(change.requests)}; minimum = 1 read + 1 invite + 1 confirming "
+                    f"read + 2 cancels; {change.seconds:.2f} s{change.preview_note()}",
+                )
+            )
+            refresh, destroy = played["refresh"], played["destroy"]
+            rows.append(
+                Row(
+                    SECTION,
+                    f"refresh of a TeamMembers of {n} members, {at}: API calls",
+                    refresh.calls,
+                    "calls",
+                    1,
+                    "minimum",
+                    f"{breakdown(refresh.requests)}; {refresh.seconds:.2f} s",
+                )
+            )
+            rows.append(
+                Row(
+                    SECTION,
+                    f"destroy of a TeamMembers of {n + 1} members, {at}: API calls",
+                    destroy.calls,
+                    "calls",
+                    n + 2,
+                    "minimum",
+                    f"{breakdown(destroy.requests)}; minimum = 1 read + {n + 1} cancels (no batch "
+                    f"cancel; 8 at a time); {destroy.seconds:.2f} s",
+                )
+            )
+        rows.append(
+            Row(
+                SECTION,
+                f"up of a TeamMembers of {n} members, {at}",
+                up.seconds,
+                "s",
+                wall,
+                "plain script",
+                f"{up.calls} calls, the script {script_calls} (1 read + {batches} invites + "
+                f"{batches} reads); the script's process {wall:.2f} s of which {inner:.2f} s from "
+                f"its first import to its last answer; CPU: provider {up.provider_cpu:.2f} s, "
+                f"engine stand-in {up.local_cpu:.2f} s{up.preview_note()}",
+            )
+        )
+        for op, label in (
+            ("change", f"change of 5 of {n} members"),
+            ("refresh", f"refresh of a TeamMembers of {n} members"),
+            ("destroy", f"destroy of a TeamMembers of {n + 1} members"),
+        ):
+            one = played[op]
+            rows.append(
+                Row(
+                    SECTION,
+                    f"{label}, {at}",
+                    one.seconds,
+                    "s",
+                    None,
+                    "",
+                    f"{one.calls} calls ({breakdown(one.requests)}); includes the provider "
+                    f"process start{one.preview_note()}",
+                )
+            )
+    return rows
