@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the client (httpx, the API models) loads with the first cli
     from .client import CompShareClient
 
 __all__ = [
+    "CONFIG_DOCS",
     "CONFIG_KEYS",
     "ConfigurationError",
     "Profile",
@@ -48,6 +49,28 @@ CONFIG_KEYS: tuple[str, ...] = (
     "compshare:maxRetries",
     "compshare:timeoutSeconds",
 )
+
+CONFIG_DOCS: dict[str, str] = {
+    "compshare:publicKey": "The CompShare (UCloud) API public key. Without it and the private key, "
+    "the environment's COMPSHARE_PUBLIC_KEY / COMPSHARE_PRIVATE_KEY, then UCLOUD_PUBLIC_KEY / "
+    "UCLOUD_PRIVATE_KEY are used.",
+    "compshare:privateKey": "The CompShare (UCloud) API private key (a secret: `pulumi config "
+    "set --secret`). It never enters the state, an output, a diff or an error message.",
+    "compshare:region": "The region sent with every call (else UCLOUD_REGION; default cn-wlcb).",
+    "compshare:projectId": "The project id sent with every call (else UCLOUD_PROJECT_ID; "
+    "default none).",
+    "compshare:baseUrl": "The API endpoint, e.g. an emulator's http://127.0.0.1:<port> to work "
+    "offline (else COMPSHARE_BASE_URL; default https://api.compshare.cn).",
+    "compshare:profiles": "Named credential sets, as a JSON object: "
+    '{"<name>": {"publicKey": "...", "privateKey": "...", "region": "...", "projectId": "...", '
+    '"baseUrl": "..."}}; a resource or lookup picks one with profile="<name>". region, '
+    "projectId and baseUrl default to the top-level settings.",
+    "compshare:maxRetries": "Retries of a transient failure of a safe call, 0 to 20 (default 5).",
+    "compshare:timeoutSeconds": "Seconds one API call may take, retries included, 1 to 3600 "
+    "(else COMPSHARE_TIMEOUT_SECONDS; default 60).",
+}
+"""What each key of :data:`CONFIG_KEYS` means (the provider plugin's schema documents its
+configuration with these)."""
 
 MAX_RETRIES_DEFAULT = 5
 TIMEOUT_DEFAULT = 60.0

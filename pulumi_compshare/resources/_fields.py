@@ -25,6 +25,7 @@ from ..api.rules import to_fen, to_id
 __all__ = [
     "UNKNOWN",
     "Prop",
+    "PropsDiff",
     "boolean",
     "check_props",
     "diff_props",
@@ -97,6 +98,10 @@ class Prop:
     derive: Callable[[str, Any], Any] | None = None
     """An internal input's value, computed when the resource is declared from its name and
     options (``derive(resource_name, opts)``)."""
+    from_urn: Callable[[str], Any] | None = None
+    """An internal input's value computed from the resource's URN, where no program computes it
+    (the provider plugin, which sees the URN); without it the plugin calls :attr:`derive` with
+    the URN's name and no options."""
 
     @property
     def is_input(self) -> bool:
@@ -141,9 +146,11 @@ def prop(
     create_only: bool = False,
     internal: bool = False,
     derive: Callable[[str, Any], Any] | None = None,
+    from_urn: Callable[[str], Any] | None = None,
 ) -> Any:
     """Declare an input property (also an output of the same name, unless ``internal``;
-    ``derive``: an internal input computed from the resource's name and options)."""
+    ``derive``: an internal input computed from the resource's name and options; ``from_urn``:
+    the same computed from the URN, by the provider plugin)."""
     return Prop(
         "",
         parse,
@@ -155,6 +162,7 @@ def prop(
         create_only,
         internal=internal,
         derive=derive,
+        from_urn=from_urn,
     )
 
 
@@ -337,6 +345,21 @@ def parse_props(kind: str, props: Sequence[Prop], values: Mapping[str, Any]) -> 
     return parsed
 
 
+class PropsDiff(DiffResult):
+    """A :class:`DiffResult` that also names the properties that differ (``diffs``, by key): the
+    provider plugin's detailed diff. The dynamic provider server reads only the base fields."""
+
+    def __init__(
+        self,
+        changes: bool,
+        replaces: list[str],
+        diffs: list[str],
+        delete_before_replace: bool | None = None,
+    ) -> None:
+        super().__init__(changes, replaces, [], delete_before_replace)
+        self.diffs = diffs
+
+
 def diff_props(
     props: Sequence[Prop],
     olds: Mapping[str, Any],
@@ -344,7 +367,7 @@ def diff_props(
     *,
     also_changed: bool = False,
     delete_before_replace: bool = False,
-) -> DiffResult:
+) -> PropsDiff:
     """Compare old outputs with new checked inputs (``__provider`` ignored).
 
     Unknown new values count as changes; changed ``replaces`` properties are listed as
@@ -354,6 +377,7 @@ def diff_props(
     """
     changed: list[str] = []
     replaces: list[str] = []
+    keys: list[str] = []
     for prop in props:
         if prop.create_only:
             continue
@@ -366,12 +390,13 @@ def diff_props(
             differs = _normal(prop, olds.get(prop.key)) != _normal(prop, new)
         if differs:
             changed.append(prop.name)
+            keys.append(prop.key)
             if prop.replaces:
                 replaces.append(prop.name)
-    return DiffResult(
+    return PropsDiff(
         changes=bool(changed) or also_changed,
         replaces=replaces,
-        stables=[],
+        diffs=keys,
         delete_before_replace=delete_before_replace if replaces else None,
     )
 

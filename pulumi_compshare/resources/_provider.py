@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from pulumi.dynamic import (
@@ -40,18 +41,46 @@ from ._values import Args, State
 if TYPE_CHECKING:  # the client loads with the first API call
     from ..client import CompShareClient
 
-__all__ = ["CompShareProvider", "Gone", "relation_id", "relation_id_of", "say"]
+__all__ = [
+    "CompShareProvider",
+    "Gone",
+    "relation_id",
+    "relation_id_of",
+    "say",
+    "saying_to",
+]
 
 A = TypeVar("A", bound=Args)
 S = TypeVar("S", bound=State)
 
 
+_said_to: ContextVar[Callable[[str], None] | None] = ContextVar("said_to", default=None)
+
+
 def say(line: str) -> None:
     """Tell the user ``line`` (it names the resource): one write to the provider's stderr, which
     the engine shows as a diagnostic (``plugin.go``: each line of a plugin's stderr). One write
-    per line, so that lines of concurrent calls never interleave within a line."""
+    per line, so that lines of concurrent calls never interleave within a line. Inside
+    :func:`saying_to` (the provider plugin, whose stderr the engine hides), to its sink."""
+    sink = _said_to.get()
+    if sink is not None:
+        sink(line)
+        return
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
+
+
+@contextlib.contextmanager
+def saying_to(sink: Callable[[str], None]) -> Iterator[None]:
+    """Send what :func:`say` tells the user to ``sink`` within this block (this thread's
+    context). The provider plugin's sink is the engine's Log call: the engine shows a real
+    plugin's stderr only at debug level (``newPlugin`` in ``sdk/go/common/resource/plugin/
+    plugin.go`` hides the output of every resource plugin but the dynamic ones)."""
+    token = _said_to.set(sink)
+    try:
+        yield
+    finally:
+        _said_to.reset(token)
 
 
 class Gone:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # the client and the API models load with the first API call
     from ..api.models import Team as ApiTeam
     from ..client import CompShareClient
 
-__all__ = ["Team", "TeamProvider", "creation_marker"]
+__all__ = ["Team", "TeamProvider", "creation_marker", "marker_of"]
 
 TYPE_TOKEN = "pulumi-python:dynamic/compshare:Team"
 _STACK_TYPE = "pulumi:pulumi:Stack"
@@ -59,9 +59,18 @@ def creation_marker(resource_name: str, opts: pulumi.ResourceOptions | None) -> 
         if parent_type != _STACK_TYPE:
             chain = f"{parent_type}${TYPE_TOKEN}"
         urn = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{chain}::{resource_name}"
-        return hashlib.sha256(f"{pulumi.get_organization()}\n{urn}".encode()).hexdigest()[:24]
+        return marker_of(urn, pulumi.get_organization())
 
     return of(None) if parent is None else parent.urn.apply(of)
+
+
+def marker_of(urn: str, organization: str = "") -> str:
+    """The creation marker of the Team with this URN in this organisation: 24 hex digits of the
+    SHA-256 of ``"<organization>\\n<urn>"``. The program computes it (:func:`creation_marker`);
+    the provider plugin, which sees the URN, computes it from the URN alone (a resource plugin is
+    told no organisation: ``CheckRequest`` and ``CreateRequest`` in ``proto/pulumi/provider.proto``
+    have none), so stacks are told apart there by project and stack name."""
+    return hashlib.sha256(f"{organization}\n{urn}".encode()).hexdigest()[:24]
 
 
 def _marker(value: Any) -> str:
@@ -101,6 +110,7 @@ class TeamArgs(Args):
         create_only=True,
         internal=True,
         derive=creation_marker,
+        from_urn=marker_of,
     )
 
 
