@@ -209,3 +209,60 @@ def _version() -> str:
     namespace: dict[str, str] = {}
     exec((ROOT / "pulumi_compshare" / "_version.py").read_text(), namespace)
     return namespace["__version__"]
+
+
+def test_the_installed_wheel_serves_the_plugin(dists: tuple[Path, Path], tmp_path: Path) -> None:
+    """The console script pulumi-resource-compshare from the installed wheel, started as the
+    engine starts a plugin found on PATH (its address as the argument, the port on stdout), and
+    driven over gRPC against an emulator; pulumi-plugin.json and the folder form are shipped."""
+    from pulumi.runtime.proto import provider_pb2
+
+    from pulumi_compshare.emulator import Emulator
+    from tests.plugin.plugin_process import PluginProcess, plain, struct
+
+    wheel, _ = dists
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    for shipped in (
+        "pulumi_compshare/pulumi-plugin.json",
+        "pulumi_compshare/plugin/folder/PulumiPlugin.yaml",
+        "pulumi_compshare/plugin/folder/__main__.py",
+    ):
+        assert shipped in names
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", str(venv)], tmp_path)
+    bindir = venv / ("Scripts" if os.name == "nt" else "bin")
+    run([str(bindir / "python"), "-m", "pip", "install", "-q", str(wheel)], tmp_path, clean_env())
+    plugin = shutil.which("pulumi-resource-compshare", path=str(bindir))
+    assert plugin is not None
+    env = clean_env(PATH=str(bindir), COMPSHARE_JOURNAL_DIR=str(tmp_path / "journal"))
+    with Emulator() as em:
+        owner = em.account(50001)
+        process = PluginProcess([plugin], env, cwd=tmp_path)
+        try:
+            stub = process.stub
+            assert "compshare:index:Team" in stub.GetSchema(provider_pb2.GetSchemaRequest()).schema
+            config = {"publicKey": owner.public_key, "privateKey": owner.private_key}
+            config["baseUrl"] = em.url
+            answer = stub.Configure(
+                provider_pb2.ConfigureRequest(args=struct(config, ["privateKey"]))
+            )
+            assert answer.supportsPreview and answer.acceptSecrets
+            urn = "urn:pulumi:dev::wheel::compshare:index:Team::t"
+            token = "compshare:index:Team"
+            checked = stub.Check(
+                provider_pb2.CheckRequest(urn=urn, type=token, news=struct({"name": "wheel"}))
+            )
+            assert not checked.failures
+            created = stub.Create(
+                provider_pb2.CreateRequest(urn=urn, type=token, properties=checked.inputs)
+            )
+            assert plain(created.properties)["teamId"] == int(created.id)
+            stub.Delete(
+                provider_pb2.DeleteRequest(
+                    id=created.id, urn=urn, type=token, properties=created.properties
+                )
+            )
+        finally:
+            stderr = process.close()
+        assert "Traceback" not in stderr, stderr

@@ -12,10 +12,12 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
+from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2
 
 from pulumi_compshare.api.models import InviteUser
@@ -316,3 +318,40 @@ def test_membership_import_replace_secrets_and_lookups(plugin: PluginProcess, em
             )
         )
     assert team_id not in {t.id for t in client_of(em, 50001).list_teams()}
+
+
+def test_the_package_declares_the_plugin_it_needs() -> None:
+    """pulumi-plugin.json, as the Python language host reads it for an installed distribution
+    named pulumi-* (listPulumiPackageInfos and packageDependencyFromPluginJSON in
+    sdk/python/cmd/pulumi-language-python/main.go): the resource plugin compshare, at the
+    package's version, from the schema's download server."""
+    import pulumi_compshare
+    from pulumi_compshare import _version
+    from pulumi_compshare.plugin.schema import PLUGIN_DOWNLOAD_URL
+
+    declared = json.loads(
+        (Path(pulumi_compshare.__file__).parent / "pulumi-plugin.json").read_text()
+    )
+    assert declared == {
+        "resource": True,
+        "name": "compshare",
+        "version": _version.__version__,
+        "server": PLUGIN_DOWNLOAD_URL,
+    }
+
+
+def test_the_folder_form_starts_as_the_language_host_runs_it(tmp_path: Path) -> None:
+    """PulumiPlugin.yaml (runtime: python) and __main__.py: the host runs `python <folder>
+    <engine address>` (RunPlugin in pulumi-language-python/main.go)."""
+    from pulumi_compshare.plugin import FOLDER
+
+    assert "runtime: python" in (FOLDER / "PulumiPlugin.yaml").read_text()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    process = PluginProcess([sys.executable, str(FOLDER)], env, cwd=tmp_path)
+    try:
+        info = process.stub.GetPluginInfo(empty_pb2.Empty())
+        from pulumi_compshare import _version
+
+        assert info.version == _version.__version__
+    finally:
+        process.close()
