@@ -196,7 +196,11 @@ class CompShareServicer(provider_pb2_grpc.ResourceProviderServicer):
 
     # ---------------------------------------------------------------- plumbing
 
-    def _resource(self, token: str, context: grpc.ServicerContext) -> _Served:
+    def _resource(self, request: Any, context: grpc.ServicerContext) -> _Served:
+        """The resource a call is about: its ``type``, else the type in its URN (the engine
+        sends both, ``Type: req.URN.Type().String()`` in ``provider_plugin.go``; an older engine
+        or another client may send only the URN)."""
+        token = request.type or _type_of(request.urn)
         served = self._served.get(token)
         if served is None:
             _abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"unknown resource type {token!r}")
@@ -336,7 +340,7 @@ class CompShareServicer(provider_pb2_grpc.ResourceProviderServicer):
     # ---------------------------------------------------------------- resources
 
     def Check(self, request: Any, context: grpc.ServicerContext) -> Any:
-        served = self._resource(request.type, context)
+        served = self._resource(request, context)
         olds, _ = _wire.unwrap(served.to_core(_wire.from_struct(request.olds)))
         news, secret = _wire.unwrap(served.to_core(_wire.from_struct(request.news)))
         served.derive_internal(request.urn, news)
@@ -368,7 +372,7 @@ class CompShareServicer(provider_pb2_grpc.ResourceProviderServicer):
         ``ignoreChanges`` (top-level properties): the old value counts as the new one, so that
         neither a program change nor drift read by a refresh shows (the engine has already put
         the old *inputs* in their place, ``processIgnoreChanges`` in ``step_generator.go``)."""
-        served = self._resource(request.type, context)
+        served = self._resource(request, context)
         olds, _ = _wire.unwrap(served.to_core(_wire.from_struct(request.olds)))
         news, _ = _wire.unwrap(served.to_core(_wire.from_struct(request.news)))
         _ignore(served, olds, news, request.ignoreChanges)
@@ -400,7 +404,7 @@ class CompShareServicer(provider_pb2_grpc.ResourceProviderServicer):
         )
 
     def Create(self, request: Any, context: grpc.ServicerContext) -> Any:
-        served = self._resource(request.type, context)
+        served = self._resource(request, context)
         props, secret = _wire.unwrap(served.to_core(_wire.from_struct(request.properties)))
         served.derive_internal(request.urn, props)
         if request.preview:  # no API call: the engine shows these as the planned outputs
@@ -418,7 +422,7 @@ class CompShareServicer(provider_pb2_grpc.ResourceProviderServicer):
         """A refresh (``properties``: the stored outputs), a get (``inputs``: the program's), or
         an import: only the id (``ImportStep.Apply`` in ``pkg/resource/deploy/step.go``, which
         then needs the inputs back and fails on none)."""
-        served = self._resource(request.type, context)
+        served = self._resource(request, context)
         state, state_secret = _wire.unwrap(served.to_core(_wire.from_struct(request.properties)))
         inputs, input_secret = _wire.unwrap(served.to_core(_wire.from_struct(request.inputs)))
         secret = state_secret | input_secret
@@ -434,7 +438,7 @@ class CompShareServicer(provider_pb2_grpc.ResourceProviderServicer):
         )
 
     def Update(self, request: Any, context: grpc.ServicerContext) -> Any:
-        served = self._resource(request.type, context)
+        served = self._resource(request, context)
         olds, old_secret = _wire.unwrap(served.to_core(_wire.from_struct(request.olds)))
         news, secret = _wire.unwrap(served.to_core(_wire.from_struct(request.news)))
         _ignore(served, olds, news, request.ignoreChanges)
@@ -449,7 +453,7 @@ class CompShareServicer(provider_pb2_grpc.ResourceProviderServicer):
         )
 
     def Delete(self, request: Any, context: grpc.ServicerContext) -> Any:
-        served = self._resource(request.type, context)
+        served = self._resource(request, context)
         props, _ = _wire.unwrap(served.to_core(_wire.from_struct(request.properties)))
         with self._call(request.urn, context):
             served.provider.delete(request.id, props)
@@ -484,6 +488,12 @@ class CompShareServicer(provider_pb2_grpc.ResourceProviderServicer):
 
 PACKAGE_PROJECT = "compshare"
 """The project name the dynamic ``Config`` needs (keys are always namespaced here)."""
+
+
+def _type_of(urn: str) -> str:
+    """The type of a URN (``urn:pulumi:<stack>::<project>::<parent$type>::<name>``)."""
+    parts = urn.split("::")
+    return parts[2].rsplit("$", 1)[-1] if len(parts) >= 4 else ""
 
 
 def _abort(context: grpc.ServicerContext, code: grpc.StatusCode, message: str) -> NoReturn:

@@ -160,6 +160,12 @@ def test_team_lifecycle(plugin: PluginProcess, em: Emulator) -> None:
     inputs = plain(checked.inputs)
     assert inputs["__creation_marker"] == marker_of(urn(TEAM, name))
 
+    # A call that names its resource by URN only (an older engine) is served the same.
+    by_urn = plugin.stub.Check(
+        provider_pb2.CheckRequest(urn=urn(TEAM, name), news=struct({"name": "ml-research"}))
+    )
+    assert not by_urn.failures
+
     # Create with preview: no API call; outputs not known yet are unknown.
     em.reset_stats()
     preview = create(plugin, TEAM, name, checked.inputs, preview=True)
