@@ -15,7 +15,7 @@ from ._base import python_name as _python_name
 from ._base import resource_options as _options
 from ._base import wire_name as _wire_name
 
-__all__ = ["ImageShare", "Provider", "Team", "TeamInviteAccepter", "TeamMembership"]
+__all__ = ["ImageShare", "Provider", "Team", "TeamInviteAccepter", "TeamMembers", "TeamMembership"]
 
 
 class Team(NativeResource):
@@ -159,6 +159,82 @@ class TeamMembership(NativeResource):
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> TeamMembership:
+        """Reference an existing object read-only by its Pulumi id (the engine's Read).
+
+        :param resource_name: The Pulumi resource name.
+        :param id: The Pulumi id of the existing object.
+        :param profile: The team owner's named credential set from ``compshare:profiles``; ``None``: the default one.
+        :param opts: Pulumi resource options (``provider=`` an explicit :class:`Provider`).
+        """
+        return cls._get(resource_name, id, opts, {"profile": profile})
+
+
+class TeamMembers(NativeResource):
+    """The authoritative set of members of one team, managed from the team owner's side.
+
+    Served by the ``compshare`` plugin as ``compshare:index:TeamMembers`` (the dynamic form is :class:`pulumi_compshare.TeamMembers`).
+    """
+
+    _token = "compshare:index:TeamMembers"
+    _inputs = (
+        "team_id",
+        "user_company_ids",
+        "remark_names",
+        "allocated_amount",
+        "reinvite_on_reject",
+        "profile",
+    )
+    _outputs = ("members", "budget_pending", "team_name")
+
+    team_id: pulumi.Output[int]
+    """``teamId``: The team whose members this resource lists (e.g. ``team.team_id``)."""
+    user_company_ids: pulumi.Output[list[int]]
+    """``userCompanyIds``: The company ids of every member of the team: each is invited, and every other member (an invite or a joined member) is removed. Order and duplicates do not matter. As an output, the members the team has (a member added elsewhere shows here after a refresh, as drift the next ``pulumi up`` removes)."""
+    remark_names: pulumi.Output[dict[str, str] | None]
+    """``remarkNames``: Remark names by company id (``{50002: 'Alice Chen'}``, at most 64 characters each), for listed accounts only; a member not in the map keeps the name it has. ``None``: remark names are not managed."""
+    allocated_amount: pulumi.Output[int | None]
+    """``allocatedAmount``: The budget of every member, in fen (1/100 yuan); ``None``: budgets are not managed. Once members have joined, ``pulumi up`` allocates or withdraws the difference to each one's live budget (one SetCompShareTeamAmount per amount, never withdrawing more than a member has not spent); until they join nothing is granted and ``budget_pending`` is true. Removing a member, or deleting the resource, first withdraws what they have not spent. Members with a budget of their own belong in a ``TeamMembership``."""
+    reinvite_on_reject: pulumi.Output[bool]
+    """``reinviteOnReject``: Whether ``pulumi up`` invites again the listed accounts that rejected an invite."""
+    profile: pulumi.Output[str | None]
+    """``profile``: The team owner's named credential set from ``compshare:profiles``; ``None``: the default one."""
+    members: pulumi.Output[list[dict[str, Any]]]
+    """``members``: Each member, by company id: ``user_company_id``, ``status`` (Pending, Joined or Rejected), ``virtual_company_id``, ``remark_name``, ``allocated_amount`` (the budget as this resource reckons it: what the owner gave and did not take back), ``granted_amount`` (``AllocateAmount`` as the API reports it) and ``available_amount`` (``AvailableAmount``, the part not spent), in fen."""
+    budget_pending: pulumi.Output[bool]
+    """``budgetPending``: Whether ``allocated_amount`` waits for some listed members to join (every ``pulumi up`` looks again, with one read of the team, and grants it once they have)."""
+    team_name: pulumi.Output[str]
+    """``teamName``: The team's name."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        team_id: pulumi.Input[int],
+        user_company_ids: pulumi.Input[Sequence[pulumi.Input[int]]],
+        remark_names: pulumi.Input[Mapping[int | str, pulumi.Input[str]]] | None = None,
+        allocated_amount: pulumi.Input[int] | None = None,
+        reinvite_on_reject: pulumi.Input[bool] = False,
+        profile: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """:param resource_name: The Pulumi resource name.
+        :param team_id: The team whose members this resource lists (e.g. ``team.team_id``).
+        :param user_company_ids: The company ids of every member of the team: each is invited, and every other member (an invite or a joined member) is removed. Order and duplicates do not matter. As an output, the members the team has (a member added elsewhere shows here after a refresh, as drift the next ``pulumi up`` removes).
+        :param remark_names: Remark names by company id (``{50002: 'Alice Chen'}``, at most 64 characters each), for listed accounts only; a member not in the map keeps the name it has. ``None``: remark names are not managed.
+        :param allocated_amount: The budget of every member, in fen (1/100 yuan); ``None``: budgets are not managed. Once members have joined, ``pulumi up`` allocates or withdraws the difference to each one's live budget (one SetCompShareTeamAmount per amount, never withdrawing more than a member has not spent); until they join nothing is granted and ``budget_pending`` is true. Removing a member, or deleting the resource, first withdraws what they have not spent. Members with a budget of their own belong in a ``TeamMembership``.
+        :param reinvite_on_reject: Whether ``pulumi up`` invites again the listed accounts that rejected an invite.
+        :param profile: The team owner's named credential set from ``compshare:profiles``; ``None``: the default one.
+        :param opts: Pulumi resource options (``provider=`` an explicit :class:`Provider`).
+        """
+        self._register(resource_name, opts, locals())
+
+    @classmethod
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        profile: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> TeamMembers:
         """Reference an existing object read-only by its Pulumi id (the engine's Read).
 
         :param resource_name: The Pulumi resource name.
