@@ -1,9 +1,11 @@
 """The offline engine driving a provider *plugin* as the engine does (``testing/providers.py``):
 a program of :mod:`pulumi_compshare.native` classes played through the :class:`Player` against the
-emulator, its resources served by a plugin process over gRPC (the stand-in ``stub_plugin/``
-folder with ``PulumiPlugin.yaml``, found as ``Pulumi.yaml``'s ``plugins`` would name it): the
-default provider resource, Configure from the package config, provider previews, import by id,
-``ignore_changes`` sent to Diff, a detailed diff, explicit provider instances."""
+emulator, its resources served by the real plugin's process over gRPC (its folder form,
+``pulumi_compshare.plugin.FOLDER`` with ``PulumiPlugin.yaml``, found as ``Pulumi.yaml``'s
+``plugins`` would name it): the default provider resource, Configure from the package config,
+provider previews, import by id, ``ignore_changes`` sent to Diff, a detailed diff, explicit
+provider instances. No stand-in plugin: the engine's plugin machinery is tested against the
+plugin users run."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import pytest
 import pulumi_compshare.native as compshare
 from pulumi_compshare.emulator import Emulator
 from pulumi_compshare.native import _generate
+from pulumi_compshare.plugin import FOLDER
 from pulumi_compshare.testing import Player
 from pulumi_compshare.testing.providers import (
     PluginNotFound,
@@ -25,13 +28,12 @@ from pulumi_compshare.testing.providers import (
 
 from ..kit import stack_config
 
-STUB = Path(__file__).resolve().parent / "stub_plugin"
 DEFAULT = "urn:pulumi:dev::test::pulumi:providers:compshare::default_0_1_0"
 
 
 def player_for(em: Emulator, **kwargs: Any) -> Player:
     kwargs.setdefault("config", stack_config(em))
-    return Player(plugins={"compshare": STUB}, **kwargs)
+    return Player(plugins={"compshare": FOLDER}, **kwargs)
 
 
 def test_the_sdk_module_is_what_the_declarations_give() -> None:
@@ -45,7 +47,7 @@ def test_default_provider_names_follow_the_engine() -> None:
 
 
 def test_a_plugin_is_found_as_a_folder_or_on_path(tmp_path: Path) -> None:
-    assert find_plugin("compshare", project_plugins={"compshare": STUB})[-1] == str(STUB)
+    assert find_plugin("compshare", project_plugins={"compshare": FOLDER})[-1] == str(FOLDER)
     binary = tmp_path / "pulumi-resource-other"
     binary.write_text("#!/bin/sh\n")
     binary.chmod(0o755)
