@@ -8,8 +8,11 @@ pytest_plugins = ["pulumi_compshare.testing.fixtures"]
 
 LONG_FIRST = (
     "tests/resources/test_soak.py",
+    "tests/test_docs_examples.py",
     "tests/resources/test_plans.py",
     "tests/test_examples.py",
+    "tests/testing/test_plugin_engine.py",
+    "tests/testing/test_command.py",
     "tests/testing/test_engine_harness.py",
     "tests/testing/test_display.py",
     "tests/resources/test_team_identity.py",
