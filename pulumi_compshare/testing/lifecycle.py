@@ -15,23 +15,54 @@ The driver follows the same engine rules as :class:`~pulumi_compshare.testing.Pl
 :mod:`pulumi_compshare.testing.rules`): ``up`` re-runs Check with no old inputs before a
 replacement, ``refresh`` calls Diff after Read, ``get`` sends the inputs as both ``inputs`` and
 ``properties``.
+
+**Two servings.** By default the resources are dynamic ones, served by ``python -m
+pulumi.dynamic`` with the pickled provider in ``__provider``. With ``plugins={"compshare":
+folder}`` (as :class:`~pulumi_compshare.testing.Player` takes them) the same steps go to the
+provider *plugin*, as the engine drives a plugin for a program of
+:mod:`pulumi_compshare.native` classes: the plugin is configured as the package's default
+provider (the stack's ``compshare:*`` config as its inputs), a bare class name is the type
+``compshare:index:<Name>``, no ``__provider`` is sent, a preview also calls Create with
+``preview=true`` when the plugin supports previews, and property names go on the wire in
+camelCase, translated at the driver's edge as the native classes' ``translate_input_property``
+/ ``translate_output_property`` do: a test reads and writes ``team_id`` either way.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from pulumi.dynamic import ResourceProvider
 
 from . import rules
+from .providers import default_provider_name, find_plugin
 from .rules import CheckFailed
-from .server import ProviderDiff, ProviderServer
+from .server import ProviderDiff, ProviderRead, ProviderServer
 from .wire import PROVIDER_KEY, Props, make_urn, serialize_provider
 
-__all__ = ["LifeCycleTest", "Operation", "Res", "ResourceDriver", "StepRecord", "TrackedResource"]
+__all__ = [
+    "DYNAMIC",
+    "PLUGIN",
+    "SERVINGS",
+    "LifeCycleTest",
+    "Operation",
+    "Res",
+    "ResourceDriver",
+    "StepRecord",
+    "TrackedResource",
+]
+
+DYNAMIC: Final[str] = "dynamic"
+"""The dynamic serving: ``pulumi_compshare.Team``..., ``python -m pulumi.dynamic``."""
+PLUGIN: Final[str] = "plugin"
+"""The plugin serving: ``pulumi_compshare.native.Team``..., ``pulumi-resource-compshare``."""
+SERVINGS: Final[tuple[str, str]] = (DYNAMIC, PLUGIN)
 
 
 @dataclass
@@ -61,6 +92,11 @@ class ResourceDriver:
     :param pythonpath: extra ``sys.path`` entries for it.
     :param project: the project (``PULUMI_PROJECT`` and the URNs).
     :param stack: the stack of the URNs.
+    :param plugins: serve the resources by a provider plugin instead (one package: ``{"compshare":
+        pulumi_compshare.plugin.FOLDER}``, a folder with ``PulumiPlugin.yaml`` or an executable,
+        found as :func:`~.providers.find_plugin` finds it); see the module docstring.
+    :param version: the package version the default provider is registered with (its name
+        ``default_<major>_<minor>_<patch>`` and its ``version`` input); plugin serving only.
     """
 
     def __init__(
@@ -72,6 +108,8 @@ class ResourceDriver:
         pythonpath: Sequence[str | os.PathLike[str]] = (),
         project: str = "test",
         stack: str = "dev",
+        plugins: Mapping[str, str | os.PathLike[str]] | None = None,
+        version: str = "",
     ) -> None:
         self.config = config
         self.env = env
@@ -79,16 +117,55 @@ class ResourceDriver:
         self.pythonpath = pythonpath
         self.project = project
         self.stack = stack
+        self.plugins = dict(plugins or {})
+        if len(self.plugins) > 1:
+            raise ValueError("a ResourceDriver serves one plugin package")
+        self.package = next(iter(self.plugins), "")
+        """The plugin's package (``compshare``); ``""`` when the resources are dynamic ones."""
+        self.version = version
+        self.provider_ref = ""
+        """The default provider's reference, ``<urn>::<id>`` (plugin serving)."""
         self.server = self._start()
         self.stderr = ""
         """What earlier provider processes of this driver printed on stderr."""
 
+    @property
+    def serving(self) -> str:
+        """:data:`DYNAMIC` or :data:`PLUGIN`."""
+        return PLUGIN if self.package else DYNAMIC
+
     def _start(self) -> ProviderServer:
-        server = ProviderServer(
-            cwd=self.cwd, env=self.env, project=self.project, pythonpath=self.pythonpath
+        if not self.package:
+            server = ProviderServer(
+                cwd=self.cwd, env=self.env, project=self.project, pythonpath=self.pythonpath
+            ).start()
+            server.configure(self.config)
+            return server
+        # the engine's default provider of the package (default_providers.go:
+        # newRegisterDefaultProviderEvent): the stack's <package>:* config, keys without the
+        # namespace (target.go: GetPackageConfig), plus the version (registry.go:
+        # SetProviderVersion); the registry configures a fresh plugin with them (registry.go:
+        # Create -> provider_plugin.go: Configure), a new UUID as the provider's id
+        command = find_plugin(self.package, project_plugins=self.plugins)
+        plugin = _PluginServer(
+            command=command,
+            engine_address="127.0.0.1:0",
+            cwd=self.cwd,
+            env=self.env,
+            project=self.project,
         ).start()
-        server.configure(self.config)
-        return server
+        prefix = f"{self.package}:"
+        inputs: dict[str, Any] = {
+            k[len(prefix) :]: v for k, v in self.config.items() if k.startswith(prefix)
+        }
+        if self.version:
+            inputs["version"] = self.version
+        name = default_provider_name(self.version)
+        urn = make_urn(f"pulumi:providers:{self.package}", name, self.stack, self.project)
+        if not self.provider_ref:
+            self.provider_ref = f"{urn}::{uuid.uuid4()}"
+        plugin.configure_provider(urn, self.provider_ref.rsplit("::", 1)[1], inputs)
+        return plugin
 
     def next_command(self) -> None:
         """End this command's provider process and start the next one."""
@@ -116,22 +193,38 @@ class ResourceDriver:
 
     # -- steps -------------------------------------------------------------------------------------
 
-    def new(self, type_name: str, name: str, provider: ResourceProvider) -> Res:
+    def new(self, type_name: str, name: str, provider: ResourceProvider | None = None) -> Res:
         """A resource not created yet. ``type_name`` is a CompShare class name (``Team``) or a
-        whole type token (``pulumi-python:dynamic/harness:Echo``)."""
+        whole type token (``pulumi-python:dynamic/harness:Echo``). ``provider``: the dynamic
+        provider (pickled into ``__provider``); the plugin serving ignores it (the resource's
+        provider is the default provider, :attr:`provider_ref`)."""
+        if self.package:
+            token = type_name if ":" in type_name else f"{self.package}:index:{type_name}"
+            return Res(urn=make_urn(token, name, self.stack, self.project), provider="")
+        if provider is None:
+            raise TypeError("a dynamic resource needs its provider")
         token = type_name if ":" in type_name else f"pulumi-python:dynamic/compshare:{type_name}"
         urn = make_urn(token, name, self.stack, self.project)
         return Res(urn=urn, provider=serialize_provider(provider))
 
     def _news(self, res: Res, inputs: Mapping[str, Any]) -> Props:
+        """The inputs as the program registers them: with ``__provider`` (dynamic serving)."""
+        if self.package:
+            return dict(inputs)
         return {**inputs, PROVIDER_KEY: res.provider}
 
     def _type(self, res: Res) -> str:
         return res.urn.rsplit("::", 2)[-2]
 
     def preview(self, res: Res, inputs: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
-        """Preview of a new resource: Check only. Returns ``(checked inputs, failures)``."""
-        return self.server.check(res.urn, {}, self._news(res, inputs))
+        """Preview of a new resource: Check, then, if the provider supports previews (a plugin;
+        never the dynamic server), Create with ``preview=true`` (``step.go: CreateStep.Apply``;
+        ``provider_plugin.go: Create``), whose answer is not kept. Returns ``(checked inputs,
+        failures)``."""
+        checked, failures = self.server.check(res.urn, {}, self._news(res, inputs))
+        if not failures and self.server.supports_preview:
+            self.server.create(res.urn, checked, preview=True)
+        return checked, failures
 
     def create(self, res: Res, inputs: dict[str, Any]) -> Res:
         """up of a new resource: Check, then Create with the checked inputs."""
@@ -214,8 +307,14 @@ class ResourceDriver:
             if not decision.delete_before_replace:
                 self.delete(old)
             return "replace", new
+        # provider_plugin.go: Update sends ignoreChanges too (the dynamic server drops them)
         res.outputs = self.server.update(
-            res.id, res.urn, res.outputs, decision.inputs, old_inputs=res.inputs
+            res.id,
+            res.urn,
+            res.outputs,
+            decision.inputs,
+            old_inputs=res.inputs,
+            ignore_changes=ignore_changes,
         )
         res.inputs = decision.inputs
         return "update", res
@@ -264,6 +363,19 @@ class ResourceDriver:
             self.server, rules.direct_call, res.urn, id_, props
         )
         res.inputs = props
+        return res
+
+    def import_(self, res: Res, import_id: str) -> Res:
+        """``ResourceOptions(import_=...)``: Read with only the id (``rules.import_resource``,
+        ``step.go: ImportStep.Apply``); the inputs and outputs it answers become the state. An
+        :meth:`up` with the program's inputs then makes the Check (old inputs: the read ones) and
+        Diff the engine makes next (``step_generator.go: continueStepsFromImport``). Only a
+        plugin can serve it: the dynamic server fails without the pickled ``__provider``
+        (pulumi/pulumi#16175), raised as the :class:`~.rules.EngineError` or
+        :class:`~.server.ProviderCallError` the engine would report."""
+        res.id, res.inputs, res.outputs = rules.import_resource(
+            self.server, rules.direct_call, res.urn, import_id
+        )
         return res
 
     def delete(self, res: Res) -> None:
@@ -318,7 +430,8 @@ class LifeCycleTest:
 
     resource: str
     """A CompShare class name (``Team``) or a whole type token."""
-    provider: ResourceProvider
+    provider: ResourceProvider | None
+    """The dynamic provider (``None`` with a driver serving a plugin)."""
     create: Operation
     updates: Sequence[Operation] = ()
     name: str = "test"
@@ -363,7 +476,7 @@ class LifeCycleTest:
             records.append(StepRecord("refresh", refresh_op, dict(res.outputs)))
             if refreshed is None:
                 raise AssertionError(f"{what}: the resource is gone after refresh")
-        news = {**op.inputs, PROVIDER_KEY: res.provider}
+        news = driver._news(res, op.inputs)
         news = rules.process_ignore_changes(news, res.inputs, op.ignore_changes)
         _, failures = driver.server.check(res.urn, res.inputs, news)
         if _expect_check(op, failures, what):
@@ -411,3 +524,124 @@ def _expect(op: Operation, what: str, kind: str, res: Res) -> None:
         raise AssertionError(f"{what}: outputs {outputs}, expected {dict(op.expected_outputs)}")
     if op.hook is not None:
         op.hook(dict(res.inputs), dict(res.outputs))
+
+
+# --------------------------------------------------------------------------------------------------
+# the plugin serving's names on the wire
+
+
+def _wire_name(name: str) -> str:
+    """A property path's name on the wire: camelCase (``team_id`` -> ``teamId``), as the native
+    classes' ``translate_input_property`` (the SDK translates ``ignore_changes`` and
+    ``replace_on_changes`` the same way: ``_translate_ignore_changes`` in
+    ``sdk/python/lib/pulumi/runtime/resource.py``); internal keys (``__...``) as they are."""
+    if name.startswith("__"):
+        return name
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _python_name(wire: str) -> str:
+    """The inverse of :func:`_wire_name` (``translate_output_property``)."""
+    if wire.startswith("__"):
+        return wire
+    return re.sub(r"(?<!^)([A-Z])", lambda m: "_" + m.group(1).lower(), wire)
+
+
+def _to_wire(values: Mapping[str, Any] | None) -> Props:
+    return {_wire_name(k): v for k, v in (values or {}).items()}
+
+
+def _from_wire(values: Mapping[str, Any] | None) -> Props:
+    return {_python_name(k): v for k, v in (values or {}).items()}
+
+
+class _PluginServer(ProviderServer):
+    """A plugin process whose property names are camelCase on the wire, spoken to in the
+    driver's Python names (top-level keys only: a plugin's nested objects are data)."""
+
+    def check(
+        self, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> tuple[Props, list[tuple[str, str]]]:
+        inputs, failures = super().check(urn, _to_wire(olds), _to_wire(news))
+        return _from_wire(inputs), [(_python_name(p), r) for p, r in failures]
+
+    def diff(
+        self,
+        id: str,
+        urn: str,
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+        *,
+        old_inputs: Mapping[str, Any] | None = None,
+        ignore_changes: Sequence[str] = (),
+    ) -> ProviderDiff:
+        diff = super().diff(
+            id,
+            urn,
+            _to_wire(olds),
+            _to_wire(news),
+            old_inputs=_to_wire(old_inputs),
+            ignore_changes=[_wire_name(p) for p in ignore_changes],
+        )
+        return dataclasses.replace(
+            diff,
+            replaces=[_python_name(k) for k in diff.replaces],
+            stables=[_python_name(k) for k in diff.stables],
+            changed_keys=[_python_name(k) for k in diff.changed_keys],
+            detailed={_python_name(k): v for k, v in diff.detailed.items()},
+        )
+
+    def create(
+        self, urn: str, props: Mapping[str, Any], *, preview: bool = False
+    ) -> tuple[str, Props]:
+        id_, outputs = super().create(urn, _to_wire(props), preview=preview)
+        return id_, _from_wire(outputs)
+
+    def read_full(
+        self,
+        id: str,
+        urn: str,
+        properties: Mapping[str, Any] | None,
+        inputs: Mapping[str, Any] | None,
+    ) -> ProviderRead:
+        answer = super().read_full(
+            id, urn, _to_wire(properties), None if inputs is None else _to_wire(inputs)
+        )
+        return ProviderRead(
+            id=answer.id,
+            outputs=None if answer.outputs is None else _from_wire(answer.outputs),
+            inputs=None if answer.inputs is None else _from_wire(answer.inputs),
+        )
+
+    def update(
+        self,
+        id: str,
+        urn: str,
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+        *,
+        old_inputs: Mapping[str, Any] | None = None,
+        ignore_changes: Sequence[str] = (),
+        preview: bool = False,
+    ) -> Props:
+        outputs = super().update(
+            id,
+            urn,
+            _to_wire(olds),
+            _to_wire(news),
+            old_inputs=_to_wire(old_inputs),
+            ignore_changes=[_wire_name(p) for p in ignore_changes],
+            preview=preview,
+        )
+        return _from_wire(outputs)
+
+    def delete(
+        self,
+        id: str,
+        urn: str,
+        props: Mapping[str, Any],
+        *,
+        old_inputs: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().delete(id, urn, _to_wire(props), old_inputs=_to_wire(old_inputs))

@@ -11,8 +11,11 @@ Where a dialect makes an operation impossible (under ``cancel-pending-only`` a j
 cannot be removed through the API), the cell expects one clear line naming the member and saying
 what to do: remove them in the console, or ``retain_on_delete=True``.
 
-The ``default``, ``strict`` and ``outside-strict`` (every dialect strict leaves out) columns run by
-default; the column of each single dialect is marked ``slow``.
+Every column plays both servings (``tests/servings.py``): the dynamic resources, and the same
+resources served by the provider plugin (as for a program of ``pulumi_compshare.native``
+classes). The ``default``, ``strict`` and ``outside-strict`` (every dialect strict leaves out)
+columns run by default for the dynamic serving, the ``default`` column for the plugin; the rest
+is marked ``slow``.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from pulumi_compshare.resources import (
 )
 
 from ..kit import Engine, ProviderCallError, Res, client_of, dialect_params, stack_config
+from ..servings import DYNAMIC, SERVINGS, plugins_of
 
 OWNER, TEAM = 50001, 1001
 ACCOUNTS, IMAGES = 24, 10
@@ -42,6 +46,16 @@ DIALECT_PARAMS = dialect_params(default="default")
 """The default run plays every cell in the default reading, under ``strict`` and under every
 dialect strict leaves out; the one-dialect columns are marked ``slow`` (README's second test
 command)."""
+WORLD_PARAMS = [
+    pytest.param(
+        (column.values[0], serving),
+        id=f"{column.id}-{serving}",
+        marks=column.marks if serving == DYNAMIC or column.id == "default" else [pytest.mark.slow],
+    )
+    for serving in SERVINGS
+    for column in DIALECT_PARAMS
+]
+"""Each column in each serving: the plugin's only in the ``default`` column by default."""
 
 
 @dataclass
@@ -94,14 +108,16 @@ class World:
         return dict(self.em.stats()["requests"])
 
 
-@pytest.fixture(scope="module", params=DIALECT_PARAMS)
+@pytest.fixture(scope="module", params=WORLD_PARAMS)
 def world(request: pytest.FixtureRequest) -> Iterator[World]:
-    dialect: str = request.param
+    dialect, serving = request.param
     seed = generate_seed(accounts=ACCOUNTS, teams=1, images=IMAGES)
     with Emulator(seed, dialects=None if dialect == "default" else dialect) as em:
         profiles = {f"u{a.company_id}": a.company_id for a in seed.accounts[1:]}
         engine = Engine(
-            stack_config(em, owner=OWNER, **profiles), env={"COMPSHARE_READ_CACHE_SECONDS": "0"}
+            stack_config(em, owner=OWNER, **profiles),
+            env={"COMPSHARE_READ_CACHE_SECONDS": "0"},
+            plugins=plugins_of(serving),
         )
         world = World(
             dialect,

@@ -19,10 +19,12 @@ from pulumi_compshare.resources import (
     TeamMembershipProvider,
     TeamProvider,
 )
+from pulumi_compshare.testing import LifeCycleTest, Operation
 from pulumi_compshare.testing.engine import UNKNOWN, ProviderCallError
 
 from ..kit import Engine, client_of, stack_config
 from ..registry import NAMES, providers
+from ..servings import PLUGIN, plugins_of, serving_params
 
 OWNER, ALICE, BOB, CAROL = 50001, 50002, 50003, 50004
 TEAM, IMAGE, IMAGE2 = 1001, "compshareImage-abc", "compshareImage-def"
@@ -34,9 +36,17 @@ def em() -> Iterator[Emulator]:
         yield emulator
 
 
+@pytest.fixture(params=serving_params())
+def serving(request: pytest.FixtureRequest) -> str:
+    """Each test plays both servings (``tests/servings.py``): the plugin's is ``slow`` but in
+    ``test_team_lifecycle``."""
+    value: str = request.param
+    return value
+
+
 @pytest.fixture
-def engine(em: Emulator) -> Iterator[Engine]:
-    engine = Engine(stack_config(em, alice=ALICE, bob=BOB))
+def engine(em: Emulator, serving: str) -> Iterator[Engine]:
+    engine = Engine(stack_config(em, alice=ALICE, bob=BOB), plugins=plugins_of(serving))
     yield engine
     engine.close()
 
@@ -53,6 +63,7 @@ def shared(em: Emulator, image: str) -> list[int]:
     return list(found["shared_with"])
 
 
+@pytest.mark.parametrize("serving", serving_params(plugin_by_default=True))
 def test_team_lifecycle(em: Emulator, engine: Engine) -> None:
     team = engine.new("Team", "ml", TeamProvider())
     em.reset_stats()
@@ -79,6 +90,23 @@ def test_team_lifecycle(em: Emulator, engine: Engine) -> None:
 
     _, diff = engine.plan(team, {"name": "ml", "description": "GPU budget", "profile": "alice"})
     assert diff.replaces == ["profile"]
+
+    # import by id alone: only the plugin serves it (the dynamic server needs the pickled
+    # provider, pulumi#16175); the adopted team's next up is "same"
+    adopted = engine.new("Team", "adopted", TeamProvider())
+    if engine.serving == PLUGIN:
+        engine.import_(adopted, team.id)
+        assert adopted.inputs == {"name": "ml", "description": "GPU budget"}
+        assert engine.up(adopted, {"name": "ml", "description": "GPU budget"})[0] == "same"
+        # the plugin's preview: Create(preview=true), no API call; a plan names each property
+        em.reset_stats()
+        fresh = engine.new("Team", "fresh", TeamProvider())
+        engine.preview(fresh, {"name": "fresh"})
+        assert ("Create", fresh.urn) in engine.server.calls and em.stats()["requests"] == {}
+        assert set(diff.detailed) == {"profile"}
+    else:
+        with pytest.raises(ProviderCallError, match="__provider"):
+            engine.import_(adopted, team.id)
 
     engine.delete(team)
     engine.delete(team)  # twice: already gone is success
@@ -433,3 +461,58 @@ def test_team_description_may_span_lines_but_names_may_not(em: Emulator, engine:
     (row,) = [t for t in em.state()["teams"] if t["id"] == int(team.id)]
     assert row["description"] == "line one\n\tline two"
     assert engine.up(team, {"name": "t", "description": "line one\n\tline two"})[0] == "same"
+
+
+@pytest.mark.slow
+def test_a_declared_life_cycle_plays_in_either_serving(em: Emulator, engine: Engine) -> None:
+    """One LifeCycleTest, the same in both servings. What differs is inherent to the serving and
+    said here: a check failure is worded in the serving's property names (the plugin's are the
+    schema's camelCase); the property it names is the driver's Python name either way."""
+    names = {"team_id": "teamId", "remark_name": "remarkName"} if engine.serving == PLUGIN else {}
+
+    def said(key: str, reason: str) -> tuple[str, str]:
+        return key, names.get(key, key) + reason
+
+    def joined(_inputs: dict[str, Any], _outputs: dict[str, Any]) -> None:
+        client_of(em, ALICE).set_team_relation(TEAM, "Agree")
+
+    inputs = {"team_id": TEAM, "user_company_id": ALICE, "remark_name": "Alice"}
+    records = LifeCycleTest(
+        "TeamMembership",
+        TeamMembershipProvider(),
+        create=Operation(inputs, hook=joined),
+        updates=[
+            Operation(
+                {"user_company_id": ALICE, "remark_name": "x" * 65},
+                check_failures=[
+                    said("team_id", " is required"),
+                    said(
+                        "remark_name",
+                        " must be at most 64 characters, got 65: "
+                        "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'… (65 characters)",
+                    ),
+                ],
+            ),
+            Operation({**inputs, "remark_name": "Alice L."}, expected_op="update", refresh=True),
+            Operation(
+                {**inputs, "remark_name": "ignored"},
+                expected_op="same",
+                ignore_changes=["remark_name"],
+            ),
+            Operation({**inputs, "user_company_id": BOB}, expected_op="replace"),
+        ],
+        name="alice",
+    ).run(engine)
+    assert [(r.step, r.op) for r in records] == [
+        ("preview", "create"),
+        ("create", "create"),
+        ("update", "invalid"),
+        ("refresh", "same"),  # the status is an output: no diff of the inputs
+        ("update", "update"),
+        ("update", "same"),
+        ("update", "replace"),
+        ("delete", "delete"),
+    ]
+    assert records[1].outputs["status"] == "Pending"
+    assert relation(em, TEAM, ALICE)["remark_name"] == "Alice L."  # type: ignore[index]
+    assert relation(em, TEAM, BOB)["status"] == "Canceled"  # type: ignore[index]
