@@ -2,8 +2,11 @@
 dynamic resources' declarations: for each class of the registry (``resources/_registry.py``) its
 type token ``compshare:index:<Name>``, its ``__init__`` and ``get`` signatures (annotations as
 written), its output annotations and each property's documentation (``cls._declared``); the
-provider's config keys from :data:`pulumi_compshare.config.CONFIG_KEYS`. Internal properties
-(keys ``__...``) are the plugin's business and never appear.
+provider's config keys from :data:`pulumi_compshare.config.CONFIG_KEYS`; for each lookup the
+plugin serves (``plugin.schema.lookup_functions``: ``compshare:index:getTeams``...) a function of
+the same signature plus ``opts`` and its ``_output`` form, invoking the plugin and giving the
+lookup's own result class. Internal properties (keys ``__...``) are the plugin's business and
+never appear.
 
 ``python -m pulumi_compshare.native._generate`` writes the module; ``--check`` exits 1 if the
 module differs from what the declarations give (``tests/test_native_sdk.py`` runs it). The
@@ -16,8 +19,9 @@ import argparse
 import inspect
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..config import CONFIG_KEYS
 from ..resources._declare import CompShareResource
@@ -70,7 +74,7 @@ def _doc(text: str, indent: str = "    ") -> str:
     return f'{indent}"""{body}"""\n'
 
 
-def _first_paragraph(cls: type) -> str:
+def _first_paragraph(cls: object) -> str:
     return inspect.cleandoc(cls.__doc__ or "").split("\n\n", 1)[0]
 
 
@@ -186,6 +190,37 @@ def _provider() -> str:
     return "".join(out)
 
 
+def _lookup(function: Callable[..., Any]) -> str:
+    """A lookup as the plugin's invoke: ``get_x(...)`` and ``get_x_output(...)``."""
+    from ..plugin.schema import function_token
+
+    name = function.__name__
+    token = function_token(function)
+    signature = inspect.signature(function)
+    result = f"_lookups.{signature.return_annotation}"
+    plain = _parameters(signature)
+    lifted = ", ".join(
+        f"{n}: pulumi.Input[{p.annotation}]"
+        + ("" if p.default is inspect.Parameter.empty else f" = {p.default!r}")
+        for n, p in signature.parameters.items()
+    )
+    summary = _first_paragraph(function)
+    served = (
+        f"Served by the ``{PACKAGE}`` plugin as the function ``{token}`` (the dynamic form is "
+        f":func:`pulumi_compshare.lookups.{name}`, which calls the API in the program)."
+    )
+    out = [f"def {name}({plain}, opts: pulumi.InvokeOptions | None = None) -> {result}:\n"]
+    out.append(_doc(f"{summary}\n\n{served}"))
+    out.append(f"    return _cast({result!r}, _invoke({token!r}, {name!r}, locals(), opts))\n\n\n")
+    out.append(
+        f"def {name}_output({lifted}, opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions "
+        f"| None = None) -> pulumi.Output[{result}]:\n"
+    )
+    out.append(_doc(f":func:`{name}` taking Inputs; the result is an Output."))
+    out.append(f"    return _invoke_output({token!r}, {name!r}, locals(), opts)\n")
+    return "".join(out)
+
+
 def _snake(key: str) -> str:
     from ._base import python_name
 
@@ -194,18 +229,33 @@ def _snake(key: str) -> str:
 
 def source() -> str:
     """The module text the declarations give."""
+    from ..plugin.schema import lookup_functions
+
     classes = resource_classes()
-    names = sorted([c.__name__ for c in classes] + ["Provider"])
+    functions = lookup_functions()
+    names = sorted(
+        [c.__name__ for c in classes]
+        + ["Provider"]
+        + [n for f in functions for n in (f.__name__, f"{f.__name__}_output")]
+    )
     parts = [_HEADER.format(names=names)]
+    parts[0] = parts[0].replace(
+        "from typing import Any\n",
+        "from typing import TYPE_CHECKING, Any\nfrom typing import cast as _cast\n",
+    )
     parts[0] = parts[0].replace(
         "from ._base import NativeResource\n",
         "from ._base import NativeResource\n"
+        "from ._base import invoke as _invoke\n"
+        "from ._base import invoke_output as _invoke_output\n"
         "from ._base import python_name as _python_name\n"
         "from ._base import resource_options as _options\n"
-        "from ._base import wire_name as _wire_name\n",
+        "from ._base import wire_name as _wire_name\n"
+        "\nif TYPE_CHECKING:\n    from .. import lookups as _lookups\n",
     )
     parts += [_resource(c) for c in classes]
     parts.append(_provider())
+    parts += [_lookup(f) for f in functions]
     return "\n\n".join(parts)
 
 

@@ -6,16 +6,47 @@ pulumi_compshare.native._generate`` from the resources' declarations: do not edi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from typing import cast as _cast
 
 import pulumi
 
 from ._base import NativeResource
+from ._base import invoke as _invoke
+from ._base import invoke_output as _invoke_output
 from ._base import python_name as _python_name
 from ._base import resource_options as _options
 from ._base import wire_name as _wire_name
 
-__all__ = ["ImageShare", "Provider", "Team", "TeamInviteAccepter", "TeamMembers", "TeamMembership"]
+if TYPE_CHECKING:
+    from .. import lookups as _lookups
+
+__all__ = [
+    "ImageShare",
+    "Provider",
+    "Team",
+    "TeamInviteAccepter",
+    "TeamMembers",
+    "TeamMembership",
+    "get_image_share_accounts",
+    "get_image_share_accounts_output",
+    "get_joined_teams",
+    "get_joined_teams_output",
+    "get_shared_images",
+    "get_shared_images_output",
+    "get_team",
+    "get_team_invites",
+    "get_team_invites_output",
+    "get_team_member_orders",
+    "get_team_member_orders_output",
+    "get_team_operate_logs",
+    "get_team_operate_logs_output",
+    "get_team_output",
+    "get_team_spend",
+    "get_team_spend_output",
+    "get_teams",
+    "get_teams_output",
+]
 
 
 class Team(NativeResource):
@@ -409,3 +440,274 @@ class Provider(pulumi.ProviderResource):
 
     def translate_output_property(self, prop: str) -> str:
         return _python_name(prop)
+
+
+def get_image_share_accounts(
+    image_id: str, profile: str | None = None, opts: pulumi.InvokeOptions | None = None
+) -> _lookups.GetImageShareAccountsResult:
+    """The accounts a custom image is shared with.
+
+    Served by the ``compshare`` plugin as the function ``compshare:index:getImageShareAccounts`` (the dynamic form is :func:`pulumi_compshare.lookups.get_image_share_accounts`, which calls the API in the program).
+    """
+    return _cast(
+        "_lookups.GetImageShareAccountsResult",
+        _invoke(
+            "compshare:index:getImageShareAccounts", "get_image_share_accounts", locals(), opts
+        ),
+    )
+
+
+def get_image_share_accounts_output(
+    image_id: pulumi.Input[str],
+    profile: pulumi.Input[str | None] = None,
+    opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
+) -> pulumi.Output[_lookups.GetImageShareAccountsResult]:
+    """:func:`get_image_share_accounts` taking Inputs; the result is an Output."""
+    return _invoke_output(
+        "compshare:index:getImageShareAccounts", "get_image_share_accounts", locals(), opts
+    )
+
+
+def get_joined_teams(
+    status: str | None = None, profile: str | None = None, opts: pulumi.InvokeOptions | None = None
+) -> _lookups.GetJoinedTeamsResult:
+    """The teams the caller was invited to or joined, optionally only those with ``status``.
+
+    Served by the ``compshare`` plugin as the function ``compshare:index:getJoinedTeams`` (the dynamic form is :func:`pulumi_compshare.lookups.get_joined_teams`, which calls the API in the program).
+    """
+    return _cast(
+        "_lookups.GetJoinedTeamsResult",
+        _invoke("compshare:index:getJoinedTeams", "get_joined_teams", locals(), opts),
+    )
+
+
+def get_joined_teams_output(
+    status: pulumi.Input[str | None] = None,
+    profile: pulumi.Input[str | None] = None,
+    opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
+) -> pulumi.Output[_lookups.GetJoinedTeamsResult]:
+    """:func:`get_joined_teams` taking Inputs; the result is an Output."""
+    return _invoke_output("compshare:index:getJoinedTeams", "get_joined_teams", locals(), opts)
+
+
+def get_shared_images(
+    offset: int = 0,
+    limit: int = 20,
+    profile: str | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> _lookups.GetSharedImagesResult:
+    """One page of the custom images other accounts shared with the caller (the invitee's view;
+    ``offset`` from 0, ``limit`` 1 to 100); ``total`` counts them all.
+
+    Served by the ``compshare`` plugin as the function ``compshare:index:getSharedImages`` (the dynamic form is :func:`pulumi_compshare.lookups.get_shared_images`, which calls the API in the program).
+    """
+    return _cast(
+        "_lookups.GetSharedImagesResult",
+        _invoke("compshare:index:getSharedImages", "get_shared_images", locals(), opts),
+    )
+
+
+def get_shared_images_output(
+    offset: pulumi.Input[int] = 0,
+    limit: pulumi.Input[int] = 20,
+    profile: pulumi.Input[str | None] = None,
+    opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
+) -> pulumi.Output[_lookups.GetSharedImagesResult]:
+    """:func:`get_shared_images` taking Inputs; the result is an Output."""
+    return _invoke_output("compshare:index:getSharedImages", "get_shared_images", locals(), opts)
+
+
+def get_team(
+    team_id: int | None = None,
+    virtual_company_id: int | None = None,
+    profile: str | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> _lookups.GetTeamResult:
+    """A team and its members, by exactly one of ``team_id`` and ``virtual_company_id``.
+
+    Served by the ``compshare`` plugin as the function ``compshare:index:getTeam`` (the dynamic form is :func:`pulumi_compshare.lookups.get_team`, which calls the API in the program).
+    """
+    return _cast(
+        "_lookups.GetTeamResult", _invoke("compshare:index:getTeam", "get_team", locals(), opts)
+    )
+
+
+def get_team_output(
+    team_id: pulumi.Input[int | None] = None,
+    virtual_company_id: pulumi.Input[int | None] = None,
+    profile: pulumi.Input[str | None] = None,
+    opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
+) -> pulumi.Output[_lookups.GetTeamResult]:
+    """:func:`get_team` taking Inputs; the result is an Output."""
+    return _invoke_output("compshare:index:getTeam", "get_team", locals(), opts)
+
+
+def get_team_invites(
+    team_id: int | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    order_by: str = "create_time",
+    descending: bool = True,
+    offset: int = 1,
+    limit: int = 10,
+    profile: str | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> _lookups.GetTeamInvitesResult:
+    """A page of invitations: a team's (with ``team_id``, as its owner) or, without it, the ones
+    the caller received.
+
+    Served by the ``compshare`` plugin as the function ``compshare:index:getTeamInvites`` (the dynamic form is :func:`pulumi_compshare.lookups.get_team_invites`, which calls the API in the program).
+    """
+    return _cast(
+        "_lookups.GetTeamInvitesResult",
+        _invoke("compshare:index:getTeamInvites", "get_team_invites", locals(), opts),
+    )
+
+
+def get_team_invites_output(
+    team_id: pulumi.Input[int | None] = None,
+    status: pulumi.Input[str | None] = None,
+    search: pulumi.Input[str | None] = None,
+    order_by: pulumi.Input[str] = "create_time",
+    descending: pulumi.Input[bool] = True,
+    offset: pulumi.Input[int] = 1,
+    limit: pulumi.Input[int] = 10,
+    profile: pulumi.Input[str | None] = None,
+    opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
+) -> pulumi.Output[_lookups.GetTeamInvitesResult]:
+    """:func:`get_team_invites` taking Inputs; the result is an Output."""
+    return _invoke_output("compshare:index:getTeamInvites", "get_team_invites", locals(), opts)
+
+
+def get_team_member_orders(
+    team_id: int,
+    begin_time: int,
+    end_time: int,
+    user_company_id: int | None = None,
+    virtual_company_id: int | None = None,
+    order_states: Sequence[str] | None = None,
+    charge_types: Sequence[str] | None = None,
+    limit: int = 25,
+    offset: int = 0,
+    ascending: bool = False,
+    profile: str | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> _lookups.GetTeamMemberOrdersResult:
+    """One page of a team member's orders placed between two unix times (``begin_time`` before
+    ``end_time``), as the team's owner sees them; amounts in fen.
+
+    Served by the ``compshare`` plugin as the function ``compshare:index:getTeamMemberOrders`` (the dynamic form is :func:`pulumi_compshare.lookups.get_team_member_orders`, which calls the API in the program).
+    """
+    return _cast(
+        "_lookups.GetTeamMemberOrdersResult",
+        _invoke("compshare:index:getTeamMemberOrders", "get_team_member_orders", locals(), opts),
+    )
+
+
+def get_team_member_orders_output(
+    team_id: pulumi.Input[int],
+    begin_time: pulumi.Input[int],
+    end_time: pulumi.Input[int],
+    user_company_id: pulumi.Input[int | None] = None,
+    virtual_company_id: pulumi.Input[int | None] = None,
+    order_states: pulumi.Input[Sequence[str] | None] = None,
+    charge_types: pulumi.Input[Sequence[str] | None] = None,
+    limit: pulumi.Input[int] = 25,
+    offset: pulumi.Input[int] = 0,
+    ascending: pulumi.Input[bool] = False,
+    profile: pulumi.Input[str | None] = None,
+    opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
+) -> pulumi.Output[_lookups.GetTeamMemberOrdersResult]:
+    """:func:`get_team_member_orders` taking Inputs; the result is an Output."""
+    return _invoke_output(
+        "compshare:index:getTeamMemberOrders", "get_team_member_orders", locals(), opts
+    )
+
+
+def get_team_operate_logs(
+    team_id: int,
+    begin_time: int,
+    end_time: int,
+    operate_types: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
+    limit: int = 25,
+    offset: int = 0,
+    ascending: bool = False,
+    profile: str | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> _lookups.GetTeamOperateLogsResult:
+    """One page of a team's operation log between two unix times (``limit`` 1 to 100).
+
+    Served by the ``compshare`` plugin as the function ``compshare:index:getTeamOperateLogs`` (the dynamic form is :func:`pulumi_compshare.lookups.get_team_operate_logs`, which calls the API in the program).
+    """
+    return _cast(
+        "_lookups.GetTeamOperateLogsResult",
+        _invoke("compshare:index:getTeamOperateLogs", "get_team_operate_logs", locals(), opts),
+    )
+
+
+def get_team_operate_logs_output(
+    team_id: pulumi.Input[int],
+    begin_time: pulumi.Input[int],
+    end_time: pulumi.Input[int],
+    operate_types: pulumi.Input[Sequence[str] | None] = None,
+    statuses: pulumi.Input[Sequence[str] | None] = None,
+    limit: pulumi.Input[int] = 25,
+    offset: pulumi.Input[int] = 0,
+    ascending: pulumi.Input[bool] = False,
+    profile: pulumi.Input[str | None] = None,
+    opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
+) -> pulumi.Output[_lookups.GetTeamOperateLogsResult]:
+    """:func:`get_team_operate_logs` taking Inputs; the result is an Output."""
+    return _invoke_output(
+        "compshare:index:getTeamOperateLogs", "get_team_operate_logs", locals(), opts
+    )
+
+
+def get_team_spend(
+    team_id: int,
+    begin_time: int = 0,
+    end_time: int | None = None,
+    profile: str | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> _lookups.GetTeamSpendResult:
+    """A team's spend per member between two unix times (default: from 0 until now), with each
+    member's budget beside it; amounts in fen. Owner only.
+
+    Served by the ``compshare`` plugin as the function ``compshare:index:getTeamSpend`` (the dynamic form is :func:`pulumi_compshare.lookups.get_team_spend`, which calls the API in the program).
+    """
+    return _cast(
+        "_lookups.GetTeamSpendResult",
+        _invoke("compshare:index:getTeamSpend", "get_team_spend", locals(), opts),
+    )
+
+
+def get_team_spend_output(
+    team_id: pulumi.Input[int],
+    begin_time: pulumi.Input[int] = 0,
+    end_time: pulumi.Input[int | None] = None,
+    profile: pulumi.Input[str | None] = None,
+    opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
+) -> pulumi.Output[_lookups.GetTeamSpendResult]:
+    """:func:`get_team_spend` taking Inputs; the result is an Output."""
+    return _invoke_output("compshare:index:getTeamSpend", "get_team_spend", locals(), opts)
+
+
+def get_teams(
+    profile: str | None = None, opts: pulumi.InvokeOptions | None = None
+) -> _lookups.GetTeamsResult:
+    """The teams the caller owns.
+
+    Served by the ``compshare`` plugin as the function ``compshare:index:getTeams`` (the dynamic form is :func:`pulumi_compshare.lookups.get_teams`, which calls the API in the program).
+    """
+    return _cast(
+        "_lookups.GetTeamsResult", _invoke("compshare:index:getTeams", "get_teams", locals(), opts)
+    )
+
+
+def get_teams_output(
+    profile: pulumi.Input[str | None] = None,
+    opts: pulumi.InvokeOptions | pulumi.InvokeOutputOptions | None = None,
+) -> pulumi.Output[_lookups.GetTeamsResult]:
+    """:func:`get_teams` taking Inputs; the result is an Output."""
+    return _invoke_output("compshare:index:getTeams", "get_teams", locals(), opts)

@@ -16,15 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import pulumi
 import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2
 
+import pulumi_compshare.native as native
+from pulumi_compshare import lookups
 from pulumi_compshare.api.models import InviteUser
 from pulumi_compshare.emulator import Emulator
 from pulumi_compshare.plugin import _wire
 from pulumi_compshare.resources.team import marker_of
-from tests.kit import client_of
+from tests.kit import client_of, stack_config
 from tests.plugin.plugin_process import PLUGIN_MODULE, PluginProcess, plain, secret_keys, struct
 
 TEAM = "compshare:index:Team"
@@ -361,3 +364,70 @@ def test_the_folder_form_starts_as_the_language_host_runs_it(tmp_path: Path) -> 
         assert info.version == _version.__version__
     finally:
         process.close()
+
+
+class _PluginInvokes(pulumi.runtime.Mocks):
+    """A program's invokes sent to the plugin process as the engine sends them to the default
+    provider (``InvokeRequest``: token and arguments, ``provider_plugin.go: Invoke``)."""
+
+    def __init__(self, plugin: PluginProcess) -> None:
+        self.plugin = plugin
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        sent = dict(args.args)
+        self.calls.append((args.token, sent))
+        request = provider_pb2.InvokeRequest(tok=args.token, args=struct(sent))
+        return plain(getattr(self.plugin.stub.Invoke(request), "return"))
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        raise AssertionError("this program declares no resources")
+
+
+def test_the_sdk_lookups_invoke_the_plugin_and_give_the_lookups_results(
+    plugin: PluginProcess, em: Emulator
+) -> None:
+    """``pulumi_compshare.native.get_x`` invokes ``compshare:index:getX`` (camelCase arguments,
+    unset ones left out) and gives what ``pulumi_compshare.lookups.get_x`` gives, the same result
+    class, from the plugin's answer."""
+    config = stack_config(em)
+    mocks = _PluginInvokes(plugin)
+    results: dict[str, Any] = {}
+
+    @pulumi.runtime.test
+    def program() -> Any:
+        results["teams"] = native.get_teams()
+        results["team"] = native.get_team(team_id=1001)
+        results["invites"] = native.get_team_invites(team_id=1001, status="Pending")
+        return native.get_team_output(team_id=pulumi.Output.from_input(1001)).apply(
+            lambda team: results.setdefault("team_output", team)
+        )
+
+    pulumi.runtime.set_mocks(mocks, project="plugin-test", stack="dev", preview=False)
+    pulumi.runtime.set_all_config(config)
+    try:
+        program()
+        expected = {
+            "teams": lookups.get_teams(),
+            "team": lookups.get_team(team_id=1001),
+            "invites": lookups.get_team_invites(team_id=1001, status="Pending"),
+        }
+    finally:
+        pulumi.runtime.set_all_config({})
+    assert {k: results[k] for k in expected} == expected
+    assert results["team_output"] == expected["team"]
+    assert isinstance(results["team"], lookups.GetTeamResult)
+    assert results["team"].name == "demo-team" and results["teams"].teams
+    # camelCase arguments, unset ones left out, defaults sent as a generated SDK sends them
+    assert mocks.calls[:2] == [
+        ("compshare:index:getTeams", {}),
+        ("compshare:index:getTeam", {"teamId": 1001}),
+    ]
+    assert mocks.calls[2][1] == {
+        "teamId": 1001,
+        "status": "Pending",
+        "orderBy": "create_time",
+        "descending": True,
+        "offset": 1,
+        "limit": 10,
+    }
