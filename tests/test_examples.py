@@ -19,6 +19,7 @@ import yaml
 from pulumi_compshare import demo, lookups
 from pulumi_compshare.emulator import Emulator, generate_seed
 from pulumi_compshare.examples import project_folder
+from pulumi_compshare.plugin import FOLDER
 from pulumi_compshare.testing import Player
 from pulumi_compshare.testing.project import Project
 
@@ -244,6 +245,51 @@ def test_classroom_plays_against_the_emulator() -> None:
         assert len(course_teams) == 3 and all(t["deleted"] for t in course_teams)
 
 
+def test_the_plugin_quickstart_is_the_quickstart_in_the_plugin_form() -> None:
+    """The same program but for its import (and its docstring), and the same config."""
+    ours, theirs = (ROOT / "examples" / n for n in ("quickstart-plugin", "quickstart"))
+    body = (ours / "__main__.py").read_text().split('"""', 2)[2]
+    assert body == (theirs / "__main__.py").read_text().split('"""', 2)[2].replace(
+        "import pulumi_compshare as compshare", "import pulumi_compshare.native as compshare"
+    )
+    config = yaml.safe_load((ours / "Pulumi.yaml").read_text())["config"]
+    assert config == yaml.safe_load((theirs / "Pulumi.yaml").read_text())["config"]
+    assert (ours / "requirements.txt").read_text() == (theirs / "requirements.txt").read_text()
+
+
+def test_the_plugin_quickstart_plays_against_the_emulator() -> None:
+    """examples/quickstart-plugin through the offline engine and the provider plugin (its folder
+    form, as Pulumi.yaml's plugins would name it): a preview without API calls, up, the image
+    unshared in the console, refresh, up repairs it, destroy."""
+    folder = ROOT / "examples" / "quickstart-plugin"
+    with Emulator() as em:
+        options = {"config": stack_config(em), "plugins": {"compshare": FOLDER}}
+        with Player.from_project(folder, **options) as player:
+            em.reset_stats()
+            plan = player.preview()
+            assert plan.counts() == {"create": 5}  # the default provider and 4 resources
+            assert em.stats()["requests"] == {}  # the plugin's previews call no API
+            result = player.up(skip_preview=True)  # just previewed: pulumi up --skip-preview
+            assert result.counts() == {"create": 5}
+            team = player.resource("ml")
+            assert team.type == "compshare:index:Team" and "__provider" not in team.inputs
+            assert player.outputs["team_id"] == int(team.id)
+            assert player.outputs["member_status"] == {"50002": "Pending", "50003": "Pending"}
+            assert sorted(player.outputs["shared_with"]) == [50002, 50003]
+
+            em.unshare_image("compshareImage-abc", 50003)
+            refreshed = player.refresh()
+            assert refreshed.ops()["cuda-base"] == "update"
+            player.up(skip_preview=True)
+            (row,) = [i for i in em.state()["images"] if i["id"] == "compshareImage-abc"]
+            assert sorted(row["shared_with"]) == [50002, 50003]
+
+            player.destroy()
+            assert player.resources == {}
+        (made,) = [t for t in em.state()["teams"] if t["name"] == "ml-research"]
+        assert made["deleted"]
+
+
 def balance(em: Emulator, company_id: int = 50001) -> int:
     (account,) = [a for a in em.state()["accounts"] if a["company_id"] == company_id]
     return int(account["balance"])
@@ -261,6 +307,7 @@ def test_the_registry_overview_example_runs() -> None:
     [
         "Pulumi.yaml",
         "examples/quickstart/Pulumi.yaml",
+        "examples/quickstart-plugin/Pulumi.yaml",
         "examples/two-accounts/Pulumi.yaml",
         "examples/classroom/Pulumi.yaml",
         "pulumi_compshare/examples/quickstart/Pulumi.yaml",
