@@ -34,6 +34,12 @@ def refresh_all(deployment: Deployment, result: Result) -> None:
         states = list(deployment.resources.values()) + list(deployment.pending_deletes)
     if not states or any(_dynamic(s) for s in states):
         deployment.prepare_server()
+    # deployment_executor.go: refresh: each resource's provider is ensured (EnsureProvider:
+    # loaded from its state and configured) one resource at a time while the steps are made,
+    # before any runs, so a provider many resources share is loaded once
+    for state in states:
+        if state.custom and state.provider and not is_provider_type(state.type):
+            deployment.plugin(state.provider)
 
     def refresh_one(state: ResourceState) -> rules.Refreshed | None:
         # step.go: RefreshStep.Apply: components, provider resources and pending replacements

@@ -105,6 +105,11 @@ def test_preview_up_change_refresh_import_destroy_through_the_plugin() -> None:
 
         refreshed = player.refresh()
         assert {s.name for s in refreshed.steps} >= {"ml", "alice"}
+        # the provider both share is ensured once, before the refresh steps run in parallel
+        # (deployment_executor.go: refresh, EnsureProvider)
+        assert [c for c in refreshed.calls if c[0] == "Configure"] == [
+            ("Configure", "default_0_1_0")
+        ]
 
         player.destroy()
         assert not player.resources
