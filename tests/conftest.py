@@ -35,6 +35,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
+# Provider processes are forked from a warm parent that imported pulumi, grpc, httpx and
+# pydantic once (pulumi_compshare/testing/forkserver.py): the same process as a fresh
+# `python -u -m pulumi.dynamic`, each loading this package afresh, for about a third of its CPU.
+# A suite starts hundreds of them; tests/testing/test_forkserver.py plays the same program both
+# ways. COMPSHARE_TESTING_FORK=0 runs every provider process fresh, as the CLI does.
+os.environ.setdefault("COMPSHARE_TESTING_FORK", "1")
+
 # CI explores the same examples on every run, so a landing never depends on luck; local runs
 # explore new ones (and hypothesis prints a reproducer for anything they find).
 settings.register_profile("ci", derandomize=True, print_blob=True)

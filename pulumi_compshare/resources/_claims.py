@@ -137,12 +137,13 @@ def members_key(base_url: str, team_id: int) -> tuple[str, str, int]:
     return ("members", base_url, team_id)
 
 
-def managed_twice(resource: str, others: list[tuple[str, str]], team_id: int) -> str:
-    """What is wrong when ``resource`` and ``others`` manage members of one team (one line)."""
+def managed_twice(resource: str, others: list[tuple[str, str]]) -> str:
+    """What is wrong when ``resource`` and ``others`` manage members of one team, to follow
+    "its members" or "the members of team N" (one line)."""
     shown = ", ".join(f"{other}{f' ({what})' if what else ''}" for other, what in others[:3])
     more = f" and {len(others) - 3} more" if len(others) > 3 else ""
     return (
-        f"the members of team {team_id} are managed by {resource} and by {shown}{more}: a "
+        f"are managed by {resource} and by {shown}{more}: a "
         "TeamMembers cancels every member it does not list, so each pulumi up would undo the "
         "other; manage this team's members with one TeamMembers (list every member in it) or "
         "with TeamMembership resources only"
@@ -153,9 +154,11 @@ def declare_manager(
     result: CheckResult, kind: str, base_url_of: Callable[[str | None], str], *, owns: bool
 ) -> CheckResult:
     """A resource's Check: record that it manages members of its team (``owns``: the whole
-    list, a TeamMembers), and fail on ``team_id`` if another resource of this program conflicts
-    (only when nothing else failed). Nothing for inputs not known yet. Never raises."""
+    list, a TeamMembers), and fail on ``team_id`` if another resource of this program conflicts.
+    Nothing for inputs that failed their check or are not known yet. Never raises."""
     inputs = result.inputs
+    if result.failures:
+        return result
     try:
         name, team, profile = (inputs.get(k) for k in ("__resource_name", "team_id", "profile"))
         user = inputs.get("user_company_id")
@@ -168,11 +171,10 @@ def declare_manager(
         others = managers.declare(members_key(base_url, team_id), resource, owns=owns, what=what)
     except Exception:  # check must never raise; the operations check again
         return result
-    if others and not result.failures:
+    if others:
         named = f"{resource} ({what})" if what else resource
-        result.failures.append(
-            CheckFailure("team_id", f"team_id: {managed_twice(named, others, team_id)}")
-        )
+        line = f"team_id {team_id}: its members {managed_twice(named, others)}"
+        result.failures.append(CheckFailure("team_id", line))
     return result
 
 
@@ -185,4 +187,5 @@ def managed_once(ident: str, kind: str, name: str | None, base_url: str, team_id
     resource = f'{kind} "{name}"'
     others = managers.conflicts(members_key(base_url, team_id), resource)
     if others:
-        raise ResourceError(f"{kind} {ident}: {managed_twice(resource, others, team_id)}")
+        line = f"the members of team {team_id} {managed_twice(resource, others)}"
+        raise ResourceError(f"{kind} {ident}: {line}")

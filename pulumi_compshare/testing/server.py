@@ -23,6 +23,7 @@ from google.protobuf import struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from . import forkserver
 from .wire import Props, config_strings, from_struct, name_of, to_struct
 
 __all__ = [
@@ -41,7 +42,7 @@ def _last_line(text: str) -> str:
     return lines[-1] if lines else text.strip()
 
 
-def _kill(proc: subprocess.Popen[bytes]) -> None:
+def _kill(proc: subprocess.Popen[bytes] | forkserver.ForkedProcess) -> None:
     if proc.poll() is None:
         proc.kill()
         proc.wait()
@@ -236,7 +237,7 @@ class ProviderServer:
         self.requests: list[tuple[str, Any]] = []
         """With ``record_requests``: every request as sent, ``(method, protobuf message)``."""
         self.port: int | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._proc: subprocess.Popen[bytes] | forkserver.ForkedProcess | None = None
         self._channel: Any = None
         self._stub: Any = None
         self._lock = threading.Lock()
@@ -266,14 +267,18 @@ class ProviderServer:
         argv = [sys.executable, "-u", "-m", "pulumi.dynamic"]
         if self.command is not None:
             argv = [*self.command, *([self.engine_address] if self.engine_address else [])]
-        proc = subprocess.Popen(
-            argv,
-            cwd=self.cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        proc: subprocess.Popen[bytes] | forkserver.ForkedProcess
+        if self.command is None and forkserver.enabled(env):
+            proc = forkserver.spawn_dynamic_server([], self.cwd, env)  # a test suite's shortcut
+        else:
+            proc = subprocess.Popen(
+                argv,
+                cwd=self.cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
         self._proc = proc
         port_queue: queue.Queue[str] = queue.Queue()
         self._port_queue = port_queue

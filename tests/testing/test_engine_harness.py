@@ -202,7 +202,10 @@ def test_server_calls_are_thread_safe(server: ProviderServer, store_dir: Path) -
 
 
 def test_server_start_failure_reports_stderr(tmp_path: Path) -> None:
-    srv = ProviderServer(cwd=tmp_path, env={"PYTHONPATH": str(tmp_path)})
+    # a fresh process (a forked one has imported the SDK before it sees the PYTHONPATH)
+    srv = ProviderServer(
+        cwd=tmp_path, env={"PYTHONPATH": str(tmp_path), "COMPSHARE_TESTING_FORK": "0"}
+    )
     (tmp_path / "pulumi").mkdir()  # shadows the SDK: the server cannot start
     (tmp_path / "pulumi" / "__init__.py").write_text("raise ImportError('shadowed sdk')\n")
     with pytest.raises(Exception, match="shadowed sdk"):
