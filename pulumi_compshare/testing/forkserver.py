@@ -34,7 +34,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import IO, Final
 
-__all__ = ["ENV_VAR", "ForkedProcess", "enabled", "spawn_dynamic_server"]
+__all__ = ["ENV_VAR", "ForkedProcess", "enabled", "spawn", "spawn_dynamic_server"]
 
 ENV_VAR: Final[str] = "COMPSHARE_TESTING_FORK"
 
@@ -92,10 +92,17 @@ while True:
     sys.stderr = io.TextIOWrapper(
         io.FileIO(2, "w", closefd=False), write_through=True, errors="backslashreplace"
     )
-    sys.argv = ["-m", *request["args"]]
     code = 0
     try:
-        runpy.run_module("pulumi.dynamic", run_name="__main__", alter_sys=True)
+        if request.get("path"):  # python -u <path> <args>: its folder first on the path
+            sys.path[0] = os.path.dirname(os.path.abspath(request["path"]))
+            if os.path.isdir(request["path"]):
+                sys.path[0] = os.path.abspath(request["path"])
+            sys.argv = [request["path"], *request["args"]]
+            runpy.run_path(request["path"], run_name="__main__")
+        else:  # python -u -m <module> <args>
+            sys.argv = ["-m", *request["args"]]
+            runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except BaseException:
@@ -187,11 +194,13 @@ class _Parent:
         self._sock = mine
         self._lock = threading.Lock()
 
-    def spawn(self, args: Sequence[str], cwd: str, env: Mapping[str, str]) -> ForkedProcess:
+    def spawn(
+        self, run: Mapping[str, str], args: Sequence[str], cwd: str, env: Mapping[str, str]
+    ) -> ForkedProcess:
         out_read, out_write = os.pipe()
         err_read, err_write = os.pipe()
         stdin = os.open(os.devnull, os.O_RDONLY)
-        request = json.dumps({"args": list(args), "cwd": cwd, "env": dict(env)}).encode()
+        request = json.dumps({**run, "args": list(args), "cwd": cwd, "env": dict(env)}).encode()
         try:
             with self._lock:
                 socket.send_fds(self._sock, [request], [stdin, out_write, err_write])
@@ -209,14 +218,31 @@ _parent: _Parent | None = None
 _parent_lock = threading.Lock()
 
 
-def spawn_dynamic_server(
-    args: Sequence[str], cwd: str | None, env: Mapping[str, str]
-) -> ForkedProcess:
-    """``python -u -m pulumi.dynamic *args`` in ``cwd`` with exactly ``env``, forked from the
-    warm parent (started on first use)."""
+def spawn(argv: Sequence[str], cwd: str | None, env: Mapping[str, str]) -> ForkedProcess | None:
+    """``argv`` forked from the warm parent, if it is a Python process this module can fork:
+    ``[python, "-u", "-m", module, *args]`` or ``[python, "-u", path, *args]`` (a provider
+    plugin's folder or script) run with this interpreter; else ``None`` (start it fresh)."""
+    if len(argv) < 3 or argv[0] != sys.executable or argv[1] != "-u":
+        return None
+    if argv[2] == "-m" and len(argv) >= 4:
+        run, args = {"module": argv[3]}, argv[4:]
+    elif not argv[2].startswith("-"):
+        run, args = {"path": argv[2]}, argv[3:]
+    else:
+        return None
     global _parent
     with _parent_lock:
         if _parent is None or not _parent.alive():
             _parent = _Parent()
         parent = _parent
-    return parent.spawn(args, cwd or os.getcwd(), env)
+    return parent.spawn(run, args, cwd or os.getcwd(), env)
+
+
+def spawn_dynamic_server(
+    args: Sequence[str], cwd: str | None, env: Mapping[str, str]
+) -> ForkedProcess:
+    """``python -u -m pulumi.dynamic *args`` in ``cwd`` with exactly ``env``, forked from the
+    warm parent (started on first use)."""
+    forked = spawn([sys.executable, "-u", "-m", "pulumi.dynamic", *args], cwd, env)
+    assert forked is not None
+    return forked

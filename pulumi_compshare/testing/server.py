@@ -267,10 +267,10 @@ class ProviderServer:
         argv = [sys.executable, "-u", "-m", "pulumi.dynamic"]
         if self.command is not None:
             argv = [*self.command, *([self.engine_address] if self.engine_address else [])]
-        proc: subprocess.Popen[bytes] | forkserver.ForkedProcess
-        if self.command is None and forkserver.enabled(env):
-            proc = forkserver.spawn_dynamic_server([], self.cwd, env)  # a test suite's shortcut
-        else:
+        proc: subprocess.Popen[bytes] | forkserver.ForkedProcess | None = None
+        if forkserver.enabled(env):  # a test suite's shortcut: the same process, forked warm
+            proc = forkserver.spawn(argv, self.cwd, env)
+        if proc is None:
             proc = subprocess.Popen(
                 argv,
                 cwd=self.cwd,
