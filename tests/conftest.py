@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 # Provider processes are forked from a warm parent that imported pulumi, grpc, httpx and
 # pydantic once (pulumi_compshare/testing/forkserver.py): the same process as a fresh
-# `python -u -m pulumi.dynamic`, each loading this package afresh, for about a third of its CPU.
+# `python -u -m pulumi.dynamic`, each loading the providers afresh, for most of its CPU.
 # A suite starts hundreds of them; tests/testing/test_forkserver.py plays the same program both
 # ways. COMPSHARE_TESTING_FORK=0 runs every provider process fresh, as the CLI does.
 os.environ.setdefault("COMPSHARE_TESTING_FORK", "1")

@@ -5,11 +5,12 @@ offline engine (:class:`~pulumi_compshare.testing.server.ProviderServer`). Most 
 process's CPU is importing pulumi, grpc, dill, httpx and pydantic (about 0.3 s of 0.45 s on the
 project's 2-core machine). With ``COMPSHARE_TESTING_FORK=1`` in the environment (the project's
 test suite sets it), each provider process is instead forked from a parent that imported those
-third-party modules once and nothing else, then runs ``pulumi.dynamic`` as ``__main__`` exactly as
-``python -u -m pulumi.dynamic`` does: with the environment, working directory, ``PYTHONPATH``,
-standard streams and arguments the fresh process would have had. Nothing of this package is
-imported before the fork, so every provider process loads the provider, its client and its read
-cache afresh, as under the CLI.
+modules once (:data:`PRELOAD`) and did nothing else, then runs ``pulumi.dynamic`` as
+``__main__`` exactly as ``python -u -m pulumi.dynamic`` does: with the environment, working
+directory, ``PYTHONPATH``, standard streams and arguments the fresh process would have had. Of
+this package only the stateless API models and client are imported before the fork, so every
+provider process loads the provider, its configuration and its read cache afresh, as under the
+CLI.
 
 What differs from a fresh process, and why it does not matter to what the tests check: the
 pre-imported third-party modules were imported under the parent's environment (none reads the
@@ -34,11 +35,11 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import IO, Final
 
-__all__ = ["ENV_VAR", "ForkedProcess", "enabled", "spawn", "spawn_dynamic_server"]
+__all__ = ["ENV_VAR", "PRELOAD", "ForkedProcess", "enabled", "spawn", "spawn_dynamic_server"]
 
 ENV_VAR: Final[str] = "COMPSHARE_TESTING_FORK"
 
-_PRELOAD: Final[tuple[str, ...]] = (
+PRELOAD: Final[tuple[str, ...]] = (
     "dill",
     "grpc",
     "google.protobuf.empty_pb2",
@@ -51,9 +52,14 @@ _PRELOAD: Final[tuple[str, ...]] = (
     "httpx",
     "httpcore",
     "pydantic",
+    "pulumi_compshare.api.models",
+    "pulumi_compshare.client.client",
 )
-"""Third-party modules the provider process imports anyway (``pulumi/dynamic/__main__.py``, then
-the client); never a module of this package."""
+"""Modules the provider process imports anyway (``pulumi/dynamic/__main__.py``, then the client
+with the first API call): third-party ones, and of this package only the API models and the
+client, which keep no state between calls of a process and read no environment when imported
+(tests/testing/test_forkserver.py checks it). Never the providers, their read cache or the
+configuration."""
 
 _PARENT: Final[str] = r"""
 import io, json, os, runpy, signal, socket, sys
@@ -184,7 +190,7 @@ class _Parent:
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # each child sets its own
         self._proc = subprocess.Popen(
-            [sys.executable, "-c", _PARENT, str(theirs.fileno()), json.dumps(_PRELOAD)],
+            [sys.executable, "-c", _PARENT, str(theirs.fileno()), json.dumps(PRELOAD)],
             pass_fds=(theirs.fileno(),),
             env=env,
             stdin=subprocess.DEVNULL,

@@ -5,6 +5,7 @@ directory, environment, import path and streams, this package loaded afresh in e
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -41,7 +42,9 @@ def test_a_provider_process_serves_the_same_either_way(
     monkeypatch.setenv(forkserver.ENV_VAR, fork)
     server, outputs = _play(tmp_path)
     try:
-        forked = isinstance(server._proc, forkserver.ForkedProcess)
+        assert server.pid is not None
+        parent = int(Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        forked = parent != os.getpid()  # a fresh process is ours; a forked one the parent's
         assert forked == (fork == "1" and forkserver.enabled())
         # the environment reached it (the Echo provider keeps its store where it says) ...
         store = json.loads((tmp_path / "store.json").read_text())
@@ -74,3 +77,19 @@ def test_a_forked_process_has_its_own_streams_path_and_end(tmp_path: Path) -> No
     assert proc.poll() is not None
     proc.kill()  # ending an ended process is no error
     assert proc.stderr.read() == b""  # terminated quietly: nothing was written to stderr
+
+
+def test_what_the_parent_preloads_of_this_package_reads_no_environment() -> None:
+    """The warm parent imports the API models and the client before any fork, under its own
+    environment: nothing they import of this package may read the environment when imported
+    (the providers, their configuration and read cache, which do, are imported after the
+    fork)."""
+    import pulumi_compshare
+
+    root = Path(pulumi_compshare.__file__).parent
+    preloaded = [m for m in forkserver.PRELOAD if m.startswith("pulumi_compshare.")]
+    assert preloaded
+    for folder in {m.split(".")[1] for m in preloaded}:
+        for source in (root / folder).glob("*.py"):
+            text = source.read_text(encoding="utf-8")
+            assert "environ" not in text and "getenv" not in text, source
