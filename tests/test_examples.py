@@ -329,7 +329,12 @@ def test_pulumi_yaml_is_a_valid_project(path: str) -> None:
         assert (ROOT / project["main"] / "__main__.py").is_file()
 
 
-def test_main_job_runs_the_quickstart_offline(capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_job_runs_the_quickstart_offline(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # as a user runs it: every provider process started fresh, as the CLI starts them (the rest
+    # of the suite forks them warm: tests/conftest.py)
+    monkeypatch.setenv("COMPSHARE_TESTING_FORK", "0")
     assert demo.main(["--engine", "protocol"]) == 0
     out = capsys.readouterr().out
     assert "CompShare emulator listening on http://127.0.0.1:" in out
