@@ -15,14 +15,14 @@ LONG_FIRST = (
     "tests/testing/test_command.py",
     "tests/testing/test_engine_harness.py",
     "tests/testing/test_display.py",
-    "tests/resources/test_team_identity.py",
-    "tests/resources/test_team_membership_budgets.py",
+    "tests/resources/test_team.py",
+    "tests/resources/test_team_membership.py",
     "tests/testing/test_engine_cli.py",
     "tests/testing/test_engine_rules.py",
     "tests/resources/test_error_lines.py",
     "tests/resources/test_protocol.py",
     "tests/resources/test_get_and_preview.py",
-    "tests/resources/test_image_share_takeback.py",
+    "tests/resources/test_image_share.py",
 )
 """The modules of the longest end-to-end tests (many provider processes, held deadlines, the
 small team soak), run first: xdist hands the first tests out round robin, so these start on
