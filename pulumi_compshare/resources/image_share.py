@@ -147,7 +147,10 @@ class ImageShareProvider(CompShareProvider[ShareArgs, ShareState]):
         if share is None:
             return Gone("DescribeCompShareImageShareAccounts", f"image {id_}")
         live = {a.account_id for a in share}
-        state = state.replace(image_id=id_, account_ids=state.account_ids or [])
+        # an import by the id alone (no inputs, no state: the plugin form) takes the live list;
+        # a get names what it manages (``account_ids``, none by default), a refresh its state
+        listed = sorted(live) if state.account_ids is None else state.account_ids
+        state = state.replace(image_id=id_, account_ids=listed)
         return _state(state, live, state._holder)
 
     def on_delete(self, client: CompShareClient, id_: str, state: ShareState) -> None:

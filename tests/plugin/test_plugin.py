@@ -431,3 +431,29 @@ def test_the_sdk_lookups_invoke_the_plugin_and_give_the_lookups_results(
         "offset": 1,
         "limit": 10,
     }
+
+
+def test_an_image_share_imported_by_id_takes_the_live_list(
+    plugin: PluginProcess, em: Emulator
+) -> None:
+    """Import (Read with the id alone, then Check: step.go ImportStep) manages the accounts the
+    image is shared with, so a program declaring that list imports with no difference."""
+    share = "compshare:index:ImageShare"
+    client_of(em, 50001).modify_image_share_accounts("compshareImage-def", add=[50003, 50002])
+    read = plugin.stub.Read(
+        provider_pb2.ReadRequest(id="compshareImage-def", urn=urn(share, "imported"), type=share)
+    )
+    assert plain(read.inputs)["accountIds"] == [50002, 50003]
+    assert plain(read.properties)["unmanagedAccountIds"] == []
+    checked = check(plugin, share, "imported", plain(read.inputs))
+    assert not checked.failures
+    diff = plugin.stub.Diff(
+        provider_pb2.DiffRequest(
+            id="compshareImage-def",
+            urn=urn(share, "imported"),
+            type=share,
+            olds=read.properties,
+            news=checked.inputs,
+        )
+    )
+    assert diff.changes != Diff.DIFF_SOME
