@@ -14,19 +14,11 @@ __all__ = ["bench_provider_sizes"]
 
 def bench_provider_sizes() -> list[Row]:
     """Bytes of each resource's ``__provider`` property: the pickle and its base64 text."""
-    from pulumi_compshare.resources import (
-        ImageShareProvider,
-        TeamInviteAccepterProvider,
-        TeamMembershipProvider,
-        TeamProvider,
-    )
+    from pulumi_compshare.resources._registry import resource_classes
     from pulumi_compshare.testing.engine import serialize_provider
 
     providers: list[tuple[str, pulumi.dynamic.ResourceProvider]] = [
-        ("Team", TeamProvider()),
-        ("TeamMembership", TeamMembershipProvider()),
-        ("TeamInviteAccepter", TeamInviteAccepterProvider()),
-        ("ImageShare", ImageShareProvider()),
+        (cls.__name__, cls._provider_class()) for cls in resource_classes()
     ]
     rows = []
     for name, provider in providers:
