@@ -37,6 +37,8 @@ from benchmarks.scale import bench_scale
 from benchmarks.team_members import bench_team_members
 from benchmarks.wall_time import bench_wall_time
 
+from .registry import NAMES
+
 N, TEAMS, LATENCY = 6, 2, 2.0
 
 
@@ -203,12 +205,7 @@ def test_cold_start_and_sizes() -> None:
     assert cold.value > 0 and cold.baseline is not None and cold.baseline > 0
     assert "peak RSS" in cold.note
     sizes = bench_provider_sizes()
-    assert [r.name.split(" ")[0] for r in sizes] == [
-        "Team",
-        "TeamMembership",
-        "TeamInviteAccepter",
-        "ImageShare",
-    ]
+    assert [r.name.split(" ")[0] for r in sizes] == list(NAMES)  # every registered resource
     assert all(0 < r.value < 1000 and r.unit == "bytes" for r in sizes)
 
 
