@@ -34,7 +34,6 @@ from ._fields import (
     diff_props,
     is_unknown,
     positive_id,
-    profile_name,
 )
 from ._values import Args, State
 
@@ -174,11 +173,6 @@ class CompShareProvider(ResourceProvider, Generic[A, S]):
             return result
         except Exception as exc:  # check must never raise
             return CheckResult(dict(news), [CheckFailure("", f"{self.kind}: {exc}")])
-
-    def profile_of(self, values: dict[str, Any]) -> str | None:
-        """The ``profile`` input of stored state or inputs (``None``: default credentials)."""
-        value = values.get("profile")
-        return None if value is None else profile_name(value)
 
     # ------------------------------------------------------------------ the engine's calls
 
