@@ -13,9 +13,11 @@ provider process loads the provider, its configuration and its read cache afresh
 CLI.
 
 What differs from a fresh process, and why it does not matter to what the tests check: the
-pre-imported third-party modules were imported under the parent's environment (none reads the
-environment at import), and every forked process shares the parent's hash seed (no behaviour of
-the providers depends on set or dict order of strings across processes).
+preloaded modules were imported under the parent's environment (this package's read none then,
+which a test checks; grpc and httpx read theirs when a server or a client is made, after the
+fork), and every forked process shares the parent's hash seed (no behaviour of the providers
+depends on the order of strings in sets across processes). A provider plugin run as
+``python -u <folder>`` is forked the same way (:func:`spawn`).
 
 Linux only (``os.fork``, ``socket.send_fds``, ``os.pidfd_open``); elsewhere, and without the
 variable, processes start fresh.
