@@ -155,6 +155,11 @@ def test_classroom_rejects_a_bad_course_list_before_creating_anything() -> None:
     config = project.stack_config({"courses": json.dumps(twice)})
     with pytest.raises(Exception, match="course code 'a' appears twice"):
         run_program(folder / "__main__.py", project.name, config)
+    # a misspelt key would leave that budget unmanaged without a word
+    misspelt = [{"code": "a", "title": "A", "students": [{"companyId": 50002, "budgetFen": 5}]}]
+    config = project.stack_config({"courses": json.dumps(misspelt)})
+    with pytest.raises(Exception, match=r"students\[0\]: unknown key 'budgetFen'"):
+        run_program(folder / "__main__.py", project.name, config)
 
 
 def test_classroom_plays_against_the_emulator() -> None:

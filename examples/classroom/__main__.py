@@ -22,6 +22,15 @@ import pulumi
 import pulumi_compshare as compshare
 
 TEAM_NAME_MAX = 64
+COURSE_KEYS = ("code", "title", "budget", "members", "students")
+STUDENT_KEYS = ("companyId", "remarkName", "budget")
+
+
+def no_unknown_keys(value: dict[str, Any], known: tuple[str, ...], where: str) -> None:
+    """A misspelt key (``budgetFen``) would be ignored, and its budget silently not managed."""
+    unknown = sorted(str(key) for key in value if key not in known)
+    if unknown:
+        raise ValueError(f"{where}: unknown key {unknown[0]!r} (expected {', '.join(known)})")
 
 
 def load_courses(raw: Any) -> list[dict[str, Any]]:
@@ -34,6 +43,7 @@ def load_courses(raw: Any) -> list[dict[str, Any]]:
         where = f"config courses[{index}]"
         if not isinstance(course, dict):
             raise ValueError(f"{where}: expected an object with code, title and students")
+        no_unknown_keys(course, COURSE_KEYS, where)
         code, title = str(course.get("code", "")).strip(), str(course.get("title", "")).strip()
         if not code or not title:
             raise ValueError(f"{where}: code and title are required")
@@ -47,6 +57,8 @@ def load_courses(raw: Any) -> list[dict[str, Any]]:
         students: dict[int, tuple[str, int | None]] = {}
         for number, student in enumerate(course.get("students") or []):
             at = f"{where}.students[{number}]"
+            if isinstance(student, dict):
+                no_unknown_keys(student, STUDENT_KEYS, at)
             try:
                 company_id = int(student["companyId"])
             except (TypeError, KeyError, ValueError):
