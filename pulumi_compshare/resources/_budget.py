@@ -498,13 +498,15 @@ def _declared_twice(
 
 def declare_budget(result: CheckResult, base_url_of: Callable[[str | None], str]) -> CheckResult:
     """TeamMembership's Check: record the budget its checked inputs declare, and fail on
-    ``allocated_amount`` if another resource of this program declared it (only when nothing
-    else failed). Never raises (the operations parse again)."""
+    ``allocated_amount`` if another resource of this program declared it. Inputs that failed
+    their check declare nothing. Never raises (the operations parse again)."""
+    if result.failures:  # inputs that failed their check declare nothing
+        return result
     try:
         twice = _declared_twice(result.inputs, base_url_of, record=True)
     except Exception:  # check must never raise
         twice = None
-    if twice is not None and not result.failures:
+    if twice is not None:
         result.failures.append(CheckFailure("allocated_amount", f"allocated_amount {twice}"))
     return result
 
