@@ -420,7 +420,7 @@ def _assert_answer(em: Emulator, http: httpx.Client, request: Request) -> int:
 # ------------------------------------------------------------------------------ properties
 
 
-@example_counts(full=1600, default=200)
+@example_counts(full=1600, default=60)
 def test_every_api_request_gets_a_retcode_and_a_message(
     em: Emulator, http: httpx.Client, examples: int
 ) -> None:
@@ -433,7 +433,7 @@ def test_every_api_request_gets_a_retcode_and_a_message(
     run()
 
 
-@example_counts(full=300, default=100)
+@example_counts(full=300, default=40)
 def test_garbage_bodies_get_a_retcode_and_a_message(
     em: Emulator, http: httpx.Client, examples: int
 ) -> None:
@@ -445,7 +445,7 @@ def test_garbage_bodies_get_a_retcode_and_a_message(
     run()
 
 
-@example_counts(full=300, default=100)
+@example_counts(full=300, default=40)
 def test_bad_framing_gets_a_retcode_and_a_message(
     em: Emulator, http: httpx.Client, examples: int
 ) -> None:

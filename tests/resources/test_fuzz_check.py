@@ -59,12 +59,11 @@ PROFILES = '{"alice": {"publicKey": "a", "privateKey": "b"}}'
 KNOWN_PROFILES = ("alice",)
 MAX_ID = limits.MAX_ID
 
-FUZZ = settings(  # examples per resource: 2000 in the slow run, 200 by default (example_counts)
+FUZZ = settings(  # examples per resource: 2000 in the slow run, 60 by default (example_counts)
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-VALID = settings(max_examples=250, deadline=None, database=None)
 
 
 # ------------------------------------------------------------------------------ fixtures
@@ -469,7 +468,7 @@ STRATEGIES = {kind: _input_strategy(tuple(sorted(INPUTS[kind]))) for kind in KIN
 # ------------------------------------------------------------------------------ properties
 
 
-@example_counts(full=2000, default=200)
+@example_counts(full=2000, default=60)
 @pytest.mark.parametrize("kind", KINDS)
 def test_check_never_raises_and_names_the_property(
     em: Emulator, providers: dict[str, CompShareProvider], kind: str, examples: int
@@ -487,13 +486,14 @@ def test_check_never_raises_and_names_the_property(
     run()
 
 
+@example_counts(full=250, default=60)
 @pytest.mark.parametrize("kind", KINDS)
 def test_valid_inputs_pass_check(
-    em: Emulator, providers: dict[str, CompShareProvider], kind: str
+    em: Emulator, providers: dict[str, CompShareProvider], kind: str, examples: int
 ) -> None:
     provider = providers[kind]
 
-    @VALID
+    @settings(max_examples=examples, deadline=None, database=None)
     @given(news=_valid_strategy(provider))
     def run(news: dict[str, Any]) -> None:
         result = provider.check({}, news)
