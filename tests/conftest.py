@@ -1,10 +1,17 @@
 import os
+import sys
 from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings
 
 pytest_plugins = ["pulumi_compshare.testing.fixtures"]
+
+# pytest caches each test module's assertion-rewritten bytecode in __pycache__, unless Python is
+# told not to write bytecode (PYTHONDONTWRITEBYTECODE, set on some machines, this one included):
+# then every worker rewrites every test module on every run, about 5 s of CPU each. The tests'
+# own bytecode is worth keeping; this changes nothing else.
+sys.dont_write_bytecode = False
 
 LONG_FIRST = (
     "tests/resources/test_soak.py",
