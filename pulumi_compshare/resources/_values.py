@@ -77,8 +77,7 @@ class Values:
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and vars(other) == vars(self)
 
-    def __hash__(self) -> int:
-        return id(self)
+    __hash__ = None  # type: ignore[assignment]  # compared by value, so not hashable
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{p.name}={self.__dict__[p.name]!r}" for p in self.props)

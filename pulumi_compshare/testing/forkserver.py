@@ -37,7 +37,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import IO, Final
 
-__all__ = ["ENV_VAR", "PRELOAD", "ForkedProcess", "enabled", "spawn", "spawn_dynamic_server"]
+__all__ = ["ENV_VAR", "PRELOAD", "ForkedProcess", "enabled", "spawn"]
 
 ENV_VAR: Final[str] = "COMPSHARE_TESTING_FORK"
 
@@ -244,13 +244,3 @@ def spawn(argv: Sequence[str], cwd: str | None, env: Mapping[str, str]) -> Forke
             _parent = _Parent()
         parent = _parent
     return parent.spawn(run, args, cwd or os.getcwd(), env)
-
-
-def spawn_dynamic_server(
-    args: Sequence[str], cwd: str | None, env: Mapping[str, str]
-) -> ForkedProcess:
-    """``python -u -m pulumi.dynamic *args`` in ``cwd`` with exactly ``env``, forked from the
-    warm parent (started on first use)."""
-    forked = spawn([sys.executable, "-u", "-m", "pulumi.dynamic", *args], cwd, env)
-    assert forked is not None
-    return forked

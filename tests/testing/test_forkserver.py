@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,8 @@ def test_a_forked_process_has_its_own_streams_path_and_end(tmp_path: Path) -> No
     waited for like a child."""
     (tmp_path / "extra").mkdir()
     env = {"PYTHONPATH": str(tmp_path / "extra"), "PATH": "/usr/bin:/bin"}
-    proc = forkserver.spawn_dynamic_server([], str(tmp_path), env)
+    proc = forkserver.spawn([sys.executable, "-u", "-m", "pulumi.dynamic"], str(tmp_path), env)
+    assert proc is not None
     try:
         port = proc.stdout.readline().decode().strip()
         assert port.isdigit()
