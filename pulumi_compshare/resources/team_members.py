@@ -4,33 +4,35 @@ batches.
 Beside the per-member ``TeamMembership`` as terraform-provider-github's ``github_team_members``
 is beside ``github_team_membership`` (or a Google IAM binding beside its member resource): one
 resource lists every member of a team, with one remark name each and one budget for all.
-Create and update read the team once, invite what is missing in batches of the API's limit
-(``limits.INVITE_BATCH_MAX`` users per CreateCompShareTeamRelation, one confirming read per
-batch), cancel every member not listed (one SetCompShareTeamRelation each: the API has no batch
-cancel; a few at a time), rename by UpdateRemarkName, and grant the budget with one
-SetCompShareTeamAmount per amount (the action takes many members for one amount).
+Create and update read the team once, then at the same time (``_batches``) invite what is
+missing in batches of the API's limit (``limits.INVITE_BATCH_MAX`` users per
+CreateCompShareTeamRelation, one confirming read per batch), cancel every member not listed (one
+SetCompShareTeamRelation each: the API has no batch cancel) and rename by UpdateRemarkName, at
+most 8 calls in flight; then grant the budget with one SetCompShareTeamAmount per amount (the
+action takes many members for one amount).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckFailure
 
-from ..api import limits, wire
+from ..api import limits
 from ..api.rules import kind_of
-from ..client.retcodes import error_for_retcode
-from ..errors import (
-    APIError,
-    CompShareAPIError,
-    MalformedResponseError,
-    NotFoundError,
-    ResourceError,
-    about,
+from ..errors import NotFoundError, ResourceError
+from ._batches import (
+    ACTIVE,
+    Cancel,
+    Invite,
+    Rename,
+    concurrently,
+    ids,
+    removal_problems,
+    rename_problems,
 )
 from ._budget import converge_budgets, counted, declaration_name, withdraw_all_unspent
 from ._cache import reads
@@ -50,21 +52,12 @@ from ._fields import (
 )
 from ._provider import CompShareProvider, Gone, say
 from ._values import Args, State
-from ._writes import write_and_confirm
 
 if TYPE_CHECKING:  # the client and the API models load with the first API call
-    from ..api.models import InviteFailure, Relation, TeamInfo
+    from ..api.models import Relation, TeamInfo
     from ..client import CompShareClient
 
 __all__ = ["TeamMembers", "TeamMembersProvider"]
-
-ACTIVE = wire.ACTIVE_STATUSES
-INVITE = "CreateCompShareTeamRelation"
-RELATION = "SetCompShareTeamRelation"
-
-CANCEL_CONCURRENCY = 8
-"""At most this many Cancel (and UpdateRemarkName) calls in flight at once: the API has no batch
-cancel, and a class list changing by dozens should not wait for each in turn."""
 
 _remark = text(limits.REMARK_NAME_MAX)
 
@@ -199,7 +192,7 @@ class TeamMembersProvider(CompShareProvider[TeamMembersArgs, TeamMembersState]):
                 result.failures.append(
                     CheckFailure(
                         "remark_names",
-                        f"remark_names names {_ids(stray)}, which user_company_ids does not "
+                        f"remark_names names {ids(stray)}, which user_company_ids does not "
                         "list: add them to user_company_ids or drop their remark names",
                     )
                 )
@@ -251,7 +244,7 @@ class TeamMembersProvider(CompShareProvider[TeamMembersArgs, TeamMembersState]):
         if not moves:
             return False
         parts = [
-            f"{'grant' if delta > 0 else 'withdraw'} {abs(delta)} fen to {_ids(users)}"
+            f"{'grant' if delta > 0 else 'withdraw'} {abs(delta)} fen to {ids(users)}"
             for delta, users in sorted(moves.items(), reverse=True)
         ]
         say(
@@ -313,14 +306,18 @@ class TeamMembersProvider(CompShareProvider[TeamMembersArgs, TeamMembersState]):
         taken = sorted(mine[o] for o in claims.taken_over(mine, state._holder))
         if taken:
             say(
-                f"TeamMembers {id_}: left {_ids(taken)} in team {team_id}: another resource of "
+                f"TeamMembers {id_}: left {ids(taken)} in team {team_id}: another resource of "
                 "this stack took them over in this update (a rename; give the resource "
                 "`aliases` to make a rename no change at all)"
             )
         rows = {r.user_company_id: r for r in info.relations}
         remove = [rows[u] for u in sorted(users - set(taken)) if u in rows]
         remove = [r for r in remove if r.status in ACTIVE]
-        problems = self._remove(client, id_, remove, state.allocated_amount is not None)
+        problems = self._withdraw(client, id_, remove) if state.allocated_amount is not None else []
+        if not problems:
+            cancels = [Cancel(client, row) for row in remove]
+            concurrently(cancels)
+            problems = removal_problems(team_id, cancels)
         if problems:
             raise ResourceError(f"TeamMembers {id_}: {'; '.join(problems)}")
 
@@ -335,10 +332,12 @@ class TeamMembersProvider(CompShareProvider[TeamMembersArgs, TeamMembersState]):
         withdrawn: dict[int, int],
         holder: str,
     ) -> TeamMembersState:
-        """Bring the team's members to ``args``: one read; invites in batches, each confirmed
-        by one read; every unlisted member canceled and renames sent, a few at a time; then one
-        SetCompShareTeamAmount per budget amount to move. Everything that can be done is done;
-        what failed is raised at the end in one line naming the members."""
+        """Bring the team's members to ``args``: one read; then, all at once (they concern
+        disjoint members; ``_batches``): the invites in batches, each confirmed by one read, a
+        cancel of every unlisted member (what they have not spent withdrawn first when budgets
+        are managed), the renames; then one SetCompShareTeamAmount per budget amount to move.
+        Everything that can be done is done; what failed is raised at the end in one line
+        naming the members."""
         team_id = args.team_id
         info = reads.team_info(client, team_id)
         if info is None:
@@ -356,35 +355,42 @@ class TeamMembersProvider(CompShareProvider[TeamMembersArgs, TeamMembersState]):
         rejected = [u for u in listed if u not in invite and rows[u].status == "Rejected"]
         if rejected:
             say(
-                f"TeamMembers {ident}: {_ids(rejected)} rejected an invite to team {team_id} "
+                f"TeamMembers {ident}: {ids(rejected)} rejected an invite to team {team_id} "
                 "before; not inviting again (set reinvite_on_reject=True to invite again)"
             )
-        problems: list[str] = []
-        for start in range(0, len(invite), limits.INVITE_BATCH_MAX):
-            batch = invite[start : start + limits.INVITE_BATCH_MAX]
-            try:
-                rows.update(self._invite(client, team_id, batch, remarks))
-            except ResourceError as exc:
-                problems.append(str(exc))
-            except APIError as exc:
-                problems.append(f"could not invite {_ids(batch)}: {exc.describe()}")
         unlisted = set(listed)
         remove = [r for u, r in sorted(rows.items()) if u not in unlisted and r.status in ACTIVE]
-        problems += self._remove(client, ident, remove, args.allocated_amount is not None)
-        for row in remove:
-            if rows[row.user_company_id].status in ACTIVE and not any(
-                str(row.user_company_id) in p for p in problems
-            ):
-                rows[row.user_company_id] = row.model_copy(update={"status": "Canceled"})
+        problems: list[str] = []
+        if remove and args.allocated_amount is not None:
+            problems = self._withdraw(client, ident, remove)
+        cancels = [] if problems else [Cancel(client, row) for row in remove]
+        invites = [
+            Invite(client, team_id, invite[start : start + limits.INVITE_BATCH_MAX], remarks)
+            for start in range(0, len(invite), limits.INVITE_BATCH_MAX)
+        ]
         renames = [
-            (u, remarks[str(u)])
+            Rename(client, team_id, u, remarks[str(u)])
             for u in listed
             if str(u) in remarks
             and u not in invite
             and rows[u].status in ACTIVE
             and rows[u].remark_name != remarks[str(u)]
         ]
-        problems += self._rename(client, team_id, renames, rows)
+        concurrently([*invites, *cancels, *renames])  # disjoint members: all at once
+        for job in invites:
+            rows.update(job.made)
+            problems += job.problems
+        problems += removal_problems(team_id, cancels)
+        for cancel in cancels:
+            if cancel.error is None:
+                user = cancel.row.user_company_id
+                rows[user] = rows[user].model_copy(update={"status": "Canceled"})
+        problems += rename_problems(team_id, renames)
+        for rename in renames:
+            if rename.error is None:
+                rows[rename.user] = rows[rename.user].model_copy(
+                    update={"remark_name": rename.name}
+                )
         desired = args.allocated_amount
         if desired is not None:
             joined = [rows[u] for u in listed if u in rows and rows[u].status == "Joined"]
@@ -401,169 +407,26 @@ class TeamMembersProvider(CompShareProvider[TeamMembersArgs, TeamMembersState]):
         state = base.replace(**vars(args))
         return _state(state, info, rows, withdrawn, holder)
 
-    def _invite(
-        self, client: CompShareClient, team_id: int, batch: list[int], remarks: dict[str, str]
-    ) -> dict[int, Relation]:
-        """One CreateCompShareTeamRelation of ``batch`` (at most the API's limit), confirmed by
-        one read of the team that started after it. A lost answer is resolved by that read; the
-        invites it does not show are sent again, which is safe: the API refuses an invite of an
-        account already invited (16001), and the read after it finds the relation."""
-        from ..api.models import InviteUser
-
-        pending = list(batch)
-        seen: dict[int, Relation] = {}
-
-        def send() -> dict[int, InviteFailure]:
-            users = [
-                InviteUser(user_company_id=u, remark_name=remarks.get(str(u))) for u in pending
-            ]
-            return client.create_team_relations(team_id, users)
-
-        def confirm(
-            answered: bool, failures: dict[int, InviteFailure] | None
-        ) -> dict[int, Relation] | None:
-            info = reads.team_info(client, team_id, fresh_after=reads.last_write())
-            rows = {r.user_company_id: r for r in (info.relations if info is not None else [])}
-            for user in list(pending):
-                row = rows.get(user)
-                if row is not None and row.status in ACTIVE:
-                    seen[user] = row
-                    pending.remove(user)
-            if not pending:
-                return seen
-            if not answered:
-                return None  # not seen: sent again (a repeated invite is refused, not doubled)
-            reasons = []
-            for user in pending:
-                failure = (failures or {}).get(user)
-                if failure is not None:
-                    error = error_for_retcode(
-                        INVITE, failure.code, about(f"account {user}", failure.message)
-                    )
-                    reasons.append(f"{user}: {error.message} (code {failure.code})")
-                else:
-                    status = rows[user].status if user in rows else "absent"
-                    reasons.append(f"{user}: the invite succeeded but its relation is {status}")
-            done = len(batch) - len(pending)
-            raise ResourceError(
-                f"could not invite {_ids(pending)} ({INVITE}): {'; '.join(reasons[:5])}; "
-                f"{done} other account{'s' if done != 1 else ''} of the batch "
-                f"{'were' if done != 1 else 'was'} invited; fix or drop the accounts named and "
-                "run the command again"
-            )
-
-        return write_and_confirm(send, confirm, refused_when_repeated=True)
-
-    def _remove(
-        self, client: CompShareClient, ident: str, remove: Sequence[Relation], budgets: bool
+    def _withdraw(
+        self, client: CompShareClient, ident: str, remove: Sequence[Relation]
     ) -> list[str]:
-        """Cancel each member of ``remove`` (a few at a time: the API has no batch cancel),
-        with managed budgets withdrawing what they have not spent first. Returns what failed,
-        one clause each."""
-        if not remove:
-            return []
-        problems: list[str] = []
-        if budgets:
-            try:
-                fen_back = withdraw_all_unspent(client, f"TeamMembers {ident}", remove)
-            except ResourceError as exc:
-                return [str(exc).removeprefix(f"TeamMembers {ident}: ")]
-            if fen_back:
-                say(
-                    f"TeamMembers {ident}: withdrew {fen_back} fen (what the members removed "
-                    "had not spent) before removing them from the team"
-                )
-        team_id = remove[0].team_id
-
-        def cancel(row: Relation) -> APIError | None:
-            try:
-                client.set_team_relation(team_id, "Cancel", row.user_company_id)
-            except NotFoundError:
-                return None  # canceled meanwhile (or by our own retried request)
-            except APIError as exc:
-                return exc
-            return None
-
-        outcomes = _concurrently(cancel, remove)
-        refused = [
-            (row, exc)
-            for row, exc in outcomes
-            if isinstance(exc, CompShareAPIError)
-            and not isinstance(exc, MalformedResponseError)
-            and row.status == "Joined"
-        ]
-        failed = [
-            (row, exc) for row, exc in outcomes if exc is not None and (row, exc) not in refused
-        ]
-        if refused:
-            problems.append(
-                f"{_ids([r.user_company_id for r, _ in refused])} joined team {team_id} and the "
-                f"API refused to remove them ({RELATION} Cancel: {refused[0][1].message}); "
-                "remove them "
-                "in the CompShare console and run the command again, or list them in "
-                "user_company_ids (for a delete: retain_on_delete=True leaves the members)"
+        """Before members with managed budgets are removed: withdraw what they have not spent
+        (one SetCompShareTeamAmount per amount). Returns what failed (then none is removed)."""
+        try:
+            fen_back = withdraw_all_unspent(client, f"TeamMembers {ident}", remove)
+        except ResourceError as exc:
+            return [str(exc).removeprefix(f"TeamMembers {ident}: ")]
+        if fen_back:
+            say(
+                f"TeamMembers {ident}: withdrew {fen_back} fen (what the members removed "
+                "had not spent) before removing them from the team"
             )
-        if failed:
-            first = failed[0][1]
-            problems.append(
-                f"could not remove {_ids([r.user_company_id for r, _ in failed])} from team "
-                f"{team_id}: {first.describe(first.hint_for(True))}"
-            )
-        return problems
-
-    def _rename(
-        self,
-        client: CompShareClient,
-        team_id: int,
-        renames: list[tuple[int, str]],
-        rows: dict[int, Relation],
-    ) -> list[str]:
-        """UpdateRemarkName for each ``(member, name)``, a few at a time; ``rows`` updated."""
-
-        def rename(item: tuple[int, str]) -> APIError | None:
-            try:
-                client.set_team_relation(team_id, "UpdateRemarkName", item[0], item[1])
-            except APIError as exc:
-                return exc
-            return None
-
-        failed = []
-        for (user, name), exc in _concurrently(rename, renames):
-            if exc is None:
-                rows[user] = rows[user].model_copy(update={"remark_name": name})
-            else:
-                failed.append((user, exc))
-        if not failed:
-            return []
-        first = failed[0][1]
-        return [
-            f"could not rename {_ids([u for u, _ in failed])} in team {team_id}: "
-            f"{first.describe(first.hint_for(True))}"
-        ]
-
-
-def _concurrently(
-    work: Callable[[Any], APIError | None], items: Sequence[Any]
-) -> list[tuple[Any, APIError | None]]:
-    """``work`` on each item, at most :data:`CANCEL_CONCURRENCY` at once; in order."""
-    if len(items) <= 1:
-        return [(item, work(item)) for item in items]
-    workers = min(CANCEL_CONCURRENCY, len(items))
-    with ThreadPoolExecutor(workers, thread_name_prefix="compshare-members") as pool:
-        return list(zip(items, pool.map(work, items), strict=True))
+        return []
 
 
 def _claim(client: CompShareClient, team_id: int, user: int) -> tuple[str, str, int, int]:
     """A member's relation as :data:`claims` knows it (as TeamMembership's)."""
     return ("relation", client.base_url, team_id, user)
-
-
-def _ids(users: Iterable[int], most: int = 10) -> str:
-    """``account 50002`` or ``accounts 50002, 50003 and 4 more``."""
-    shown = list(users)
-    text_ = ", ".join(str(u) for u in shown[:most])
-    more = f" and {len(shown) - most} more" if len(shown) > most else ""
-    return f"account{'s' if len(shown) != 1 else ''} {text_}{more}"
 
 
 def _members(state: TeamMembersState) -> list[dict[str, Any]]:
