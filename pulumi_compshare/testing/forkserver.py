@@ -87,6 +87,7 @@ while True:
     # the child: become `python -u -m pulumi.dynamic <args>` started with this request
     sock.close()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as a fresh `python` starts
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
         os.close(fd)
@@ -168,6 +169,9 @@ class ForkedProcess:
 
     def terminate(self) -> None:
         self._signal(signal.SIGTERM)
+
+    def send_signal(self, sig: int) -> None:
+        self._signal(sig)
 
     def kill(self) -> None:
         self._signal(signal.SIGKILL)

@@ -9,6 +9,7 @@ import json
 import os
 import queue
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -339,23 +340,27 @@ class ProviderServer:
             reader.drain()
 
     def stop(self) -> None:
-        """Terminate the process (idempotent). Its output stays available."""
-        if self._channel is not None:
-            self._channel.close()
-            self._channel = None
-            self._stub = None
+        """Stop the process as the engine stops a plugin (idempotent; ``plugin.go: newPlugin``'s
+        kill, called by ``Plugin.Close``): SIGINT (``cmdutil.InterruptChildren``; the dynamic
+        server and ours stop their gRPC server on it), up to 5 seconds to exit, then SIGKILL. Its
+        output stays available. The engine closes its connection first, which costs Go nothing;
+        a Python channel closed while its server is alive waits about 0.2 s for it, so ours
+        closes once the process has exited."""
+        channel, self._channel, self._stub = self._channel, None, None
         proc, self._proc = self._proc, None
         if self._finalizer is not None:
             self._finalizer.detach()
             self._finalizer = None
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if channel is not None:
+            channel.close()
         if proc is not None:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
             for reader in self._readers:
                 reader.close(timeout=5)
             self._no_port()
