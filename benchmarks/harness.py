@@ -55,9 +55,11 @@ SERVER_PARALLEL = 4
 
 OPERATIONS = ("up", "refresh", "destroy")
 
-SERVER_ENV = {"PYTHONDONTWRITEBYTECODE": ""}
+SERVER_ENV = {"PYTHONDONTWRITEBYTECODE": "", "COMPSHARE_TESTING_FORK": "0"}
 """Provider servers may cache bytecode, as an installed package has it (the first start writes
-it): start-up is then measured as users meet it, whatever the environment says."""
+it): start-up is then measured as users meet it, whatever the environment says. And each is a
+fresh ``python -m pulumi.dynamic``, as the CLI starts it, also when the test suite (which forks
+its provider processes warm: ``pulumi_compshare.testing.forkserver``) runs the benchmarks."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -243,18 +245,21 @@ def play_operations(
     program: Callable[[], None],
     api: Api | None = None,
     api_pid: int | None = None,
+    *,
+    only_up: bool = False,
 ) -> list[Played]:
     """up, refresh and destroy of ``program``, each timed, with the CPU of this process, of the
     provider server and of the emulator's process (``api_pid``), and the requests ``api``
     counted. The up is what ``Player.up`` does, a preview (a provider process of its own) then
     the update, played as ``preview()`` then ``up(skip_preview=True)`` so that each part is
-    measured: its figures count both (:meth:`Played.plus`), as ``pulumi up`` makes both."""
+    measured: its figures count both (:meth:`Played.plus`), as ``pulumi up`` makes both.
+    ``only_up``: the up alone."""
     operations: list[tuple[str, Callable[[], Result]]] = [
         ("preview", lambda: player.preview(program)),
         ("up", lambda: player.up(program, skip_preview=True)),
-        ("refresh", player.refresh),
-        ("destroy", player.destroy),
     ]
+    if not only_up:
+        operations += [("refresh", player.refresh), ("destroy", player.destroy)]
     played: list[Played] = []
     for op, run in operations:
         if api is not None:

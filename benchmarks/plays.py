@@ -1,5 +1,6 @@
 """The plays the sections read: up, refresh and destroy of N memberships against the emulator,
-and of N resources of the ideal provider, each played once per run (:class:`Plays`)."""
+and of N resources of the ideal provider, and the up of N resources of the ideal read-after-write
+provider, each played once per run (:class:`Plays`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from collections.abc import Callable, Sequence
 
 from benchmarks.emulators import emulator, stack_config
 from benchmarks.harness import Played, new_player, play_operations
-from benchmarks.providers import LATENCY_KEY, IdealProvider, IdealResource
+from benchmarks.providers import (
+    LATENCY_KEY,
+    IdealProvider,
+    IdealResource,
+    ReadAfterWriteProvider,
+    ReadAfterWriteResource,
+)
 
 __all__ = ["ACTIVE", "Plays", "membership_program", "play_ideal", "play_memberships"]
 
@@ -54,20 +61,25 @@ def play_memberships(
     return played
 
 
-def play_ideal(n: int, teams: int, latency_ms: float) -> list[Played]:
+def play_ideal(
+    n: int, teams: int, latency_ms: float, read_after_write: bool = False
+) -> list[Played]:
     """up, refresh and destroy of ``n`` resources of :class:`IdealProvider` (the same inputs as
     the memberships), no emulator: what the engine stand-in and the provider process cost by
-    themselves, for any provider. The provider is stateless (a by-reference pickle, as ours):
-    the latency reaches it as stack config."""
-    provider = IdealProvider()
+    themselves, for any provider. With ``read_after_write``: the up alone, of
+    :class:`ReadAfterWriteProvider` (two round trips per create; its refresh and destroy are
+    the ideal provider's). The providers are stateless (a by-reference pickle, as ours): the
+    latency reaches them as stack config."""
+    provider: IdealProvider = ReadAfterWriteProvider() if read_after_write else IdealProvider()
+    resource = ReadAfterWriteResource if read_after_write else IdealResource
 
     def program() -> None:
         for index in range(n):
             team_id, uid = 1001 + index % teams, 50002 + index
-            IdealResource(provider, f"r{uid}", {"team_id": team_id, "user_company_id": uid})
+            resource(provider, f"r{uid}", {"team_id": team_id, "user_company_id": uid})
 
     with new_player({LATENCY_KEY: str(float(latency_ms))}) as player:
-        return play_operations(player, program)
+        return play_operations(player, program, only_up=read_after_write)
 
 
 class Plays:
@@ -89,8 +101,8 @@ class Plays:
         key = (kind, n, teams, float(latency_ms))
         if key not in self._plays:
             started = time.perf_counter()
-            if kind == "ideal":
-                played = play_ideal(n, teams, latency_ms)
+            if kind in ("ideal", "read-after-write"):
+                played = play_ideal(n, teams, latency_ms, kind == "read-after-write")
             else:
                 played = play_memberships(n, teams, latency_ms, self.emulator_in_process)
             self._plays[key] = {p.op: p for p in played}
@@ -107,3 +119,9 @@ class Plays:
         """The ideal provider's plays: ``n`` resources, one round trip of ``latency_ms`` per
         create and per delete."""
         return self._get("ideal", n, teams, latency_ms, f"{n} resources of the ideal provider")
+
+    def read_after_write(self, n: int, teams: int, latency_ms: float) -> dict[str, Played]:
+        """The up of ``n`` resources of the ideal read-after-write provider: two round trips of
+        ``latency_ms`` per create."""
+        what = f"{n} resources of the ideal read-after-write provider"
+        return self._get("read-after-write", n, teams, latency_ms, what)

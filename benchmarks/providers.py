@@ -1,5 +1,5 @@
-"""The dynamic providers the benchmarks compare ours with: :class:`TrivialProvider` (cold start)
-and :class:`IdealProvider` (wall time).
+"""The dynamic providers the benchmarks compare ours with: :class:`TrivialProvider` (cold start),
+:class:`IdealProvider` and :class:`ReadAfterWriteProvider` (wall time).
 
 Only the standard library and pulumi at import time: the provider server imports this module to
 unpickle them (by reference: ``benchmarks.providers.TrivialProvider``), and the cold-start
@@ -17,11 +17,18 @@ provider server hands to :meth:`IdealProvider.configure` after unpickling it.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi.dynamic
 
-__all__ = ["LATENCY_KEY", "IdealProvider", "IdealResource", "TrivialProvider"]
+__all__ = [
+    "LATENCY_KEY",
+    "IdealProvider",
+    "IdealResource",
+    "ReadAfterWriteProvider",
+    "ReadAfterWriteResource",
+    "TrivialProvider",
+]
 
 LATENCY_KEY = "bench:latencyMs"
 """The stack config of the ideal provider's plays: the milliseconds of one round trip."""
@@ -51,6 +58,9 @@ class IdealProvider(pulumi.dynamic.ResourceProvider):
     seconds: float | None = None
     """One round trip, in seconds: a class default; :meth:`configure` sets it on the instance."""
 
+    round_trips_per_create: ClassVar[int] = 1
+    """Round trips one after another in each create."""
+
     def configure(self, req: pulumi.dynamic.ConfigureRequest) -> None:
         """Read ``bench:latencyMs`` from the stack config."""
         self.seconds = float(req.config.require(LATENCY_KEY)) / 1000
@@ -64,7 +74,8 @@ class IdealProvider(pulumi.dynamic.ResourceProvider):
         return pulumi.dynamic.CheckResult(news, [])
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
-        self._round_trip()
+        for _ in range(self.round_trips_per_create):
+            self._round_trip()
         return pulumi.dynamic.CreateResult(f"{props['team_id']}:{props['user_company_id']}", props)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
@@ -76,3 +87,17 @@ class IdealProvider(pulumi.dynamic.ResourceProvider):
 
 class IdealResource(pulumi.dynamic.Resource, module="bench", name="Ideal"):
     """A resource of :class:`IdealProvider` (``pulumi-python:dynamic/bench:Ideal``)."""
+
+
+class ReadAfterWriteProvider(IdealProvider):
+    """The ideal provider that reads back what it wrote, as ``TeamMembership`` does (and the
+    anchors do: terraform-provider-github's membership create returns its read): each create
+    takes exactly two round trips, the write and then a read that starts after it completed;
+    nothing else costs anything. The per-member up is reported against it (``Wall time``)."""
+
+    round_trips_per_create = 2
+
+
+class ReadAfterWriteResource(pulumi.dynamic.Resource, module="bench", name="ReadAfterWrite"):
+    """A resource of :class:`ReadAfterWriteProvider`
+    (``pulumi-python:dynamic/bench:ReadAfterWrite``)."""

@@ -113,6 +113,7 @@ def _play(
         played: dict[str, Played] = {}
         preview = _timed(em, em_pid, player, "preview", lambda: player.preview(first))
         up = _timed(em, em_pid, player, "up", lambda: player.up(first, skip_preview=True))
+        played["update"] = up
         played["up"] = up.plus(preview)
         preview = _timed(em, em_pid, player, "preview", lambda: player.preview(changed))
         change = _timed(em, em_pid, player, "change", lambda: player.up(changed, skip_preview=True))
@@ -202,6 +203,20 @@ def bench_team_members(
                 f"{batches} reads); the script's process {wall:.2f} s of which {inner:.2f} s from "
                 f"its first import to its last answer; CPU: provider {up.provider_cpu:.2f} s, "
                 f"engine stand-in {up.local_cpu:.2f} s{up.preview_note()}",
+            )
+        )
+        update = played["update"]
+        rows.append(
+            Row(
+                SECTION,
+                f"up --skip-preview of a TeamMembers of {n} members, {at}",
+                update.seconds,
+                "s",
+                wall,
+                "plain script",
+                f"the same up without its preview (`pulumi up --skip-preview`): one provider "
+                f"process, as the script is one process; {update.calls} calls; CPU: provider "
+                f"{update.provider_cpu:.2f} s, engine stand-in {update.local_cpu:.2f} s",
             )
         )
         for op, label in (

@@ -30,7 +30,12 @@ from benchmarks.emulators import EmulatorProcess, emulator
 from benchmarks.harness import cpu_seconds
 from benchmarks.plays import Plays
 from benchmarks.provider_size import bench_provider_sizes
-from benchmarks.providers import LATENCY_KEY, IdealProvider, TrivialProvider
+from benchmarks.providers import (
+    LATENCY_KEY,
+    IdealProvider,
+    ReadAfterWriteProvider,
+    TrivialProvider,
+)
 from benchmarks.rows import SECTIONS, Row, render_markdown, render_text
 from benchmarks.run import main
 from benchmarks.scale import bench_scale
@@ -85,10 +90,12 @@ def test_wall_time_rows_against_their_floors_and_the_ideal_provider(plays: Plays
         assert row.value > 0 and row.ratio is not None and row.ratio > 0
         assert "calls (minimum" in row.note
         assert "emulator in its own process" in row.note and "emulator process" in row.note
-    # the same up against two round trips per create
-    assert bound.name == f"{up.name}, against 2 round trips per create"
-    assert bound.value == up.value and bound.baseline_label == "confirmation bound"
-    assert bound.baseline == pytest.approx(N * 2 * LATENCY / 1000 / 4)
+    # the same up against the ideal read-after-write provider, played in the same run
+    assert bound.name == f"{up.name}, against an ideal read-after-write provider"
+    assert bound.value == up.value and bound.baseline_label == "ideal read-after-write"
+    raw = plays.read_after_write(N, TEAMS, LATENCY)
+    assert list(raw) == ["up"] and raw["up"].steps == {"create": N}
+    assert bound.baseline == raw["up"].seconds >= N * 2 * LATENCY / 1000 / 4
     # the emulator ran in a process of its own (its CPU, from /proc, may be under a clock tick)
     played = plays.get(N, TEAMS, LATENCY)
     assert all(p.emulator_cpu >= 0 and p.local_cpu > 0 for p in played.values())
@@ -132,7 +139,15 @@ def test_ideal_provider_is_one_round_trip() -> None:
         IdealProvider().delete("1001:50002", news)
 
 
-@pytest.mark.parametrize("provider_class", [IdealProvider, TrivialProvider])
+def test_the_read_after_write_provider_is_two_round_trips() -> None:
+    provider = _configured(ReadAfterWriteProvider(), "5.0")
+    news = {"team_id": 1001, "user_company_id": 50002}
+    started = time.perf_counter()
+    assert provider.create(news).id == "1001:50002"
+    assert time.perf_counter() - started >= 0.010  # two sleeps of 5 ms, one after the other
+
+
+@pytest.mark.parametrize("provider_class", [IdealProvider, ReadAfterWriteProvider, TrivialProvider])
 def test_the_benchmark_providers_pickle_without_instance_attributes(
     provider_class: type[pulumi.dynamic.ResourceProvider],
 ) -> None:
@@ -293,6 +308,9 @@ def test_team_members_rows_count_the_batched_calls() -> None:
     calls = {name.split(",")[0]: r for name, r in rows.items() if r.unit == "calls"}
     assert calls[f"up of a TeamMembers of {N} members"].value == 3  # read, invite, read
     assert calls[f"up of a TeamMembers of {N} members"].ratio == 1.0
+    update = rows[f"up --skip-preview of a TeamMembers of {N} members, {LATENCY:g} ms"]
+    up = rows[f"up of a TeamMembers of {N} members, {LATENCY:g} ms"]
+    assert update.baseline == up.baseline and 0 < update.value < up.value  # without its preview
     assert calls[f"change of 5 of {N} members (2 out"].value == 5
     assert calls[f"refresh of a TeamMembers of {N} members"].value == 1
     assert calls[f"destroy of a TeamMembers of {N + 1} members"].value == N + 2
