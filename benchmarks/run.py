@@ -3,7 +3,7 @@
 ``python -m benchmarks.run [--quick] [--n 200] [--teams 2] [--latency-ms 20,100]
 [--scale 50,200,1000] [--emulator-in-process] [--markdown] [--json FILE]``
 
-Seven sections (see ``benchmarks/README.md`` for how to read each row):
+Eight sections (see ``benchmarks/README.md`` for how to read each row):
 
 1. **API calls** per operation, counted by the emulator (``GET /_emulator/stats``), against
    the minimum possible: refresh / up / destroy of N memberships over T teams, played through the
@@ -15,22 +15,27 @@ Seven sections (see ``benchmarks/README.md`` for how to read each row):
 2. **Wall time** of up / refresh / destroy of N memberships through the ``Player`` (a fresh
    provider process per operation, as the CLI does) at each latency, against the floor
    ``minimum calls x latency / 4`` (the provider server runs four calls at a time); the up also
-   against the confirmation bound ``N x 2 x latency / 4`` (each create invites, then reads back
-   after its invite completed). Then the same operations on N resources of
-   :class:`~benchmarks.providers.IdealProvider` (create and delete each one round trip, a
-   sleep; no CPU, no HTTP) against ``N x latency / 4``: what the engine stand-in and the
+   against the up of N resources of :class:`~benchmarks.providers.ReadAfterWriteProvider`
+   played the same way (each create two perfect round trips, the write and the read back: the
+   ideal read-after-write provider; guard: within 1.25x). Then the same operations on N
+   resources of :class:`~benchmarks.providers.IdealProvider` (create and delete each one round
+   trip, a sleep; no CPU, no HTTP) against ``N x latency / 4``: what the engine stand-in and the
    provider process start cost by themselves, for any provider. The rest of a membership
    operation's time is the provider's, the client's and the emulator's; each note gives the CPU
    of the provider process (provider and client), of this process (the engine stand-in) and of
    the emulator's process.
-3. **Scale**: milliseconds per membership of the same operations at several sizes (linear growth
+3. **TeamMembers**: one ``TeamMembers`` of N members: its up (calls, and wall time at each
+   latency, with and without its preview) against a plain script making the same batched calls
+   with the project's client in a process of its own; a change of 5 (2 out, 3 in), refresh and
+   destroy against their minimum calls.
+4. **Scale**: milliseconds per membership of the same operations at several sizes (linear growth
    keeps them level), against the floor per membership.
-4. **Memory**: the provider server's peak RSS (``/proc``) at each size, against the smallest.
-5. **Provider cold start**: launching ``python -m pulumi.dynamic`` up to the first answered Check,
+5. **Memory**: the provider server's peak RSS (``/proc``) at each size, against the smallest.
+6. **Provider cold start**: launching ``python -m pulumi.dynamic`` up to the first answered Check,
    ``TeamProvider`` against a trivial dynamic provider (median of a few runs).
-6. **Client overhead** per call on the emulator without latency: our pooled ``CompShareClient``
+7. **Client overhead** per call on the emulator without latency: our pooled ``CompShareClient``
    against the official ``ucloud-sdk-python3`` client (a new ``requests`` session per call).
-7. **Serialized provider size**: the ``__provider`` property every resource stores in state.
+8. **Serialized provider size**: the ``__provider`` property every resource stores in state.
 
 The emulator of the membership plays runs in a process of its own (``python -m
 pulumi_compshare.emulator --seed FILE --latency-ms X``), as a remote API would: in this process
@@ -48,8 +53,9 @@ This module is the command; the rest of the package, imports pointing down only:
   set form against a plain script), ``scale`` (scale and memory), ``cold_start``,
   ``client_overhead``, ``provider_size``;
 - ``plays``: the membership and ideal-provider plays, each played once per run;
-- ``emulators``: the emulator in its own process or in this one; ``providers``: the trivial and
-  ideal dynamic providers (standard library and pulumi only: provider servers import it);
+- ``emulators``: the emulator in its own process or in this one; ``providers``: the trivial,
+  ideal and ideal read-after-write dynamic providers (standard library and pulumi only:
+  provider servers import it);
 - ``harness``: constants, request counting, baselines, ``/proc`` readings, one operation after
   another through the Player; ``rows``: the table's rows and their rendering.
 """
