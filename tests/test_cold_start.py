@@ -72,6 +72,33 @@ def test_configure_and_check_import_neither_httpx_nor_pydantic(module: str) -> N
     assert loaded == {"result": [], "heavy": []}
 
 
+def test_a_provider_process_freezes_what_it_loaded_and_a_program_does_not() -> None:
+    """What a provider process has loaded lives as long as the process; frozen (``gc.freeze``,
+    ``_provider.settle``), the interpreter's collections at exit skip it, and the engine waits
+    for that exit at the end of every command. Configure freezes what the server and the
+    provider loaded, the first client what the client loaded; a program only declaring
+    resources freezes nothing."""
+    loaded = _loaded_after(
+        f"""
+        import gc, pickle
+        from types import SimpleNamespace
+        import pulumi_compshare as compshare
+        from pulumi_compshare.resources.team import TeamProvider
+
+        declared = gc.get_freeze_count()  # the program's view: classes and a provider object
+        compshare.Team, TeamProvider().check({{}}, {{"name": "cv-101"}})
+        program = gc.get_freeze_count()
+        provider = pickle.loads(pickle.dumps(TeamProvider()))
+        config = {CONFIG!r}
+        provider.configure(SimpleNamespace(config=SimpleNamespace(get=config.get, _props=config)))
+        configured = gc.get_freeze_count()
+        provider.client(None)
+        result = [declared, program, configured > 0, gc.get_freeze_count() > configured]
+        """
+    )
+    assert loaded["result"] == [0, 0, True, True]
+
+
 def test_the_package_and_its_resources_import_lazily() -> None:
     loaded = _loaded_after(
         """
