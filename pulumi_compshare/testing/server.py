@@ -248,6 +248,10 @@ class ProviderServer:
         """Every line the provider processes started by this object wrote after the port, in the
         order read, as ``(stream, line)`` with ``stream`` ``"stdout"`` or ``"stderr"`` (kept
         across restarts; call :meth:`drain` first to have everything written so far)."""
+        self.exit_status: int | None = None
+        """The exit status of the last process :meth:`stop` stopped (0: it exited on SIGINT as
+        the dynamic server does; negative: killed by that signal; -1 for a forked process,
+        whose status its parent reaps)."""
         self._port_queue: queue.Queue[str] | None = None
         self._readers: list[_PipeReader] = []
         self._finalizer: weakref.finalize[Any, Any] | None = None
@@ -358,6 +362,8 @@ class ProviderServer:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        if proc is not None:
+            self.exit_status = proc.returncode
         if channel is not None:
             channel.close()
         if proc is not None:

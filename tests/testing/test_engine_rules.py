@@ -23,6 +23,7 @@ from pulumi_compshare.testing import (
     resource_type,
     serialize_provider,
 )
+from pulumi_compshare.testing import forkserver
 from pulumi_compshare.testing.player import default_parallel
 from pulumi_compshare.testing.registration import Run
 from pulumi_compshare.testing.rules import delete_protected_message, replace_protected_message
@@ -501,6 +502,16 @@ def test_a_fresh_provider_process_per_command_by_default(cli_player: Player) -> 
         pids.append(player.server.pid)
     assert len(set(pids)) == 3
     assert [c for c in player.calls if c[0] == "Configure"] == [("Configure", "")] * 3
+
+
+def test_a_provider_process_is_stopped_as_the_engine_stops_a_plugin() -> None:
+    """SIGINT first (the dynamic server then stops its gRPC server and exits 0), SIGKILL only
+    after 5 s (``plugin.go: newPlugin``'s kill). A fresh process: a forked one's status is its
+    parent's to read."""
+    server = ProviderServer(env={forkserver.ENV_VAR: "0"}).start()
+    server.configure({})
+    server.stop()
+    assert server.exit_status == 0  # SIGTERM would leave -15, SIGKILL -9
 
 
 # --------------------------------------------------------------------------------------------------
