@@ -20,10 +20,10 @@ from pulumi_compshare.testing import (
     Player,
     ProviderServer,
     StepError,
+    forkserver,
     resource_type,
     serialize_provider,
 )
-from pulumi_compshare.testing import forkserver
 from pulumi_compshare.testing.player import default_parallel
 from pulumi_compshare.testing.registration import Run
 from pulumi_compshare.testing.rules import delete_protected_message, replace_protected_message
