@@ -82,6 +82,10 @@ def play_ideal(
         return play_operations(player, program, only_up=read_after_write)
 
 
+WARM_UP = 4
+"""The size of the discarded plays before the first measured one (:meth:`Plays._warm_up`)."""
+
+
 class Plays:
     """Plays by ``(n, teams, latency_ms)``, each played once per run and shared by the sections
     that read it: memberships against the emulator (call counts, wall time, scale, memory) and
@@ -91,6 +95,7 @@ class Plays:
         self, progress: Callable[[str], None] | None = None, emulator_in_process: bool = False
     ) -> None:
         self._plays: dict[tuple[str, int, int, float], dict[str, Played]] = {}
+        self._warm = False
         self._say = progress or (lambda _msg: None)
         self.emulator_in_process = emulator_in_process
         """Run the emulator in this process (a thread) instead of its own process."""
@@ -100,6 +105,7 @@ class Plays:
     ) -> dict[str, Played]:
         key = (kind, n, teams, float(latency_ms))
         if key not in self._plays:
+            self._warm_up(teams)
             started = time.perf_counter()
             if kind in ("ideal", "read-after-write"):
                 played = play_ideal(n, teams, latency_ms, kind == "read-after-write")
@@ -109,6 +115,19 @@ class Plays:
             took = time.perf_counter() - started
             self._say(f"  played {what} at {latency_ms:g} ms: {took:.1f} s")
         return self._plays[key]
+
+    def _warm_up(self, teams: int) -> None:
+        """Before the first play of a run, a small one of each kind, discarded: this process's
+        first program run imports and compiles what every later play reuses (the Player, the
+        resource classes, the SDK's registration path), and would otherwise be charged to
+        whichever play comes first."""
+        if self._warm:
+            return
+        self._warm = True
+        started = time.perf_counter()
+        play_memberships(WARM_UP, teams, 0, self.emulator_in_process)
+        play_ideal(WARM_UP, teams, 0)
+        self._say(f"  warmed up: {time.perf_counter() - started:.1f} s")
 
     def get(self, n: int, teams: int, latency_ms: float) -> dict[str, Played]:
         """The membership plays: ``n`` memberships over ``teams`` teams, the emulator at
