@@ -6,7 +6,8 @@ is beside ``github_team_membership`` (or a Google IAM binding beside its member 
 resource lists every member of a team, with one remark name each and one budget for all.
 Create and update read the team once, then at the same time (``_batches``) invite what is
 missing in batches of the API's limit (``limits.INVITE_BATCH_MAX`` users per
-CreateCompShareTeamRelation, one confirming read per batch), cancel every member not listed (one
+CreateCompShareTeamRelation, each confirmed by a read that started after it; two batches may
+share one), cancel every member not listed (one
 SetCompShareTeamRelation each: the API has no batch cancel) and rename by UpdateRemarkName, at
 most 8 calls in flight; then grant the budget with one SetCompShareTeamAmount per amount (the
 action takes many members for one amount).
