@@ -303,17 +303,41 @@ class ProviderServer:
                 f"provider server did not report its port: {self.stderr_text().strip()}"
             ) from exc
         self._channel = grpc.insecure_channel(f"127.0.0.1:{self.port}", options=_GRPC_OPTIONS)
-        try:
-            grpc.channel_ready_future(self._channel).result(timeout=self.startup_timeout)
-        except grpc.FutureTimeoutError as exc:
+        failure = self._dial(provider_pb2_grpc.ResourceProviderStub(self._channel))
+        if failure is not None:
             self.stop()
             raise ProviderServerError(
-                f"could not connect to the provider server: {self.stderr_text().strip()}"
-            ) from exc
+                f"could not connect to the provider server ({failure}): "
+                f"{self.stderr_text().strip()}"
+            )
         self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
         # never leak the process, even if stop() is not called
         self._finalizer = weakref.finalize(self, _kill, proc)
         return self
+
+    def _dial(self, stub: Any) -> str | None:
+        """Wait until the server answers, as the engine does (``plugin.go: dialPlugin``): a dummy
+        call, the Handshake, until it is answered; UNIMPLEMENTED is an answer (neither the
+        dynamic server nor ours implements it), UNAVAILABLE is retried. Returns what failed, or
+        ``None``. (``grpc.channel_ready_future`` would leave a thread watching the channel for
+        0.2 s more, and a close in that time waits for it.)"""
+        deadline = time.monotonic() + self.startup_timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "no answer in time"
+            try:
+                stub.Handshake(
+                    provider_pb2.ProviderHandshakeRequest(), wait_for_ready=True, timeout=left
+                )
+                return None
+            except grpc.RpcError as exc:
+                code = exc.code()
+                if code == grpc.StatusCode.UNIMPLEMENTED:
+                    return None
+                if code != grpc.StatusCode.UNAVAILABLE:
+                    return code.name if code is not None else str(exc)
+            time.sleep(0.01)
 
     def _on_stdout(self, line: str) -> None:
         """The first line is the port (``plugin.go: newPlugin`` reads it first); the rest is the
@@ -344,29 +368,27 @@ class ProviderServer:
             reader.drain()
 
     def stop(self) -> None:
-        """Stop the process as the engine stops a plugin (idempotent; ``plugin.go: newPlugin``'s
-        kill, called by ``Plugin.Close``): SIGINT (``cmdutil.InterruptChildren``; the dynamic
-        server and ours stop their gRPC server on it), up to 5 seconds to exit, then SIGKILL. Its
-        output stays available. The engine closes its connection first, which costs Go nothing;
-        a Python channel closed while its server is alive waits about 0.2 s for it, so ours
-        closes once the process has exited."""
-        channel, self._channel, self._stub = self._channel, None, None
+        """Stop the process as the engine stops a plugin (idempotent; ``Plugin.Close`` in
+        ``plugin.go``): close the connection, then ``newPlugin``'s kill: SIGINT
+        (``cmdutil.InterruptChildren``; the dynamic server and ours stop their gRPC server on
+        it), up to 5 seconds to exit, then SIGKILL. Its output stays available."""
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+            self._stub = None
         proc, self._proc = self._proc, None
         if self._finalizer is not None:
             self._finalizer.detach()
             self._finalizer = None
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
         if proc is not None:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
             self.exit_status = proc.returncode
-        if channel is not None:
-            channel.close()
-        if proc is not None:
             for reader in self._readers:
                 reader.close(timeout=5)
             self._no_port()
