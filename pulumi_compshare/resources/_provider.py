@@ -56,10 +56,10 @@ S = TypeVar("S", bound=State)
 
 _said_to: ContextVar[Callable[[str], None] | None] = ContextVar("said_to", default=None)
 
-_settled: set[str] = set()
+_frozen: set[str] = set()
 
 
-def settle(stage: str) -> None:
+def freeze_loaded(stage: str) -> None:
     """Once per ``stage`` of a provider process, move every object loaded so far out of the
     garbage collector's sight (``gc.freeze``): the modules (pulumi and grpc by ``configure``,
     then httpx, pydantic and the API models with the first API call) live as long as the
@@ -70,8 +70,8 @@ def settle(stage: str) -> None:
     and the first client), never in the program's process. Frozen objects are never
     collected, so it runs once per stage: what an operation under way holds at that moment is
     kept for the life of the process (a few objects, once)."""
-    if stage not in _settled:
-        _settled.add(stage)
+    if stage not in _frozen:
+        _frozen.add(stage)
         gc.freeze()
 
 
@@ -151,7 +151,7 @@ class CompShareProvider(ResourceProvider, Generic[A, S]):
     def configure(self, req: ConfigureRequest) -> None:
         """Read stack config (``compshare:*``) and the environment. A mistake fails every
         check (so ``pulumi preview``) and every operation, naming what to set."""
-        settle("configure")
+        freeze_loaded("configure")
         keys = getattr(req.config, "_props", None)  # the SDK's Config keeps the whole stack's
         try:
             self._settings = settings_from(req.config.get, keys=keys if keys else None)
@@ -176,7 +176,7 @@ class CompShareProvider(ResourceProvider, Generic[A, S]):
     def client(self, profile: str | None) -> CompShareClient:
         """The pooled client for ``profile`` (``None``: the default credentials)."""
         client = reads.watch(client_for(self.profile(profile)))
-        settle("client")
+        freeze_loaded("client")
         return client
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
