@@ -73,11 +73,11 @@ def test_configure_and_check_import_neither_httpx_nor_pydantic(module: str) -> N
 
 
 def test_a_provider_process_freezes_what_it_loaded_and_a_program_does_not() -> None:
-    """What a provider process has loaded lives as long as the process; frozen (``gc.freeze``,
-    ``_provider.freeze_loaded``), the interpreter's collections at exit skip it, and the engine waits
-    for that exit at the end of every command. Configure freezes what the server and the
-    provider loaded, the first client what the client loaded; a program only declaring
-    resources freezes nothing."""
+    """What a provider process has loaded lives as long as the process; frozen
+    (``gc.freeze``, ``_provider.freeze_loaded``), the interpreter's collections at exit skip it,
+    and the engine waits for that exit at the end of every command. Configure freezes what the
+    server and the provider loaded, the first client what the client loaded; a program only
+    declaring resources freezes nothing."""
     loaded = _loaded_after(
         f"""
         import gc, pickle
