@@ -235,6 +235,32 @@ def test_a_lost_invite_answer_is_resolved_by_the_read_not_sent_again(
     assert sorted(statuses(em)) == users and res.outputs["user_company_ids"] == users
 
 
+def test_a_lost_answer_of_one_of_two_batches_sent_together_is_resolved_by_a_read(
+    em: Emulator, engine: Engine
+) -> None:
+    """The two batches go out at the same time; the second's answer is lost after it was
+    applied: a read shows it, nothing is sent twice, and both batches are in the state."""
+    users = USERS[:120]
+    em.fail(INVITE, "applied_response_lost", nth=2)
+    res = create(em, engine, members(users))
+    assert calls(em)[INVITE] == 2 and em.stats()["repeated_writes"] == {}
+    assert sorted(statuses(em)) == users and res.outputs["user_company_ids"] == users
+
+
+def test_a_refused_account_in_one_batch_leaves_the_other_batch_invited(
+    em: Emulator, engine: Engine
+) -> None:
+    users = USERS[:120]
+    with pytest.raises(ProviderCallError) as caught:
+        create(em, engine, members([*users, 99999]))
+    line = one_line(caught.value)
+    assert f"TeamMembers {TEAM}: could not invite account 99999 ({INVITE})" in line, line
+    assert "20 other accounts of the batch were invited" in line
+    assert sorted(statuses(em)) == users  # the first batch and the rest of the second
+    res = create(em, engine, members(users))  # nothing recorded: the next up adopts them all
+    assert calls(em) == {READ: 1} and res.outputs["user_company_ids"] == users
+
+
 def test_a_failed_cancel_fails_in_one_line_and_the_next_up_finishes(
     em: Emulator, engine: Engine
 ) -> None:
