@@ -318,24 +318,29 @@ class ProviderServer:
     def _dial(self, stub: Any) -> str | None:
         """Wait until the server answers, as the engine does (``plugin.go: dialPlugin``): a dummy
         call, the Handshake, until it is answered; UNIMPLEMENTED is an answer (neither the
-        dynamic server nor ours implements it), UNAVAILABLE is retried. Returns what failed, or
-        ``None``. (``grpc.channel_ready_future`` would leave a thread watching the channel for
-        0.2 s more, and a close in that time waits for it.)"""
+        dynamic server nor ours implements it), UNAVAILABLE is retried (and a call unanswered
+        for a second, while the process lives). Returns what failed, or ``None``.
+        (``grpc.channel_ready_future`` would leave a thread watching the channel for 0.2 s more,
+        and a close in that time waits for it.)"""
         deadline = time.monotonic() + self.startup_timeout
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 return "no answer in time"
+            if self._proc is not None and self._proc.poll() is not None:
+                return "the process exited"
             try:
                 stub.Handshake(
-                    provider_pb2.ProviderHandshakeRequest(), wait_for_ready=True, timeout=left
+                    provider_pb2.ProviderHandshakeRequest(),
+                    wait_for_ready=True,
+                    timeout=min(left, 1.0),
                 )
                 return None
             except grpc.RpcError as exc:
                 code = exc.code()
                 if code == grpc.StatusCode.UNIMPLEMENTED:
                     return None
-                if code != grpc.StatusCode.UNAVAILABLE:
+                if code not in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
                     return code.name if code is not None else str(exc)
             time.sleep(0.01)
 

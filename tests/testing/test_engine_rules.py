@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ import pytest
 from pulumi_compshare.testing import (
     Player,
     ProviderServer,
+    ProviderServerError,
     StepError,
     forkserver,
     resource_type,
@@ -502,6 +504,16 @@ def test_a_fresh_provider_process_per_command_by_default(cli_player: Player) -> 
         pids.append(player.server.pid)
     assert len(set(pids)) == 3
     assert [c for c in player.calls if c[0] == "Configure"] == [("Configure", "")] * 3
+
+
+def test_a_process_that_exits_after_its_port_fails_to_start_at_once() -> None:
+    """The engine dials a plugin and retries its dummy call while the server is unavailable
+    (``plugin.go: dialPlugin``); a process that has exited will never answer, so the start
+    fails then, naming it, rather than after the whole start-up timeout."""
+    command = [sys.executable, "-c", "print(1, flush=True); import time; time.sleep(0.3)"]
+    server = ProviderServer(command=command, startup_timeout=30)
+    with pytest.raises(ProviderServerError, match="the process exited"):
+        server.start()
 
 
 def test_a_provider_process_is_stopped_as_the_engine_stops_a_plugin() -> None:
