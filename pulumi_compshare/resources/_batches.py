@@ -4,8 +4,10 @@ either). All of it runs at the same time, at most :data:`CONCURRENCY` calls in f
 operations touch disjoint members, so a class list changing by dozens, or an up of hundreds,
 waits for about three round trips (read, invite, confirm) instead of one per batch in turn.
 
-Each function returns what failed, one clause each (``"could not remove accounts ..."``), so that
-the resource reports everything that failed in one line and keeps everything that succeeded.
+Each piece of work keeps its own outcome; ``Invite.problems``, :func:`removal_problems` and
+:func:`rename_problems` say what failed, one clause each (``"could not remove accounts ..."``),
+so that the resource reports everything that failed in one line and keeps everything that
+succeeded.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ if TYPE_CHECKING:  # the client and the API models load with the first API call
     from ..client import CompShareClient
 
 __all__ = [
+    "ACTIVE",
     "CONCURRENCY",
     "INVITE",
     "RELATION",
