@@ -30,6 +30,7 @@ these classes is :func:`pulumi_compshare.client.retcodes.error_for_retcode`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import ClassVar
 
 from .api.codes import is_team_action
@@ -54,6 +55,7 @@ __all__ = [
     "UnavailableError",
     "WrongEndpointError",
     "about",
+    "accounts",
 ]
 
 MESSAGE_MAX = 500
@@ -339,6 +341,15 @@ def about(subject: str, message: str) -> str:
     if re.search(rf"(?<![0-9A-Za-z]){re.escape(ident)}(?![0-9A-Za-z])", message):
         return message
     return f"{subject}: {message}"
+
+
+def accounts(ids: Iterable[object], most: int) -> str:
+    """``account 50002`` or ``accounts 50002, 50003 and 4 more``: at most ``most`` ids, the
+    rest counted."""
+    shown = list(ids)
+    text = ", ".join(str(i) for i in shown[:most])
+    more = f" and {len(shown) - most} more" if len(shown) > most else ""
+    return f"account{'s' if len(shown) > 1 else ''} {text}{more}"
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

@@ -26,6 +26,7 @@ from ..errors import (
     NotFoundError,
     ResourceError,
     about,
+    accounts,
 )
 from ._cache import reads
 from ._writes import write_and_confirm
@@ -71,12 +72,9 @@ def concurrently(work: Sequence[Callable[[], None]]) -> None:
             future.result()
 
 
-def ids(users: Iterable[int], most: int = 10) -> str:
-    """``account 50002`` or ``accounts 50002, 50003 and 4 more``."""
-    shown = list(users)
-    text = ", ".join(str(u) for u in shown[:most])
-    more = f" and {len(shown) - most} more" if len(shown) > most else ""
-    return f"account{'s' if len(shown) != 1 else ''} {text}{more}"
+def ids(users: Iterable[int]) -> str:
+    """``account 50002`` or ``accounts 50002, 50003 and 4 more`` (up to ten named)."""
+    return accounts(users, 10)
 
 
 class Invite:

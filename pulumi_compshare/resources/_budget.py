@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pulumi.dynamic import CheckFailure, CheckResult
 
-from ..errors import APIError, ResourceError
+from ..errors import APIError, ResourceError, accounts
 from ._cache import reads
 from ._fields import fen, is_unknown, positive_id
 from ._writes import write_and_confirm
@@ -159,7 +159,7 @@ def converge_budgets(
                 lowest = max(lowest, live - relation.available_amount)
     if short:
         raise ResourceError(
-            f"{who}: cannot lower the budget of {_accounts(short)} to {desired} fen: "
+            f"{who}: cannot lower the budget of {accounts(short, 5)} to {desired} fen: "
             f"{ACTION} withdraws at most what a member has not spent; set allocated_amount to "
             f"at least {lowest}"
         )
@@ -189,13 +189,6 @@ def withdraw_all_unspent(client: CompShareClient, who: str, relations: Sequence[
     for amount, group in sorted(groups.items()):
         withdraw(client, who, group, amount, lowering=False)
     return sum(amount * len(group) for amount, group in groups.items())
-
-
-def _accounts(parts: Sequence[object], most: int = 5) -> str:
-    """``account 50002`` or ``accounts 50002, 50003 and 4 more``."""
-    shown = ", ".join(str(p) for p in parts[:most])
-    more = f" and {len(parts) - most} more" if len(parts) > most else ""
-    return f"account{'s' if len(parts) > 1 else ''} {shown}{more}"
 
 
 def _send(
@@ -239,7 +232,7 @@ def _failed(
         )
     reasons = "; ".join(f"{user}: {reason}" for user, reason in failed[:5])
     return ResourceError(
-        f"{who}: could not {verb} {amount} fen for {_accounts([u for u, _ in failed])} "
+        f"{who}: could not {verb} {amount} fen for {accounts([u for u, _ in failed], 5)} "
         f"({ACTION} {operation}): {reasons}; {also}"
     )
 
@@ -404,7 +397,7 @@ def _resolve(
     try:
         return write_and_confirm(send, confirm)
     except APIError as exc:
-        users = _accounts([r.user_company_id for r in relations])
+        users = accounts([r.user_company_id for r in relations], 5)
         raise ResourceError(
             f"{who}: could not {verb} {amount} fen for {users}: {exc.describe(exc.hint_for(True))}"
         ) from None
