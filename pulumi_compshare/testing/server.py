@@ -37,6 +37,12 @@ __all__ = [
 
 _GRPC_OPTIONS: Final[list[tuple[str, int]]] = [("grpc.max_receive_message_length", 400 << 20)]
 
+_DIFF_CHANGES: Final[dict[int, bool]] = {
+    provider_pb2.DiffResponse.DIFF_SOME: True,
+    provider_pb2.DiffResponse.DIFF_NONE: False,
+}
+"""A DiffResponse's ``changes``: some or none; DIFF_UNKNOWN (absent here) leaves it undecided."""
+
 
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -510,10 +516,7 @@ class ProviderServer:
             ignoreChanges=list(ignore_changes),
         )
         resp = self._call("Diff", urn, request)
-        changes = {
-            provider_pb2.DiffResponse.DIFF_SOME: True,
-            provider_pb2.DiffResponse.DIFF_NONE: False,
-        }.get(resp.changes)
+        changes = _DIFF_CHANGES.get(resp.changes)
         return ProviderDiff(
             changes=changes,
             replaces=list(resp.replaces),
@@ -651,10 +654,7 @@ class ProviderServer:
             old_inputs=to_struct(old_inputs),
         )
         resp = self._call("DiffConfig", urn, request)
-        changes = {
-            provider_pb2.DiffResponse.DIFF_SOME: True,
-            provider_pb2.DiffResponse.DIFF_NONE: False,
-        }.get(resp.changes)
+        changes = _DIFF_CHANGES.get(resp.changes)
         if changes is None:
             changes = dict(olds) != dict(news)
         return ProviderDiff(changes=changes, replaces=list(resp.replaces))
