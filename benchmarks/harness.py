@@ -40,6 +40,7 @@ __all__ = [
     "peak_rss_kb",
     "play_operations",
     "requests_of",
+    "timed",
     "total",
 ]
 
@@ -240,6 +241,39 @@ def new_player(config: Mapping[str, str]) -> Player:
     )
 
 
+def timed(
+    player: Player,
+    op: str,
+    run: Callable[[], Result],
+    api: Api | None = None,
+    api_pid: int | None = None,
+) -> Played:
+    """One operation ``run`` of ``player``, timed, with the CPU of this process, of the
+    provider server (and its peak memory) and of the emulator's process (``api_pid``), and the
+    requests ``api`` counted."""
+    if api is not None:
+        api.reset_stats()
+    api_cpu = cpu_seconds(api_pid)
+    cpu = time.process_time()
+    started = time.perf_counter()
+    result = run()
+    seconds = time.perf_counter() - started
+    local = time.process_time() - cpu
+    api_cpu = cpu_seconds(api_pid) - api_cpu
+    server = player.server
+    pid = server.pid if server is not None and server.running else None
+    return Played(
+        op,
+        requests_of(api) if api is not None else {},
+        seconds,
+        result.counts(),
+        peak_rss_kb(pid),
+        cpu_seconds(pid),
+        local,
+        api_cpu,
+    )
+
+
 def play_operations(
     player: Player,
     program: Callable[[], None],
@@ -260,30 +294,6 @@ def play_operations(
     ]
     if not only_up:
         operations += [("refresh", player.refresh), ("destroy", player.destroy)]
-    played: list[Played] = []
-    for op, run in operations:
-        if api is not None:
-            api.reset_stats()
-        api_cpu = cpu_seconds(api_pid)
-        cpu = time.process_time()
-        started = time.perf_counter()
-        result = run()
-        seconds = time.perf_counter() - started
-        local = time.process_time() - cpu
-        api_cpu = cpu_seconds(api_pid) - api_cpu
-        server = player.server
-        pid = server.pid if server is not None and server.running else None
-        played.append(
-            Played(
-                op,
-                requests_of(api) if api is not None else {},
-                seconds,
-                result.counts(),
-                peak_rss_kb(pid),
-                cpu_seconds(pid),
-                local,
-                api_cpu,
-            )
-        )
+    played = [timed(player, op, run, api, api_pid) for op, run in operations]
     preview, up, *rest = played
     return [up.plus(preview), *rest]

@@ -23,9 +23,9 @@ from benchmarks.harness import (
     ROOT,
     Played,
     breakdown,
-    cpu_seconds,
     new_player,
     requests_of,
+    timed,
     total,
 )
 from benchmarks.rows import Row
@@ -62,26 +62,6 @@ def members_program(team_id: int, users: Sequence[int]) -> Callable[[], None]:
         pulumi_compshare.TeamMembers("class", team_id=team_id, user_company_ids=list(users))
 
     return program
-
-
-def _timed(api: Any, api_pid: int | None, player: Any, op: str, run: Callable[[], Any]) -> Played:
-    api.reset_stats()
-    api_cpu, cpu = cpu_seconds(api_pid), time.process_time()
-    started = time.perf_counter()
-    result = run()
-    seconds = time.perf_counter() - started
-    server = player.server
-    pid = server.pid if server is not None and server.running else None
-    return Played(
-        op,
-        requests_of(api),
-        seconds,
-        result.counts(),
-        0,
-        cpu_seconds(pid),
-        time.process_time() - cpu,
-        cpu_seconds(api_pid) - api_cpu,
-    )
 
 
 def _script(
@@ -130,8 +110,8 @@ def _play(
             first = members_program(ours, users[:n])
             with new_player(stack_config(em.url, seed)) as player:
                 scripts.append(_script(em, seed, theirs, users[:n]))
-                preview = _timed(em, em_pid, player, "preview", partial(player.preview, first))
-                up = _timed(em, em_pid, player, "up", partial(player.up, first, skip_preview=True))
+                preview = timed(player, "preview", partial(player.preview, first), em, em_pid)
+                up = timed(player, "up", partial(player.up, first, skip_preview=True), em, em_pid)
                 ups.append((up.plus(preview), up))
                 if rep == 0:
                     _play_changes(em, em_pid, player, ours, users, n, played)
@@ -151,11 +131,11 @@ def _play_changes(
 ) -> None:
     """After the up: a change of 5 (2 out, 3 in), a refresh and a destroy, each timed."""
     changed = members_program(ours, [*users[2:n], *users[n : n + 3]])
-    preview = _timed(em, em_pid, player, "preview", lambda: player.preview(changed))
-    change = _timed(em, em_pid, player, "change", lambda: player.up(changed, skip_preview=True))
+    preview = timed(player, "preview", lambda: player.preview(changed), em, em_pid)
+    change = timed(player, "change", lambda: player.up(changed, skip_preview=True), em, em_pid)
     played["change"] = change.plus(preview)
-    played["refresh"] = _timed(em, em_pid, player, "refresh", player.refresh)
-    played["destroy"] = _timed(em, em_pid, player, "destroy", player.destroy)
+    played["refresh"] = timed(player, "refresh", player.refresh, em, em_pid)
+    played["destroy"] = timed(player, "destroy", player.destroy, em, em_pid)
     left = [
         r
         for r in em.state().get("relations", [])
